@@ -1,0 +1,137 @@
+//! Walks each function once, tracking which statements a lock guards, and hands every statement
+//! to the rules; turns their findings into positioned diagnostics.
+
+use ruff_source_file::LineIndex;
+use ruff_text_size::{Ranged, TextRange};
+
+use super::helpers::walk_statements;
+use super::rules::{self, RuleInfo};
+use super::semantic::{FunctionId, FunctionScope, SemanticModel, ThreadContext};
+use super::{Diagnostic, Location, Severity};
+
+/// What the rules know about the function whose statements they are shown.
+pub struct FunctionContext<'a, 'm> {
+    pub id: FunctionId,
+    pub scope: FunctionScope<'a>,
+    pub thread: ThreadContext<'m>,
+}
+
+impl FunctionContext<'_, '_> {
+    pub fn name<'s>(&self, model: &'s SemanticModel) -> &'s str {
+        model.functions[self.id].name()
+    }
+}
+
+pub struct Checker<'a> {
+    pub source: &'a str,
+    pub model: &'a SemanticModel<'a>,
+    line_index: LineIndex,
+    diagnostics: Vec<Diagnostic>,
+}
+
+impl<'a> Checker<'a> {
+    pub fn new(source: &'a str, model: &'a SemanticModel<'a>) -> Self {
+        Self {
+            source,
+            model,
+            line_index: LineIndex::from_source_text(source),
+            diagnostics: Vec::new(),
+        }
+    }
+
+    pub fn text(&self, ranged: impl Ranged) -> &'a str {
+        &self.source[ranged.range()]
+    }
+
+    pub fn location(&self, offset: ruff_text_size::TextSize) -> Location {
+        let position = self.line_index.line_column(offset, self.source);
+        Location {
+            row: position.line.get(),
+            column: position.column.get(),
+        }
+    }
+
+    /// Records a finding at the rule's severity, without thread context (syntax errors).
+    pub fn report(&mut self, rule: &RuleInfo, range: TextRange, message: String) {
+        self.push(rule, range, message, rule.severity);
+    }
+
+    /// Records a race finding. Where threads reach the code it says how; where the module starts
+    /// no threads it becomes `info`, so single-threaded scripts stay clean.
+    pub fn report_race(
+        &mut self,
+        rule: &RuleInfo,
+        function: &FunctionContext,
+        range: TextRange,
+        message: String,
+    ) {
+        match function.thread {
+            ThreadContext::Threaded(witness) => {
+                let line = self.location(witness.entry.range.start()).row;
+                let via = if witness.path.len() > 1 {
+                    format!(" -> {}", witness.path.join(" -> "))
+                } else {
+                    String::new()
+                };
+                let message = format!(
+                    "{message} (runs in threads: `{}` at line {line}{via})",
+                    witness.entry.call
+                );
+                self.push(rule, range, message, rule.severity);
+            }
+            ThreadContext::NoThreadsInModule => {
+                let message = format!(
+                    "{message} (this module starts no threads: a race only if `{}` is called from threads)",
+                    function.name(self.model)
+                );
+                self.push(rule, range, message, Severity::Info);
+            }
+            ThreadContext::MainThreadOnly => {}
+        }
+    }
+
+    fn push(&mut self, rule: &RuleInfo, range: TextRange, message: String, severity: Severity) {
+        self.diagnostics.push(Diagnostic {
+            code: rule.code.to_string(),
+            name: rule.name.to_string(),
+            message,
+            severity,
+            location: self.location(range.start()),
+            end_location: self.location(range.end()),
+            url: None,
+            fix: None,
+        });
+    }
+
+    /// Runs the statement rules over every function the threads can reach (or every function,
+    /// in a module that starts no threads).
+    pub fn check_functions(&mut self) {
+        for id in 0..self.model.functions.len() {
+            let thread = self.model.thread_context(id);
+            if thread == ThreadContext::MainThreadOnly {
+                continue;
+            }
+            let def = self.model.functions[id].def;
+            let function = FunctionContext {
+                id,
+                scope: FunctionScope::new(def),
+                thread,
+            };
+            let mut statements = Vec::new();
+            walk_statements(&def.body, self.model, false, &mut |stmt, guarded| {
+                statements.push((stmt, guarded));
+            });
+            for (stmt, guarded) in statements {
+                rules::check_statement(self, &function, stmt, guarded);
+            }
+        }
+    }
+
+    pub fn into_diagnostics(mut self) -> Vec<Diagnostic> {
+        self.diagnostics.sort_by(|a, b| {
+            (a.location, &a.code, &a.message).cmp(&(b.location, &b.code, &b.message))
+        });
+        self.diagnostics.dedup();
+        self.diagnostics
+    }
+}

@@ -1,0 +1,303 @@
+//! Input limits checked before parsing.
+//!
+//! The parser, the visitors and the AST's `Drop` all recurse once per nesting level, and a
+//! Web Worker has a small fixed stack. Pathological input (a pasted 100,000-term `1+1+...`,
+//! `((((...))))`, 500 levels of indentation) must give a clear diagnostic, not a stack overflow.
+//! The bracket and indentation limits are CPython's own (its tokenizer's `MAXLEVEL` and
+//! `MAXINDENT`); the operator-chain limit is far beyond what real code writes.
+
+use ruff_text_size::{TextRange, TextSize};
+
+/// Largest source text analysed (bytes). Bigger pastes are refused with a clear message.
+pub const MAX_SOURCE_BYTES: usize = 4 * 1024 * 1024;
+/// CPython refuses more than 200 nested brackets ("too many nested parentheses").
+pub const MAX_BRACKET_DEPTH: usize = 200;
+/// CPython refuses more than 100 indentation levels ("too many levels of indentation").
+pub const MAX_INDENT_LEVELS: usize = 100;
+/// Operators, attribute accesses, calls and subscripts chained inside one expression.
+pub const MAX_EXPRESSION_DEPTH: usize = 1_000;
+
+/// Why a source text was not parsed, and where.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LimitExceeded {
+    pub message: String,
+    pub range: TextRange,
+}
+
+/// Scans the raw text (strings and comments skipped) and reports the first limit it exceeds.
+pub fn check_limits(source: &str) -> Result<(), LimitExceeded> {
+    if source.len() > MAX_SOURCE_BYTES {
+        return Err(LimitExceeded {
+            message: format!(
+                "file is too large to analyse ({} bytes; the limit is {} bytes)",
+                source.len(),
+                MAX_SOURCE_BYTES
+            ),
+            range: TextRange::empty(TextSize::new(0)),
+        });
+    }
+    Scanner::new(source).run()
+}
+
+struct Scanner<'a> {
+    bytes: &'a [u8],
+    pos: usize,
+    /// Depth-making tokens seen since the last separator, one counter per open bracket level.
+    chain_per_level: Vec<usize>,
+    chain_total: usize,
+    indent_widths: Vec<usize>,
+    at_line_start: bool,
+}
+
+impl<'a> Scanner<'a> {
+    fn new(source: &'a str) -> Self {
+        Self {
+            bytes: source.as_bytes(),
+            pos: 0,
+            chain_per_level: vec![0],
+            chain_total: 0,
+            indent_widths: Vec::new(),
+            at_line_start: true,
+        }
+    }
+
+    fn error(&self, message: String) -> Result<(), LimitExceeded> {
+        let offset = TextSize::try_from(self.pos.min(self.bytes.len())).unwrap_or_default();
+        Err(LimitExceeded {
+            message,
+            range: TextRange::empty(offset),
+        })
+    }
+
+    fn bracket_depth(&self) -> usize {
+        self.chain_per_level.len() - 1
+    }
+
+    fn run(mut self) -> Result<(), LimitExceeded> {
+        while self.pos < self.bytes.len() {
+            if self.at_line_start && self.bracket_depth() == 0 {
+                self.measure_indentation()?;
+                continue;
+            }
+            let byte = self.bytes[self.pos];
+            match byte {
+                b'#' => self.skip_comment(),
+                b'\'' | b'"' => self.skip_string(byte),
+                b'\\' => self.pos += 2,
+                b'\n' => {
+                    if self.bracket_depth() == 0 {
+                        self.at_line_start = true;
+                        self.reset_chain();
+                    }
+                    self.pos += 1;
+                }
+                b'(' | b'[' | b'{' => {
+                    if self.follows_operand() {
+                        self.add_to_chain()?;
+                    }
+                    self.chain_per_level.push(0);
+                    if self.bracket_depth() > MAX_BRACKET_DEPTH {
+                        return self.error(format!(
+                            "too many nested brackets (more than {MAX_BRACKET_DEPTH})"
+                        ));
+                    }
+                    self.pos += 1;
+                }
+                b')' | b']' | b'}' => {
+                    if self.chain_per_level.len() > 1 {
+                        let closed = self.chain_per_level.pop().unwrap_or(0);
+                        self.chain_total -= closed;
+                    }
+                    self.pos += 1;
+                }
+                b',' | b';' | b':' => {
+                    self.reset_chain();
+                    self.pos += 1;
+                }
+                b'.' if !self.between_digits() => {
+                    self.add_to_chain()?;
+                    self.pos += 1;
+                }
+                b'+' | b'-' | b'*' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^' | b'~' => {
+                    self.add_to_chain()?;
+                    self.pos += 1;
+                }
+                _ if byte.is_ascii_alphabetic() || byte == b'_' => self.scan_word()?,
+                _ => self.pos += 1,
+            }
+        }
+        Ok(())
+    }
+
+    fn measure_indentation(&mut self) -> Result<(), LimitExceeded> {
+        let start = self.pos;
+        while self.pos < self.bytes.len() && matches!(self.bytes[self.pos], b' ' | b'\t') {
+            self.pos += 1;
+        }
+        self.at_line_start = false;
+        // Blank and comment-only lines do not open or close blocks.
+        if matches!(self.bytes.get(self.pos), None | Some(b'\n' | b'\r' | b'#')) {
+            return Ok(());
+        }
+        let width = self.pos - start;
+        while self.indent_widths.last().is_some_and(|&last| last > width) {
+            self.indent_widths.pop();
+        }
+        if self.indent_widths.last().is_none_or(|&last| last < width) {
+            self.indent_widths.push(width);
+        }
+        if self.indent_widths.len() > MAX_INDENT_LEVELS {
+            return self.error(format!(
+                "too many levels of indentation (more than {MAX_INDENT_LEVELS})"
+            ));
+        }
+        Ok(())
+    }
+
+    fn reset_chain(&mut self) {
+        if let Some(current) = self.chain_per_level.last_mut() {
+            self.chain_total -= *current;
+            *current = 0;
+        }
+    }
+
+    fn add_to_chain(&mut self) -> Result<(), LimitExceeded> {
+        if let Some(current) = self.chain_per_level.last_mut() {
+            *current += 1;
+        }
+        self.chain_total += 1;
+        if self.chain_total + self.bracket_depth() > MAX_EXPRESSION_DEPTH {
+            return self.error(format!(
+                "expression nested too deeply (more than {MAX_EXPRESSION_DEPTH} operators, calls or attribute accesses in a chain)"
+            ));
+        }
+        Ok(())
+    }
+
+    /// A bracket right after a name or a closing bracket is a call or subscript: one more level.
+    fn follows_operand(&self) -> bool {
+        self.pos > 0 && {
+            let prev = self.bytes[self.pos - 1];
+            prev.is_ascii_alphanumeric() || matches!(prev, b'_' | b')' | b']')
+        }
+    }
+
+    fn between_digits(&self) -> bool {
+        self.pos > 0
+            && self.bytes[self.pos - 1].is_ascii_digit()
+            && self.bytes.get(self.pos + 1).is_none_or(u8::is_ascii_digit)
+    }
+
+    fn scan_word(&mut self) -> Result<(), LimitExceeded> {
+        let start = self.pos;
+        while self.pos < self.bytes.len()
+            && (self.bytes[self.pos].is_ascii_alphanumeric() || self.bytes[self.pos] == b'_')
+        {
+            self.pos += 1;
+        }
+        // Keywords that nest the expression after them.
+        if matches!(
+            &self.bytes[start..self.pos],
+            b"not" | b"lambda" | b"if" | b"await" | b"yield"
+        ) {
+            self.add_to_chain()?;
+        }
+        Ok(())
+    }
+
+    fn skip_comment(&mut self) {
+        while self.pos < self.bytes.len() && self.bytes[self.pos] != b'\n' {
+            self.pos += 1;
+        }
+    }
+
+    fn skip_string(&mut self, quote: u8) {
+        let triple = self.bytes.get(self.pos + 1) == Some(&quote)
+            && self.bytes.get(self.pos + 2) == Some(&quote);
+        self.pos += if triple { 3 } else { 1 };
+        while self.pos < self.bytes.len() {
+            match self.bytes[self.pos] {
+                b'\\' => self.pos += 2,
+                b'\n' if !triple => return,
+                byte if byte == quote => {
+                    if !triple {
+                        self.pos += 1;
+                        return;
+                    }
+                    if self.bytes.get(self.pos + 1) == Some(&quote)
+                        && self.bytes.get(self.pos + 2) == Some(&quote)
+                    {
+                        self.pos += 3;
+                        return;
+                    }
+                    self.pos += 1;
+                }
+                _ => self.pos += 1,
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn ordinary_code_passes() {
+        let source = "def f(x):\n    return [a.b.c(x) + 1 for a in x if a]\n";
+        assert_eq!(check_limits(source), Ok(()));
+    }
+
+    #[test]
+    fn long_flat_literals_pass() {
+        let numbers: Vec<String> = (0..50_000).map(|i| format!("-{i}")).collect();
+        let source = format!("DATA = [{}]\n", numbers.join(", "));
+        assert_eq!(check_limits(&source), Ok(()));
+    }
+
+    #[test]
+    fn brackets_in_strings_and_comments_are_ignored() {
+        let source = format!(
+            "s = '{}'  # {}\nt = \"\"\"{}\"\"\"\n",
+            "(".repeat(500),
+            "[".repeat(500),
+            "{".repeat(500)
+        );
+        assert_eq!(check_limits(&source), Ok(()));
+    }
+
+    #[test]
+    fn deep_brackets_are_refused() {
+        let source = format!("x = {}1{}\n", "(".repeat(300), ")".repeat(300));
+        let error = check_limits(&source).unwrap_err();
+        assert!(
+            error.message.contains("too many nested brackets"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn long_operator_chains_are_refused() {
+        let source = format!("x = 1{}\n", "+1".repeat(5_000));
+        let error = check_limits(&source).unwrap_err();
+        assert!(
+            error.message.contains("nested too deeply"),
+            "{}",
+            error.message
+        );
+    }
+
+    #[test]
+    fn deep_indentation_is_refused() {
+        let mut source = String::new();
+        for level in 0..150 {
+            source.push_str(&" ".repeat(level));
+            source.push_str("if x:\n");
+        }
+        source.push_str(&" ".repeat(150));
+        source.push_str("pass\n");
+        let error = check_limits(&source).unwrap_err();
+        assert!(error.message.contains("indentation"), "{}", error.message);
+    }
+}

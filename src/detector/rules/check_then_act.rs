@@ -1,0 +1,221 @@
+use ruff_python_ast::{CmpOp, Expr, Stmt, StmtIf};
+use ruff_text_size::Ranged;
+
+use super::declare_rule;
+use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::helpers::walk_statements;
+use crate::detector::semantic::dotted_path;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds a test on a shared dict, set or list followed by a change that relies on the test
+    /// (`if key not in cache: cache[key] = ...`, `if items: items.pop()`), with no lock held
+    /// across both, in a function that runs in threads.
+    ///
+    /// ## Why is this bad?
+    /// Each operation on a built-in container is atomic on the free-threaded build, but the pair
+    /// is not: another thread can insert, remove or empty the container between the check and the
+    /// act. Two threads both see the key missing and both build the value (one is lost), or both
+    /// see one item and the second `pop()` raises `IndexError`. The CPython documentation lists
+    /// exactly these as not atomic.
+    ///
+    /// ## Example
+    /// ```python
+    /// from concurrent.futures import ThreadPoolExecutor
+    ///
+    /// cache = {}
+    ///
+    /// def lookup(key):
+    ///     if key not in cache:
+    ///         cache[key] = expensive(key)
+    ///     return cache[key]
+    ///
+    /// with ThreadPoolExecutor() as pool:
+    ///     list(pool.map(lookup, ["a", "b", "a"]))
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// import threading
+    /// from concurrent.futures import ThreadPoolExecutor
+    ///
+    /// cache = {}
+    /// cache_lock = threading.Lock()
+    ///
+    /// def lookup(key):
+    ///     with cache_lock:
+    ///         if key not in cache:
+    ///             cache[key] = expensive(key)
+    ///         return cache[key]
+    ///
+    /// with ThreadPoolExecutor() as pool:
+    ///     list(pool.map(lookup, ["a", "b", "a"]))
+    /// ```
+    ///
+    /// Where any winner will do, `cache.setdefault(key, value)` is one atomic operation.
+    ///
+    /// ## References
+    /// - [Thread safety guarantees](https://docs.python.org/3/library/threadsafety.html)
+    pub struct CheckThenAct {
+        code: "FT002",
+        name: "check-then-act",
+        severity: Warning,
+        summary: "Check on a shared container, then a change that relies on it, without a lock",
+    }
+}
+
+/// Methods that change a dict, set or list.
+const MUTATORS: &[&str] = &[
+    "append",
+    "add",
+    "insert",
+    "extend",
+    "update",
+    "setdefault",
+    "pop",
+    "popitem",
+    "remove",
+    "discard",
+    "clear",
+];
+
+/// FT002
+pub(crate) fn check_then_act(
+    checker: &mut Checker,
+    function: &FunctionContext,
+    stmt: &Stmt,
+    guarded: bool,
+) {
+    let Stmt::If(if_stmt) = stmt else { return };
+    if guarded {
+        return;
+    }
+    let Some(container) = tested_container(&if_stmt.test) else {
+        return;
+    };
+    let Some(root) = container.split('.').next() else {
+        return;
+    };
+    if !function.scope.refers_to_module_scope(root) || !checker.model.is_module_binding(root) {
+        return;
+    }
+    let Some(act) = first_mutation(checker, if_stmt, &container) else {
+        return;
+    };
+    let message = format!(
+        "`{}` then `{}`: another thread can change `{container}` between the check and the change",
+        checker.text(if_stmt.test.range()),
+        checker.text(act),
+    );
+    checker.report_race(&CheckThenAct::INFO, function, if_stmt.test.range(), message);
+}
+
+/// The container a condition inspects: `k in C`, `k not in C`, `C`, `not C`, `len(C) ...`.
+fn tested_container(test: &Expr) -> Option<String> {
+    match test {
+        Expr::Compare(compare) => match (&*compare.ops, &*compare.comparators) {
+            ([CmpOp::In | CmpOp::NotIn], [container]) => dotted_path(container),
+            (_, _) => tested_container(&compare.left),
+        },
+        Expr::UnaryOp(unary) => tested_container(&unary.operand),
+        Expr::Call(call) => match (call.func.as_ref(), &*call.arguments.args) {
+            (Expr::Name(func), [container]) if func.id == "len" => dotted_path(container),
+            _ => None,
+        },
+        Expr::Name(_) | Expr::Attribute(_) => dotted_path(test),
+        _ => None,
+    }
+}
+
+/// The first statement in the `if` body that changes `container`.
+fn first_mutation<'a>(checker: &Checker, if_stmt: &'a StmtIf, container: &str) -> Option<&'a Stmt> {
+    let mut found = None;
+    walk_statements(&if_stmt.body, checker.model, false, &mut |stmt, _| {
+        if found.is_none() && mutates(stmt, container) {
+            found = Some(stmt);
+        }
+    });
+    found
+}
+
+fn mutates(stmt: &Stmt, container: &str) -> bool {
+    let is_item_of_container = |target: &Expr| match target {
+        Expr::Subscript(subscript) => dotted_path(&subscript.value).as_deref() == Some(container),
+        _ => false,
+    };
+    match stmt {
+        Stmt::Assign(assign) => {
+            assign.targets.iter().any(is_item_of_container)
+                || calls_mutator(&assign.value, container)
+        }
+        Stmt::AugAssign(assign) => is_item_of_container(&assign.target),
+        Stmt::Delete(delete) => delete.targets.iter().any(is_item_of_container),
+        Stmt::Expr(expr) => calls_mutator(&expr.value, container),
+        Stmt::Return(ret) => ret
+            .value
+            .as_deref()
+            .is_some_and(|value| calls_mutator(value, container)),
+        _ => false,
+    }
+}
+
+fn calls_mutator(expr: &Expr, container: &str) -> bool {
+    let Expr::Call(call) = expr else { return false };
+    let Expr::Attribute(method) = call.func.as_ref() else {
+        return false;
+    };
+    MUTATORS.contains(&method.attr.as_str())
+        && dotted_path(&method.value).as_deref() == Some(container)
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detector::test_support::codes_at;
+
+    #[test]
+    fn flags_membership_test_then_insert() {
+        let source = r#"
+import threading
+seen = set()
+def worker(item):
+    if item not in seen:
+        seen.add(item)
+threading.Thread(target=worker, args=(1,)).start()
+"#;
+        assert_eq!(codes_at(source), vec![(5, "FT002".into())]);
+    }
+
+    #[test]
+    fn flags_emptiness_test_then_pop() {
+        let source = r#"
+import threading
+jobs = [1, 2, 3]
+def worker():
+    while True:
+        if len(jobs) > 0:
+            job = jobs.pop()
+threading.Timer(1.0, worker).start()
+"#;
+        assert_eq!(codes_at(source), vec![(6, "FT002".into())]);
+    }
+
+    #[test]
+    fn quiet_for_locked_local_and_read_only_uses() {
+        let source = r#"
+import threading
+cache = {}
+lock = threading.Lock()
+def worker(key):
+    with lock:
+        if key not in cache:
+            cache[key] = 1
+    mine = {}
+    if key not in mine:
+        mine[key] = 2
+    if key in cache:
+        print(cache[key])
+threading.Thread(target=worker, args=("k",)).start()
+"#;
+        assert_eq!(codes_at(source), vec![]);
+    }
+}

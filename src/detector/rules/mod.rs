@@ -1,0 +1,178 @@
+//! The rule catalogue: one rule a file, each with its documentation next to its check.
+//!
+//! A rule's doc comment is both its rustdoc and the explanation that `aether rule CODE` and the
+//! playground show, so the two cannot drift apart.
+
+use ruff_python_ast::Stmt;
+
+use super::Severity;
+use super::checker::{Checker, FunctionContext};
+
+pub(crate) mod check_then_act;
+pub(crate) mod lazy_init_global;
+pub(crate) mod rmw_global;
+pub(crate) mod syntax_error;
+
+/// What every rule declares about itself.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct RuleInfo {
+    /// Stable code, `FT` and three digits.
+    pub code: &'static str,
+    /// Kebab-case name.
+    pub name: &'static str,
+    /// Severity where the code runs in threads (code that starts no threads gets `info`).
+    pub severity: Severity,
+    /// One line for rule lists.
+    pub summary: &'static str,
+    /// The rule's documentation in Markdown: what it does, why it breaks without the GIL,
+    /// example, use instead.
+    pub explanation: &'static str,
+}
+
+/// Declares a rule struct whose doc comment doubles as its run-time explanation.
+macro_rules! declare_rule {
+    (
+        $(#[doc = $doc:literal])*
+        pub struct $rule:ident {
+            code: $code:literal,
+            name: $name:literal,
+            severity: $severity:ident,
+            summary: $summary:literal $(,)?
+        }
+    ) => {
+        $(#[doc = $doc])*
+        pub struct $rule;
+
+        impl $rule {
+            pub const INFO: $crate::detector::rules::RuleInfo = $crate::detector::rules::RuleInfo {
+                code: $code,
+                name: $name,
+                severity: $crate::detector::Severity::$severity,
+                summary: $summary,
+                explanation: concat!($($doc, "\n",)*),
+            };
+        }
+    };
+}
+pub(crate) use declare_rule;
+
+/// Runs every statement rule on one statement of a function. `guarded`: a lock is held.
+pub(crate) fn check_statement(
+    checker: &mut Checker,
+    function: &FunctionContext,
+    stmt: &Stmt,
+    guarded: bool,
+) {
+    rmw_global::rmw_global(checker, function, stmt, guarded);
+    check_then_act::check_then_act(checker, function, stmt, guarded);
+    lazy_init_global::lazy_init_global(checker, function, stmt, guarded);
+}
+
+/// Every rule, in code order.
+pub const ALL_RULES: &[RuleInfo] = &[
+    syntax_error::SyntaxError::INFO,
+    rmw_global::RmwGlobal::INFO,
+    check_then_act::CheckThenAct::INFO,
+    lazy_init_global::LazyInitGlobal::INFO,
+];
+
+/// Looks a rule up by code (`FT001`) or name (`rmw-global`), ignoring case.
+pub fn find_rule(code_or_name: &str) -> Option<&'static RuleInfo> {
+    ALL_RULES.iter().find(|rule| {
+        rule.code.eq_ignore_ascii_case(code_or_name) || rule.name.eq_ignore_ascii_case(code_or_name)
+    })
+}
+
+impl RuleInfo {
+    /// The explanation with the one space that `///` leaves at the start of each line removed.
+    pub fn explanation_text(&self) -> String {
+        self.explanation
+            .lines()
+            .map(|line| line.strip_prefix(' ').unwrap_or(line))
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
+    /// The Python code block that follows a heading of the explanation (`## Example`).
+    pub fn example_after(&self, heading: &str) -> Option<String> {
+        let text = self.explanation_text();
+        let after_heading = &text[text.find(heading)? + heading.len()..];
+        let block_start = after_heading.find("```python")? + "```python".len();
+        let block = &after_heading[block_start..];
+        let block_end = block.find("```")?;
+        Some(block[..block_end].trim_start_matches('\n').to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::check_source;
+
+    #[test]
+    fn codes_are_unique_sorted_and_well_formed() {
+        for pair in ALL_RULES.windows(2) {
+            assert!(
+                pair[0].code < pair[1].code,
+                "{} before {}",
+                pair[0].code,
+                pair[1].code
+            );
+        }
+        for rule in ALL_RULES {
+            assert!(
+                rule.code.len() == 5 && rule.code.starts_with("FT"),
+                "{}",
+                rule.code
+            );
+            assert!(
+                rule.name
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c == '-'),
+                "{} is not kebab-case",
+                rule.name
+            );
+        }
+    }
+
+    #[test]
+    fn every_rule_documents_what_why_example_and_fix() {
+        for rule in ALL_RULES {
+            let text = rule.explanation_text();
+            for heading in ["## What it does", "## Why is this bad?", "## Example"] {
+                assert!(text.contains(heading), "{} lacks {heading}", rule.code);
+            }
+        }
+    }
+
+    /// Biome's discipline: the documented example is flagged by its rule, the fix is not.
+    #[test]
+    fn documented_examples_behave_as_documented() {
+        for rule in ALL_RULES {
+            let example = rule
+                .example_after("## Example")
+                .unwrap_or_else(|| panic!("{} has no example", rule.code));
+            let codes: Vec<_> = check_source(&example).into_iter().map(|d| d.code).collect();
+            assert!(
+                codes.contains(&rule.code.to_string()),
+                "{} example gave {codes:?}",
+                rule.code
+            );
+            if let Some(fixed) = rule.example_after("Use instead:") {
+                let codes: Vec<_> = check_source(&fixed).into_iter().map(|d| d.code).collect();
+                assert!(
+                    codes.is_empty(),
+                    "{} 'use instead' gave {codes:?}",
+                    rule.code
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn rules_are_found_by_code_or_name() {
+        assert_eq!(find_rule("ft001").map(|rule| rule.name), Some("rmw-global"));
+        assert_eq!(find_rule("rmw-global").map(|rule| rule.code), Some("FT001"));
+        assert_eq!(find_rule("FT999"), None);
+    }
+}

@@ -1,0 +1,148 @@
+//! The semantic model of one module: what is imported as what, which functions exist, which
+//! objects are locks or thread pools, which functions run in threads and why.
+//!
+//! Built once per module before any rule runs; rules only query it.
+
+mod builder;
+mod scope;
+mod threads;
+
+use std::collections::{HashMap, HashSet};
+
+use ruff_python_ast::{Expr, ModModule, StmtFunctionDef, StmtWith};
+use ruff_text_size::TextRange;
+
+pub use scope::FunctionScope;
+
+/// Index of a function (or method) in [`SemanticModel::functions`].
+pub type FunctionId = usize;
+
+/// A `def` of the module, nested or not.
+#[derive(Debug)]
+pub struct Function<'a> {
+    pub def: &'a StmtFunctionDef,
+    /// The class whose body holds this `def` directly, if it is a method.
+    pub class: Option<&'a str>,
+    /// The function whose body holds this `def`, if it is nested.
+    pub parent: Option<FunctionId>,
+}
+
+impl Function<'_> {
+    pub fn name(&self) -> &str {
+        self.def.name.as_str()
+    }
+}
+
+/// How a function comes to run in a thread.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadEntry {
+    /// The call that starts the thread, as written, e.g. `threading.Thread(target=worker)`.
+    pub call: String,
+    pub range: TextRange,
+}
+
+/// Why a function runs in threads: the entry point and the chain of calls from it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ThreadWitness {
+    pub entry: ThreadEntry,
+    /// Names of the functions from the entry point's target down to this function.
+    pub path: Vec<String>,
+}
+
+/// Whether code in a function may run in a thread other than the main one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ThreadContext<'m> {
+    /// Reachable from a thread entry point of this module.
+    Threaded(&'m ThreadWitness),
+    /// The module starts no threads at all: a library or script that might be called from them.
+    NoThreadsInModule,
+    /// The module starts threads, but not through this function.
+    MainThreadOnly,
+}
+
+#[derive(Debug, Default)]
+pub struct SemanticModel<'a> {
+    /// Local name to the qualified name it was imported as (`T` -> `threading.Thread`).
+    imports: HashMap<&'a str, String>,
+    pub functions: Vec<Function<'a>>,
+    /// Names bound at module level (assignments, imports, `def`, `class`).
+    module_bindings: HashSet<&'a str>,
+    /// Dotted paths (`lock`, `self._lock`) assigned a lock object somewhere in the module.
+    locks: HashSet<String>,
+    /// Dotted paths assigned a `ThreadPoolExecutor` (by assignment or `with ... as`).
+    executors: HashSet<String>,
+    entries: Vec<(FunctionId, ThreadEntry)>,
+    /// For each function, why it runs in threads (`None`: it does not).
+    witnesses: Vec<Option<ThreadWitness>>,
+}
+
+impl<'a> SemanticModel<'a> {
+    pub fn build(module: &'a ModModule, source: &'a str) -> Self {
+        builder::build(module, source)
+    }
+
+    /// The qualified name an expression refers to through the module's imports
+    /// (`th.Thread` -> `threading.Thread` after `import threading as th`).
+    pub fn qualified_name(&self, expr: &Expr) -> Option<String> {
+        match expr {
+            Expr::Name(name) => self.imports.get(name.id.as_str()).cloned(),
+            Expr::Attribute(attribute) => {
+                let base = self.qualified_name(&attribute.value)?;
+                Some(format!("{base}.{}", attribute.attr.as_str()))
+            }
+            _ => None,
+        }
+    }
+
+    pub fn is_module_binding(&self, name: &str) -> bool {
+        self.module_bindings.contains(name)
+    }
+
+    /// Whether `with <expr>:` holds a lock shared between callers: a name or attribute assigned a
+    /// `threading` lock somewhere in the module, or, as a fallback for locks passed in or
+    /// imported, a name that says it is one (`*lock*`, `*mutex*`). A lock created in the `with`
+    /// itself (`with threading.Lock():`) guards nothing.
+    pub fn is_shared_lock(&self, expr: &Expr) -> bool {
+        let Some(path) = dotted_path(expr) else {
+            return false;
+        };
+        if self.locks.contains(&path) {
+            return true;
+        }
+        let last = path
+            .rsplit('.')
+            .next()
+            .unwrap_or(&path)
+            .to_ascii_lowercase();
+        last.contains("lock") || last.contains("mutex")
+    }
+
+    /// `with lock:` (not `async with`: asyncio locks do not exclude threads).
+    pub fn holds_lock(&self, with: &StmtWith) -> bool {
+        !with.is_async
+            && with
+                .items
+                .iter()
+                .any(|item| self.is_shared_lock(&item.context_expr))
+    }
+
+    pub fn thread_context(&self, function: FunctionId) -> ThreadContext<'_> {
+        match &self.witnesses[function] {
+            Some(witness) => ThreadContext::Threaded(witness),
+            None if self.entries.is_empty() => ThreadContext::NoThreadsInModule,
+            None => ThreadContext::MainThreadOnly,
+        }
+    }
+}
+
+/// `a.b.c` as a string, for names and attribute chains on names.
+pub fn dotted_path(expr: &Expr) -> Option<String> {
+    match expr {
+        Expr::Name(name) => Some(name.id.to_string()),
+        Expr::Attribute(attribute) => {
+            let base = dotted_path(&attribute.value)?;
+            Some(format!("{base}.{}", attribute.attr.as_str()))
+        }
+        _ => None,
+    }
+}
