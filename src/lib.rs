@@ -7,6 +7,9 @@
 
 pub mod detector;
 
+#[cfg(feature = "cli")]
+pub mod cli;
+
 #[cfg(feature = "web")]
 pub mod web;
 

@@ -1,0 +1,130 @@
+//! The command line tool: argument parsing, reading files, output formats, exit codes.
+//!
+//! Exit codes follow ruff: 0 when nothing at warning level or above was found, 1 when something
+//! was, 2 on usage errors and unreadable paths.
+
+mod check;
+mod output;
+
+use std::io::Write;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand, ValueEnum};
+
+use crate::detector::{ALL_RULES, find_rule};
+
+#[derive(Parser)]
+#[command(
+    name = "aether",
+    version,
+    about = "Finds free-threading hazards in Python code (races and crashes that CPython 3.13t/3.14t exposes)"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Check Python files and folders (recursing into *.py) for free-threading hazards.
+    Check {
+        /// Files or folders to check.
+        #[arg(required = true)]
+        paths: Vec<PathBuf>,
+        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+        output_format: CheckFormat,
+        /// Exit with 0 even when hazards are found.
+        #[arg(long)]
+        exit_zero: bool,
+    },
+    /// Explain a rule: what it finds, why it breaks without the GIL, and what to write instead.
+    Rule {
+        /// A rule code (FT001) or name (rmw-global).
+        rule: String,
+    },
+    /// List every rule with its code, name, severity and summary.
+    Rules {
+        #[arg(long, value_enum, default_value_t = ListFormat::Text)]
+        output_format: ListFormat,
+    },
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+pub enum CheckFormat {
+    /// `path:row:col: CODE message`, one line a finding.
+    Text,
+    /// A JSON array shaped like ruff's JSON output.
+    Json,
+    /// GitHub Actions workflow commands (annotations on the pull request).
+    Github,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum ListFormat {
+    Text,
+    Json,
+}
+
+/// What the process exits with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Outcome {
+    Clean,
+    HazardsFound,
+    Failed,
+}
+
+impl From<Outcome> for ExitCode {
+    fn from(outcome: Outcome) -> Self {
+        ExitCode::from(match outcome {
+            Outcome::Clean => 0,
+            Outcome::HazardsFound => 1,
+            Outcome::Failed => 2,
+        })
+    }
+}
+
+pub fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let stdout = std::io::stdout();
+    let mut out = stdout.lock();
+    let outcome = match cli.command {
+        Command::Check {
+            paths,
+            output_format,
+            exit_zero,
+        } => {
+            let outcome = check::run(&paths, output_format, &mut out);
+            if exit_zero && outcome == Outcome::HazardsFound {
+                Outcome::Clean
+            } else {
+                outcome
+            }
+        }
+        Command::Rule { rule } => match find_rule(&rule) {
+            Some(rule) => {
+                let _ = writeln!(
+                    out,
+                    "# {} ({})\n\n{}",
+                    rule.name,
+                    rule.code,
+                    rule.explanation_text().trim()
+                );
+                Outcome::Clean
+            }
+            None => {
+                eprintln!("aether: error: unknown rule `{rule}` (run `aether rules` to list them)");
+                Outcome::Failed
+            }
+        },
+        Command::Rules { output_format } => {
+            match output_format {
+                ListFormat::Text => output::write_rules_text(&mut out, ALL_RULES),
+                ListFormat::Json => output::write_rules_json(&mut out, ALL_RULES),
+            }
+            Outcome::Clean
+        }
+    };
+    let _ = out.flush();
+    outcome.into()
+}
