@@ -7,7 +7,10 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprCall, ModModule, Stmt};
 use ruff_text_size::Ranged;
 
-use super::threads::{is_lock_factory, is_thread_pool_executor, thread_target};
+use super::threads::{
+    ThreadTarget, is_lock_factory, is_thread_pool, is_thread_subclass, is_threading_server_class,
+    thread_target,
+};
 use super::{Function, FunctionId, SemanticModel, ThreadEntry, ThreadWitness, dotted_path};
 
 pub fn build<'a>(module: &'a ModModule, source: &'a str) -> SemanticModel<'a> {
@@ -78,7 +81,7 @@ impl<'a> Definitions<'a> {
         };
         if is_lock_factory(&self.model, call) {
             self.model.locks.insert(path);
-        } else if is_thread_pool_executor(&self.model, call) {
+        } else if is_thread_pool(&self.model, call) {
             self.model.executors.insert(path);
         }
     }
@@ -108,6 +111,11 @@ impl<'a> Visitor<'a> for Definitions<'a> {
             Stmt::ClassDef(class) => {
                 if self.at_module_level() {
                     self.model.module_bindings.insert(class.name.as_str());
+                }
+                if is_threading_server_class(&self.model, class) {
+                    self.model
+                        .threading_server_classes
+                        .insert(class.name.as_str());
                 }
                 self.scopes.push(Scope::Class(class.name.as_str()));
                 visitor::walk_stmt(self, stmt);
@@ -240,6 +248,16 @@ impl Links<'_, '_> {
             .collect()
     }
 
+    /// Every method of the class an expression names.
+    fn methods_of_class_expr(&self, class: &Expr) -> Vec<FunctionId> {
+        let Expr::Name(name) = class else {
+            return Vec::new();
+        };
+        (0..self.model.functions.len())
+            .filter(|&id| self.model.functions[id].class == Some(name.id.as_str()))
+            .collect()
+    }
+
     /// The functions an expression used as a callable may refer to.
     fn resolve_callable(&self, expr: &Expr) -> Vec<FunctionId> {
         match expr {
@@ -329,6 +347,15 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
                 self.scopes.pop();
             }
             Stmt::ClassDef(class) => {
+                if is_thread_subclass(self.model, class) {
+                    let entry = ThreadEntry {
+                        call: format!("class {}(threading.Thread)", class.name.as_str()),
+                        range: class.name.range(),
+                    };
+                    for id in self.methods_of(class.name.as_str(), "run") {
+                        self.entries.push((id, entry.clone()));
+                    }
+                }
                 self.scopes.push(Scope::Class(class.name.as_str()));
                 visitor::walk_stmt(self, stmt);
                 self.scopes.pop();
@@ -344,7 +371,11 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
                     call: self.describe_call(call),
                     range: call.range(),
                 };
-                for id in self.resolve_callable(target) {
+                let targets = match target {
+                    ThreadTarget::Callable(callable) => self.resolve_callable(callable),
+                    ThreadTarget::HandlerClass(class) => self.methods_of_class_expr(class),
+                };
+                for id in targets {
                     self.entries.push((id, entry.clone()));
                 }
             } else if let Some(caller) = self.current_function() {

@@ -69,8 +69,10 @@ pub struct SemanticModel<'a> {
     module_bindings: HashSet<&'a str>,
     /// Dotted paths (`lock`, `self._lock`) assigned a lock object somewhere in the module.
     locks: HashSet<String>,
-    /// Dotted paths assigned a `ThreadPoolExecutor` (by assignment or `with ... as`).
+    /// Dotted paths assigned a thread pool (by assignment or `with ... as`).
     executors: HashSet<String>,
+    /// Classes of this module that serve each request in a thread (`ThreadingMixIn` bases).
+    threading_server_classes: HashSet<&'a str>,
     entries: Vec<(FunctionId, ThreadEntry)>,
     /// For each function, why it runs in threads (`None`: it does not).
     witnesses: Vec<Option<ThreadWitness>>,

@@ -1,6 +1,6 @@
 //! Where threads start: the calls whose function argument runs in another thread.
 
-use ruff_python_ast::{Expr, ExprCall};
+use ruff_python_ast::{Expr, ExprCall, StmtClassDef};
 
 use super::{SemanticModel, dotted_path};
 
@@ -17,15 +17,48 @@ pub const LOCK_FACTORIES: &[&str] = &[
     "multiprocessing.RLock",
 ];
 
-const THREAD_POOL_EXECUTORS: &[&str] = &[
+/// Pools whose tasks run in threads of this process.
+const THREAD_POOLS: &[&str] = &[
     "concurrent.futures.ThreadPoolExecutor",
     "concurrent.futures.thread.ThreadPoolExecutor",
+    "multiprocessing.pool.ThreadPool",
+    "multiprocessing.dummy.Pool",
 ];
 
-pub fn is_thread_pool_executor(model: &SemanticModel, call: &ExprCall) -> bool {
+/// Pool methods whose first argument is the task.
+const POOL_TASK_METHODS: &[&str] = &[
+    "submit",
+    "map",
+    "imap",
+    "imap_unordered",
+    "starmap",
+    "apply",
+    "apply_async",
+    "map_async",
+    "starmap_async",
+];
+
+/// Servers that handle each request in a new thread, given the handler class.
+const THREADING_SERVERS: &[&str] = &[
+    "socketserver.ThreadingTCPServer",
+    "socketserver.ThreadingUDPServer",
+    "socketserver.ThreadingUnixStreamServer",
+    "socketserver.ThreadingUnixDatagramServer",
+    "http.server.ThreadingHTTPServer",
+];
+
+/// What a thread-starting call runs.
+pub enum ThreadTarget<'c> {
+    /// A callable: a function, a bound method, a lambda, a `functools.partial`.
+    Callable(&'c Expr),
+    /// A request handler class: every one of its methods runs in a server thread.
+    HandlerClass(&'c Expr),
+}
+
+pub fn is_thread_pool(model: &SemanticModel, call: &ExprCall) -> bool {
     model
         .qualified_name(&call.func)
-        .is_some_and(|name| THREAD_POOL_EXECUTORS.contains(&name.as_str()))
+        .is_some_and(|name| THREAD_POOLS.contains(&name.as_str()))
 }
 
 pub fn is_lock_factory(model: &SemanticModel, call: &ExprCall) -> bool {
@@ -34,10 +67,28 @@ pub fn is_lock_factory(model: &SemanticModel, call: &ExprCall) -> bool {
         .is_some_and(|name| LOCK_FACTORIES.contains(&name.as_str()))
 }
 
-/// If `call` starts a thread, the expression for the function that thread runs.
-pub fn thread_target<'c>(model: &SemanticModel, call: &'c ExprCall) -> Option<&'c Expr> {
+/// Whether a class runs its `run` method in a thread of its own (`class W(threading.Thread)`).
+pub fn is_thread_subclass(model: &SemanticModel, class: &StmtClassDef) -> bool {
+    class
+        .bases()
+        .iter()
+        .any(|base| model.qualified_name(base).as_deref() == Some("threading.Thread"))
+}
+
+/// Whether a class is a server that handles requests in threads (`ThreadingMixIn` in its bases).
+pub fn is_threading_server_class(model: &SemanticModel, class: &StmtClassDef) -> bool {
+    class.bases().iter().any(|base| {
+        model.qualified_name(base).is_some_and(|name| {
+            name == "socketserver.ThreadingMixIn" || THREADING_SERVERS.contains(&name.as_str())
+        })
+    })
+}
+
+/// If `call` starts a thread, what that thread runs.
+pub fn thread_target<'c>(model: &SemanticModel, call: &'c ExprCall) -> Option<ThreadTarget<'c>> {
     let arguments = &call.arguments;
-    match model.qualified_name(&call.func).as_deref() {
+    let qualified = model.qualified_name(&call.func);
+    let callable = match qualified.as_deref() {
         // Thread(group=None, target=None, name=None, args=(), kwargs=None, *, daemon=None)
         Some("threading.Thread") => arguments.find_argument_value("target", 1),
         // Timer(interval, function, args=None, kwargs=None)
@@ -45,25 +96,119 @@ pub fn thread_target<'c>(model: &SemanticModel, call: &'c ExprCall) -> Option<&'
         Some("_thread.start_new_thread" | "_thread.start_new") => {
             arguments.find_argument_value("function", 0)
         }
-        _ => executor_task(model, call),
-    }
+        Some("asyncio.to_thread") => arguments.find_positional(0),
+        Some(name) if THREADING_SERVERS.contains(&name) => {
+            return arguments
+                .find_argument_value("RequestHandlerClass", 1)
+                .map(ThreadTarget::HandlerClass);
+        }
+        _ if dotted_path(&call.func)
+            .is_some_and(|path| model.threading_server_classes.contains(path.as_str())) =>
+        {
+            return arguments
+                .find_argument_value("RequestHandlerClass", 1)
+                .map(ThreadTarget::HandlerClass);
+        }
+        _ => pool_task(model, call),
+    };
+    callable.map(ThreadTarget::Callable)
 }
 
-/// `executor.submit(fn, ...)` and `executor.map(fn, ...)` on a `ThreadPoolExecutor`.
-fn executor_task<'c>(model: &SemanticModel, call: &'c ExprCall) -> Option<&'c Expr> {
+/// `executor.submit(fn, ...)`, `pool.map(fn, ...)`, `loop.run_in_executor(executor, fn)`.
+fn pool_task<'c>(model: &SemanticModel, call: &'c ExprCall) -> Option<&'c Expr> {
     let Expr::Attribute(method) = call.func.as_ref() else {
         return None;
     };
-    if !matches!(method.attr.as_str(), "submit" | "map") {
+    let method_name = method.attr.as_str();
+    // The default executor of an event loop is a ThreadPoolExecutor.
+    if method_name == "run_in_executor" {
+        return call.arguments.find_positional(1);
+    }
+    if !POOL_TASK_METHODS.contains(&method_name) {
         return None;
     }
-    let receiver_is_executor = match method.value.as_ref() {
-        Expr::Call(inner) => is_thread_pool_executor(model, inner),
+    let receiver_is_pool = match method.value.as_ref() {
+        Expr::Call(inner) => is_thread_pool(model, inner),
         receiver => dotted_path(receiver).is_some_and(|path| model.executors.contains(&path)),
     };
-    if receiver_is_executor {
-        call.arguments.find_argument_value("fn", 0)
+    if receiver_is_pool {
+        call.arguments.find_positional(0)
     } else {
         None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detector::test_support::codes_at;
+
+    /// A racy body shared by the entry-point shapes below; `{start}` starts it in a thread.
+    fn racy_with(start: &str) -> String {
+        format!("import threading\nn = 0\ndef work(*args):\n    global n\n    n += 1\n{start}\n")
+    }
+
+    #[test]
+    fn recognises_every_entry_point_shape() {
+        let shapes = [
+            "from threading import Thread as T\nT(target=work).start()",
+            "import threading as th\nth.Timer(0.5, work).start()",
+            "import functools\nthreading.Thread(target=functools.partial(work, 1)).start()",
+            "threading.Thread(target=lambda: work(1)).start()",
+            "import concurrent.futures as cf\nwith cf.ThreadPoolExecutor() as ex:\n    ex.submit(work, 1)",
+            "from concurrent.futures import ThreadPoolExecutor\npool = ThreadPoolExecutor(4)\npool.map(work, range(3))",
+            "from multiprocessing.pool import ThreadPool\nThreadPool(4).map(work, range(3))",
+            "import asyncio\nasync def main():\n    await asyncio.to_thread(work)",
+            "import asyncio\nasync def main():\n    await asyncio.get_running_loop().run_in_executor(None, work)",
+        ];
+        for shape in shapes {
+            assert_eq!(
+                codes_at(&racy_with(shape)),
+                vec![(5, "FT001".into())],
+                "{shape}"
+            );
+        }
+    }
+
+    #[test]
+    fn thread_subclass_run_and_server_handlers_run_in_threads() {
+        let subclass = r#"
+import threading
+n = 0
+class Worker(threading.Thread):
+    def run(self):
+        global n
+        n += 1
+"#;
+        assert_eq!(codes_at(subclass), vec![(7, "FT001".into())]);
+
+        let server = r#"
+import socketserver
+hits = 0
+class Handler(socketserver.BaseRequestHandler):
+    def handle(self):
+        global hits
+        hits += 1
+server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+"#;
+        assert_eq!(codes_at(server), vec![(7, "FT001".into())]);
+    }
+
+    #[test]
+    fn process_pools_and_plain_calls_are_not_threads() {
+        let source = r#"
+import threading
+from concurrent.futures import ProcessPoolExecutor
+n = 0
+def work():
+    global n
+    n += 1
+def other():
+    pass
+with ProcessPoolExecutor() as ex:
+    ex.submit(work)
+threading.Thread(target=other).start()
+work()
+"#;
+        assert_eq!(codes_at(source), vec![]);
     }
 }
