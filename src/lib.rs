@@ -6,6 +6,10 @@
 //! over it. See `ARCHITECTURE.md` for the code map.
 
 pub mod detector;
+pub mod models;
+
+#[cfg(any(feature = "cli", feature = "web"))]
+pub mod concurrency;
 
 #[cfg(feature = "cli")]
 pub mod cli;

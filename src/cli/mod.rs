@@ -4,6 +4,7 @@
 //! was, 2 on usage errors and unreadable paths.
 
 mod check;
+mod models;
 mod output;
 
 use std::io::Write;
@@ -47,6 +48,39 @@ enum Command {
     Rules {
         #[arg(long, value_enum, default_value_t = ListFormat::Text)]
         output_format: ListFormat,
+    },
+    /// Fit the Universal Scalability Law to `threads,throughput` measurements (CSV).
+    Fit {
+        /// CSV file of `threads,throughput` lines (header optional).
+        file: PathBuf,
+        #[arg(long, value_enum, default_value_t = models::ModelFormat::Text)]
+        output_format: models::ModelFormat,
+    },
+    /// Advise whether moving to a free-threaded build (3.13t/3.14t) pays for this workload.
+    Advise {
+        /// The free-threaded build (default 3.14t).
+        #[arg(long, value_enum)]
+        build: Option<models::BuildArg>,
+        /// A custom single-thread overhead r instead of --build (0.08 means 8% slower).
+        #[arg(long, allow_negative_numbers = true)]
+        overhead: Option<f64>,
+        /// Cores available (default: this machine's).
+        #[arg(long)]
+        cores: Option<u32>,
+        /// Threads the program runs (default: the cores).
+        #[arg(long)]
+        threads: Option<u32>,
+        /// Parallel fraction p of the computing part, 0..=1 (default 1).
+        #[arg(long, allow_negative_numbers = true)]
+        parallel_fraction: Option<f64>,
+        /// A `threads,throughput` CSV measured on the free-threaded build, fitted with the USL.
+        #[arg(long)]
+        fit: Option<PathBuf>,
+        /// Share of time spent waiting with the GIL released, 0..1 (default 0, CPU-bound).
+        #[arg(long, allow_negative_numbers = true)]
+        blocking_ratio: Option<f64>,
+        #[arg(long, value_enum, default_value_t = models::ModelFormat::Text)]
+        output_format: models::ModelFormat,
     },
 }
 
@@ -124,6 +158,32 @@ pub fn main() -> ExitCode {
             }
             Outcome::Clean
         }
+        Command::Fit {
+            file,
+            output_format,
+        } => models::run_fit(&file, output_format, &mut out),
+        Command::Advise {
+            build,
+            overhead,
+            cores,
+            threads,
+            parallel_fraction,
+            fit,
+            blocking_ratio,
+            output_format,
+        } => models::run_advise(
+            models::AdviseArgs {
+                build,
+                overhead,
+                cores,
+                threads,
+                parallel_fraction,
+                fit,
+                blocking_ratio,
+                output_format,
+            },
+            &mut out,
+        ),
     };
     let _ = out.flush();
     outcome.into()

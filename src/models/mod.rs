@@ -1,0 +1,24 @@
+//! Scaling and migration models: the Universal Scalability Law fit, free-threading migration
+//! advice, the parallel call-site veto and thread-pool sizing.
+//!
+//! Plain Rust with no I/O and no clock, so that it runs the same natively and on wasm32.
+//! Formulas and published figures: `shared/models.md`.
+
+pub mod csv;
+pub mod migration;
+pub mod overheads;
+pub mod pool;
+pub mod usl;
+pub mod veto;
+
+pub use csv::{CsvError, parse_measurements};
+pub use migration::{
+    AdviceError, CpuScaling, MigrationAdvice, MigrationInput, ThreadSpeedup, Verdict, Workload,
+    advise_migration,
+};
+pub use overheads::{
+    BuildOverhead, DISPATCH_COSTS, DispatchCost, Dispatcher, OVERHEADS, build_overhead,
+};
+pub use pool::{PoolSize, PoolSizeError, pool_size, python_default_workers};
+pub use usl::{FitError, Measurement, ScalingClass, UslFit, UslModel, fit_usl};
+pub use veto::{CallSiteFacts, Decision, ReasonCode, Veto, VetoInput, VetoReason, decide};
