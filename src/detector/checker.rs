@@ -1,6 +1,7 @@
 //! Walks each function once, tracking which statements a lock guards, and hands every statement
 //! to the rules; turns their findings into positioned diagnostics.
 
+use ruff_python_ast::ModModule;
 use ruff_source_file::LineIndex;
 use ruff_text_size::{Ranged, TextRange};
 
@@ -51,9 +52,21 @@ impl<'a> Checker<'a> {
         }
     }
 
-    /// Records a finding at the rule's severity, without thread context (syntax errors).
+    /// Records a finding at the rule's severity, without thread context (syntax errors, and
+    /// hazards that do not depend on threads: imports, `sys.setswitchinterval`).
     pub fn report(&mut self, rule: &RuleInfo, range: TextRange, message: String) {
         self.push(rule, range, message, rule.severity);
+    }
+
+    /// Records a finding, without thread context, at a severity the rule chooses per finding.
+    pub fn report_at(
+        &mut self,
+        rule: &RuleInfo,
+        range: TextRange,
+        message: String,
+        severity: Severity,
+    ) {
+        self.push(rule, range, message, severity);
     }
 
     /// Records a race finding. Where threads reach the code it says how; where the module starts
@@ -124,7 +137,14 @@ impl<'a> Checker<'a> {
             for (stmt, guarded) in statements {
                 rules::check_statement(self, &function, stmt, guarded);
             }
+            rules::check_function(self, &function, def);
         }
+    }
+
+    /// Runs the rules that look at the whole module, whatever runs in threads (imports,
+    /// process-wide switches).
+    pub fn check_module(&mut self, module: &ModModule) {
+        rules::check_module(self, module);
     }
 
     pub fn into_diagnostics(mut self) -> Vec<Diagnostic> {

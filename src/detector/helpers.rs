@@ -1,7 +1,8 @@
 //! Small AST queries shared by rules.
 
+use ruff_python_ast::comparable::ComparableExpr;
 use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{Expr, ExprContext, Stmt};
+use ruff_python_ast::{Expr, ExprCall, ExprContext, Stmt};
 
 use super::semantic::SemanticModel;
 
@@ -75,5 +76,91 @@ pub fn walk_statements<'a>(
             }
             _ => {}
         }
+    }
+}
+
+/// Whether `expr` contains an expression equal to `wanted` (ignoring formatting), such as
+/// `type(self).n` inside `type(self).n + 1`.
+pub fn contains_expr(expr: &Expr, wanted: &Expr) -> bool {
+    let wanted = ComparableExpr::from(wanted);
+    ruff_python_ast::helpers::any_over_expr(expr, |inner| ComparableExpr::from(inner) == wanted)
+}
+
+/// The expressions a statement holds itself, not those of the statements nested in it (which
+/// the walk visits on their own): the test of an `if`, the iterable of a `for`, the items of a
+/// `with`, and every expression of a simple statement.
+pub fn own_expressions(stmt: &Stmt) -> Vec<&Expr> {
+    match stmt {
+        Stmt::Expr(expr) => vec![&expr.value],
+        Stmt::Assign(assign) => std::iter::once(assign.value.as_ref())
+            .chain(assign.targets.iter())
+            .collect(),
+        Stmt::AugAssign(assign) => vec![&assign.target, &assign.value],
+        Stmt::AnnAssign(assign) => std::iter::once(assign.target.as_ref())
+            .chain(assign.value.as_deref())
+            .collect(),
+        Stmt::Return(ret) => ret.value.as_deref().into_iter().collect(),
+        Stmt::Delete(delete) => delete.targets.iter().collect(),
+        Stmt::If(if_stmt) => std::iter::once(if_stmt.test.as_ref())
+            .chain(
+                if_stmt
+                    .elif_else_clauses
+                    .iter()
+                    .filter_map(|clause| clause.test.as_ref()),
+            )
+            .collect(),
+        Stmt::While(while_stmt) => vec![&while_stmt.test],
+        Stmt::For(for_stmt) => vec![&for_stmt.iter],
+        Stmt::With(with) => with.items.iter().map(|item| &item.context_expr).collect(),
+        Stmt::Match(match_stmt) => vec![&match_stmt.subject],
+        Stmt::Raise(raise) => raise.exc.as_deref().into_iter().collect(),
+        Stmt::Assert(assert) => std::iter::once(assert.test.as_ref())
+            .chain(assert.msg.as_deref())
+            .collect(),
+        _ => Vec::new(),
+    }
+}
+
+/// Every call a statement makes itself (see [`own_expressions`]), not those in lambdas.
+pub fn own_calls(stmt: &Stmt) -> Vec<&ExprCall> {
+    struct Calls<'a> {
+        found: Vec<&'a ExprCall>,
+    }
+    impl<'a> Visitor<'a> for Calls<'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Lambda(_) => {}
+                Expr::Call(call) => {
+                    self.found.push(call);
+                    visitor::walk_expr(self, expr);
+                }
+                _ => visitor::walk_expr(self, expr),
+            }
+        }
+    }
+    let mut calls = Calls { found: Vec::new() };
+    for expr in own_expressions(stmt) {
+        calls.visit_expr(expr);
+    }
+    calls.found
+}
+
+/// `receiver.method(...)`: the receiver, if the call is to a method named `method`.
+pub fn method_receiver<'a>(call: &'a ExprCall, method: &str) -> Option<&'a Expr> {
+    match call.func.as_ref() {
+        Expr::Attribute(attribute) if attribute.attr.as_str() == method => Some(&attribute.value),
+        _ => None,
+    }
+}
+
+/// The target of a read-modify-write: `t += v`, or `t = <expression reading t>`.
+pub fn read_modify_write_target(stmt: &Stmt) -> Option<&Expr> {
+    match stmt {
+        Stmt::AugAssign(assign) => Some(&assign.target),
+        Stmt::Assign(assign) => match assign.targets.as_slice() {
+            [target] if contains_expr(&assign.value, target) => Some(target),
+            _ => None,
+        },
+        _ => None,
     }
 }

@@ -33,6 +33,7 @@ pub fn check_source(source: &str) -> Vec<Diagnostic> {
     let mut checker = Checker::new(source, &model);
     rules::syntax_error::syntax_errors(&mut checker, parsed.errors());
     checker.check_functions();
+    checker.check_module(parsed.syntax());
     checker.into_diagnostics()
 }
 

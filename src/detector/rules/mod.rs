@@ -3,14 +3,26 @@
 //! A rule's doc comment is both its rustdoc and the explanation that `aether rule CODE` and the
 //! playground show, so the two cannot drift apart.
 
-use ruff_python_ast::Stmt;
+use ruff_python_ast::{ModModule, Stmt, StmtFunctionDef};
 
 use super::Severity;
 use super::checker::{Checker, FunctionContext};
 
+pub(crate) mod acquire_without_release;
 pub(crate) mod check_then_act;
+pub(crate) mod gil_reenabling_import;
 pub(crate) mod lazy_init_global;
+pub(crate) mod lock_per_call;
+pub(crate) mod mutable_default_shared;
+pub(crate) mod process_global_state;
+pub(crate) mod rmw_class_attr;
+pub(crate) mod rmw_container_item;
 pub(crate) mod rmw_global;
+pub(crate) mod rmw_nonlocal;
+pub(crate) mod rmw_shared_instance;
+pub(crate) mod shared_generator;
+pub(crate) mod signal_off_main_thread;
+pub(crate) mod switch_interval;
 pub(crate) mod syntax_error;
 
 /// What every rule declares about itself.
@@ -66,6 +78,30 @@ pub(crate) fn check_statement(
     rmw_global::rmw_global(checker, function, stmt, guarded);
     check_then_act::check_then_act(checker, function, stmt, guarded);
     lazy_init_global::lazy_init_global(checker, function, stmt, guarded);
+    rmw_class_attr::rmw_class_attr(checker, function, stmt, guarded);
+    rmw_shared_instance::rmw_shared_instance(checker, function, stmt, guarded);
+    rmw_nonlocal::rmw_nonlocal(checker, function, stmt, guarded);
+    rmw_container_item::rmw_container_item(checker, function, stmt, guarded);
+    process_global_state::process_global_state(checker, function, stmt, guarded);
+    signal_off_main_thread::signal_off_main_thread(checker, function, stmt, guarded);
+    lock_per_call::lock_per_call(checker, function, stmt, guarded);
+    shared_generator::shared_generator(checker, function, stmt, guarded);
+    mutable_default_shared::mutable_default_shared(checker, function, stmt, guarded);
+}
+
+/// Runs the rules that need a whole function body at once (statements and what follows them).
+pub(crate) fn check_function(
+    checker: &mut Checker,
+    function: &FunctionContext,
+    def: &StmtFunctionDef,
+) {
+    acquire_without_release::acquire_without_release(checker, function, def);
+}
+
+/// Runs the rules that look at the whole module, whether or not threads reach the code.
+pub(crate) fn check_module(checker: &mut Checker, module: &ModModule) {
+    switch_interval::switch_interval(checker, module);
+    gil_reenabling_import::gil_reenabling_import(checker, module);
 }
 
 /// Every rule, in code order.
@@ -74,6 +110,18 @@ pub const ALL_RULES: &[RuleInfo] = &[
     rmw_global::RmwGlobal::INFO,
     check_then_act::CheckThenAct::INFO,
     lazy_init_global::LazyInitGlobal::INFO,
+    rmw_class_attr::RmwClassAttr::INFO,
+    rmw_shared_instance::RmwSharedInstance::INFO,
+    rmw_nonlocal::RmwNonlocal::INFO,
+    rmw_container_item::RmwContainerItem::INFO,
+    process_global_state::ProcessGlobalState::INFO,
+    signal_off_main_thread::SignalOffMainThread::INFO,
+    switch_interval::SwitchInterval::INFO,
+    lock_per_call::LockPerCall::INFO,
+    acquire_without_release::AcquireWithoutRelease::INFO,
+    gil_reenabling_import::GilReenablingImport::INFO,
+    shared_generator::SharedGenerator::INFO,
+    mutable_default_shared::MutableDefaultShared::INFO,
 ];
 
 /// Looks a rule up by code (`FT001`) or name (`rmw-global`), ignoring case.

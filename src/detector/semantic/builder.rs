@@ -3,12 +3,15 @@
 
 use std::collections::{HashMap, VecDeque};
 
+use ruff_python_ast::helpers::any_over_body;
+use ruff_python_ast::statement_visitor::{StatementVisitor, walk_stmt};
 use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{Expr, ExprCall, ModModule, Stmt};
-use ruff_text_size::Ranged;
+use ruff_python_ast::{Expr, ExprCall, ExprContext, ModModule, Stmt, StmtFunctionDef};
+use ruff_text_size::{Ranged, TextRange};
 
 use super::threads::{
-    ThreadTarget, is_lock_factory, is_thread_pool, is_thread_subclass, is_threading_server_class,
+    ThreadTarget, is_lock_factory, is_request_handler_class, is_thread_local_class,
+    is_thread_local_factory, is_thread_pool, is_thread_subclass, is_threading_server_class,
     thread_target,
 };
 use super::{Function, FunctionId, SemanticModel, ThreadEntry, ThreadWitness, dotted_path};
@@ -17,9 +20,11 @@ pub fn build<'a>(module: &'a ModModule, source: &'a str) -> SemanticModel<'a> {
     let mut definitions = Definitions {
         model: SemanticModel::default(),
         scopes: Vec::new(),
+        instance_candidates: Vec::new(),
+        generator_candidates: Vec::new(),
     };
     definitions.visit_body(&module.body);
-    let model = definitions.model;
+    let model = definitions.finish(source);
 
     let mut links = Links {
         model: &model,
@@ -29,16 +34,37 @@ pub fn build<'a>(module: &'a ModModule, source: &'a str) -> SemanticModel<'a> {
         next_function: 0,
         calls: vec![Vec::new(); model.functions.len()],
         entries: Vec::new(),
+        shared: Vec::new(),
+        handlers: Vec::new(),
     };
     links.visit_body(&module.body);
-    let Links { calls, entries, .. } = links;
+    let Links {
+        calls,
+        entries,
+        shared,
+        handlers,
+        ..
+    } = links;
 
     let witnesses = reachability(&model.functions, &calls, &entries);
-    SemanticModel {
+    let mut model = SemanticModel {
         entries,
         witnesses,
         ..model
+    };
+    model.handler_classes.extend(handlers);
+    for (class, reason) in shared {
+        model.shared_classes.entry(class).or_insert(reason);
     }
+    model
+}
+
+/// A name bound to a call that may be a generator object or an instance of a class.
+struct CallBinding<'a> {
+    name: &'a str,
+    callee: &'a str,
+    module_level: bool,
+    range: TextRange,
 }
 
 #[derive(Clone, Copy)]
@@ -51,11 +77,103 @@ enum Scope<'a> {
 struct Definitions<'a> {
     model: SemanticModel<'a>,
     scopes: Vec<Scope<'a>>,
+    /// `x = Name(...)`: an instance if `Name` turns out to be a class of the module.
+    instance_candidates: Vec<CallBinding<'a>>,
+    /// Module-level `g = f(...)`: a generator if `f` turns out to be a generator function.
+    generator_candidates: Vec<CallBinding<'a>>,
 }
 
 impl<'a> Definitions<'a> {
     fn at_module_level(&self) -> bool {
         self.scopes.is_empty()
+    }
+
+    /// Resolves what needed the whole module: instances of its classes, generator objects.
+    fn finish(mut self, source: &str) -> SemanticModel<'a> {
+        for binding in &self.instance_candidates {
+            if !self.model.classes.contains(binding.callee) {
+                continue;
+            }
+            self.model.instances.insert(binding.name, binding.callee);
+            if binding.module_level {
+                self.model
+                    .shared_classes
+                    .entry(binding.callee)
+                    .or_insert_with(|| {
+                        format!(
+                            "its instance `{}` is bound at module level",
+                            &source[binding.range]
+                        )
+                    });
+            }
+            if self.model.thread_local_classes.contains(binding.callee) {
+                self.model.thread_locals.insert(binding.name.to_string());
+            }
+        }
+        let generator_functions: Vec<&str> = self
+            .model
+            .functions
+            .iter()
+            .filter(|function| function.parent.is_none() && function.class.is_none())
+            .filter(|function| contains_yield(function.def))
+            .map(|function| function.name())
+            .collect();
+        for binding in &self.generator_candidates {
+            if generator_functions.contains(&binding.callee) {
+                self.model.generators.insert(binding.name, binding.range);
+            }
+        }
+        self.model
+    }
+
+    fn enclosing_method(&self) -> Option<(&'a str, &'a StmtFunctionDef)> {
+        let Some(Scope::Function(id)) = self.scopes.last() else {
+            return None;
+        };
+        let function = &self.model.functions[*id];
+        function.class.map(|class| (class, function.def))
+    }
+
+    /// Locals of `def` assigned a lock that only `with lock:` and `lock.acquire()/release()`
+    /// in `def` itself use: each call makes its own, so it excludes nobody.
+    fn record_per_call_locks(&mut self, def: &'a StmtFunctionDef) {
+        let mut declared = Vec::new();
+        let mut bindings = Vec::new();
+        for stmt in own_statements(&def.body) {
+            match stmt {
+                Stmt::Global(global) => declared.extend(global.names.iter().map(|n| n.as_str())),
+                Stmt::Nonlocal(nonlocal) => {
+                    declared.extend(nonlocal.names.iter().map(|n| n.as_str()));
+                }
+                Stmt::Assign(assign) => {
+                    if let ([Expr::Name(target)], Expr::Call(call)) =
+                        (assign.targets.as_slice(), assign.value.as_ref())
+                        && is_lock_factory(&self.model, call)
+                    {
+                        bindings.push((target.id.as_str(), assign.range()));
+                    }
+                }
+                _ => {}
+            }
+        }
+        for (name, binding) in bindings {
+            if declared.contains(&name) {
+                continue;
+            }
+            let mut loads = 0;
+            any_over_body(&def.body, |expr| {
+                if matches!(expr, Expr::Name(n) if n.id == name && n.ctx == ExprContext::Load) {
+                    loads += 1;
+                }
+                false
+            });
+            let uses = lock_uses(&def.body, name);
+            if !uses.is_empty() && uses.len() == loads {
+                for use_range in uses {
+                    self.model.per_call_locks.insert(use_range.start(), binding);
+                }
+            }
+        }
     }
 
     fn bind_module_names(&mut self, target: &'a Expr) {
@@ -75,14 +193,37 @@ impl<'a> Definitions<'a> {
     }
 
     /// Remembers `x = threading.Lock()` and `pool = ThreadPoolExecutor()` by the target's path.
-    fn record_special_value(&mut self, target: &Expr, value: &Expr) {
+    fn record_special_value(&mut self, target: &'a Expr, value: &'a Expr) {
         let (Expr::Call(call), Some(path)) = (value, dotted_path(target)) else {
             return;
         };
         if is_lock_factory(&self.model, call) {
+            if let Some((class, def)) = self.enclosing_method() {
+                let is_self_attribute = matches!(target, Expr::Attribute(attribute)
+                    if matches!(attribute.value.as_ref(), Expr::Name(n) if n.id == "self"));
+                if def.name.as_str() == "__init__" && is_self_attribute {
+                    self.model
+                        .shared_classes
+                        .entry(class)
+                        .or_insert_with(|| format!("its `__init__` creates lock `{path}`"));
+                }
+            }
             self.model.locks.insert(path);
         } else if is_thread_pool(&self.model, call) {
             self.model.executors.insert(path);
+        } else if is_thread_local_factory(&self.model, call) {
+            self.model.thread_locals.insert(path);
+        } else if let (Expr::Name(callee), Expr::Name(name)) = (call.func.as_ref(), target) {
+            let binding = CallBinding {
+                name: name.id.as_str(),
+                callee: callee.id.as_str(),
+                module_level: self.at_module_level(),
+                range: target.range().cover(value.range()),
+            };
+            if self.at_module_level() {
+                self.generator_candidates.push(CallBinding { ..binding });
+            }
+            self.instance_candidates.push(binding);
         }
     }
 }
@@ -104,6 +245,7 @@ impl<'a> Visitor<'a> for Definitions<'a> {
                 });
                 let id = self.model.functions.len();
                 self.model.functions.push(Function { def, class, parent });
+                self.record_per_call_locks(def);
                 self.scopes.push(Scope::Function(id));
                 visitor::walk_stmt(self, stmt);
                 self.scopes.pop();
@@ -111,6 +253,13 @@ impl<'a> Visitor<'a> for Definitions<'a> {
             Stmt::ClassDef(class) => {
                 if self.at_module_level() {
                     self.model.module_bindings.insert(class.name.as_str());
+                }
+                self.model.classes.insert(class.name.as_str());
+                if is_thread_local_class(&self.model, class) {
+                    self.model.thread_local_classes.insert(class.name.as_str());
+                }
+                if is_request_handler_class(&self.model, class) {
+                    self.model.handler_classes.insert(class.name.as_str());
                 }
                 if is_threading_server_class(&self.model, class) {
                     self.model
@@ -155,6 +304,15 @@ impl<'a> Visitor<'a> for Definitions<'a> {
                         self.bind_module_names(target);
                     }
                     self.record_special_value(target, &assign.value);
+                }
+                if let ([Expr::Name(name)], Expr::Generator(_), true) = (
+                    assign.targets.as_slice(),
+                    assign.value.as_ref(),
+                    self.at_module_level(),
+                ) {
+                    self.model
+                        .generators
+                        .insert(name.id.as_str(), assign.range());
                 }
                 visitor::walk_stmt(self, stmt);
             }
@@ -222,9 +380,13 @@ struct Links<'m, 'a> {
     next_function: FunctionId,
     calls: Vec<Vec<FunctionId>>,
     entries: Vec<(FunctionId, ThreadEntry)>,
+    /// Classes a bound method of which runs in threads, with the call that starts it.
+    shared: Vec<(&'a str, String)>,
+    /// Classes passed to a threading server as its request handler.
+    handlers: Vec<&'a str>,
 }
 
-impl Links<'_, '_> {
+impl<'a> Links<'_, 'a> {
     fn current_function(&self) -> Option<FunctionId> {
         self.scopes.iter().rev().find_map(|scope| match scope {
             Scope::Function(id) => Some(*id),
@@ -232,7 +394,7 @@ impl Links<'_, '_> {
         })
     }
 
-    fn current_class(&self) -> Option<&str> {
+    fn current_class(&self) -> Option<&'a str> {
         self.scopes.iter().rev().find_map(|scope| match scope {
             Scope::Class(name) => Some(*name),
             Scope::Function(_) => None,
@@ -267,9 +429,10 @@ impl Links<'_, '_> {
                     .current_class()
                     .map(|class| self.methods_of(class, attribute.attr.as_str()))
                     .unwrap_or_default(),
-                Expr::Name(receiver) => {
-                    self.methods_of(receiver.id.as_str(), attribute.attr.as_str())
-                }
+                Expr::Name(receiver) => match self.model.instances.get(receiver.id.as_str()) {
+                    Some(class) => self.methods_of(class, attribute.attr.as_str()),
+                    None => self.methods_of(receiver.id.as_str(), attribute.attr.as_str()),
+                },
                 _ => Vec::new(),
             },
             Expr::Call(call)
@@ -326,6 +489,20 @@ impl Links<'_, '_> {
         }
     }
 
+    /// The class whose instance a bound method such as `self.run` or `stats.record` belongs to.
+    fn bound_method_class(&self, callable: &Expr) -> Option<&'a str> {
+        let Expr::Attribute(attribute) = callable else {
+            return None;
+        };
+        let Expr::Name(receiver) = attribute.value.as_ref() else {
+            return None;
+        };
+        match receiver.id.as_str() {
+            "self" => self.current_class(),
+            name => self.model.instances.get(name).copied(),
+        }
+    }
+
     fn describe_call(&self, call: &ExprCall) -> String {
         let text = &self.source[call.range()];
         if text.len() <= 80 && !text.contains('\n') {
@@ -372,8 +549,21 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
                     range: call.range(),
                 };
                 let targets = match target {
-                    ThreadTarget::Callable(callable) => self.resolve_callable(callable),
-                    ThreadTarget::HandlerClass(class) => self.methods_of_class_expr(class),
+                    ThreadTarget::Callable(callable) => {
+                        if let Some(class) = self.bound_method_class(callable) {
+                            self.shared.push((
+                                class,
+                                format!("`{}` runs its method in threads", entry.call),
+                            ));
+                        }
+                        self.resolve_callable(callable)
+                    }
+                    ThreadTarget::HandlerClass(class) => {
+                        if let Expr::Name(name) = class {
+                            self.handlers.push(name.id.as_str());
+                        }
+                        self.methods_of_class_expr(class)
+                    }
                 };
                 for id in targets {
                     self.entries.push((id, entry.clone()));
@@ -400,6 +590,76 @@ impl<'a> Visitor<'a> for CalledIn<'a> {
         }
         visitor::walk_expr(self, expr);
     }
+}
+
+/// The statements of a body and its nested blocks, not those of nested functions or classes.
+fn own_statements(body: &[Stmt]) -> Vec<&Stmt> {
+    struct Collector<'a> {
+        found: Vec<&'a Stmt>,
+    }
+    impl<'a> StatementVisitor<'a> for Collector<'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            self.found.push(stmt);
+            if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                walk_stmt(self, stmt);
+            }
+        }
+    }
+    let mut collector = Collector { found: Vec::new() };
+    collector.visit_body(body);
+    collector.found
+}
+
+/// Where a function's own statements use `name` as a lock: `with name:`, `name.acquire()`,
+/// `name.release()`, `name.locked()`.
+fn lock_uses(body: &[Stmt], name: &str) -> Vec<TextRange> {
+    let is_name = |expr: &Expr| matches!(expr, Expr::Name(n) if n.id == name);
+    let mut uses = Vec::new();
+    for stmt in own_statements(body) {
+        match stmt {
+            Stmt::With(with) => uses.extend(
+                with.items
+                    .iter()
+                    .filter(|item| is_name(&item.context_expr))
+                    .map(|item| item.context_expr.range()),
+            ),
+            Stmt::Expr(expr) => {
+                if let Expr::Call(call) = expr.value.as_ref()
+                    && let Expr::Attribute(method) = call.func.as_ref()
+                    && is_name(&method.value)
+                    && matches!(method.attr.as_str(), "acquire" | "release" | "locked")
+                {
+                    uses.push(method.value.range());
+                }
+            }
+            _ => {}
+        }
+    }
+    uses
+}
+
+/// Whether a function body (not its nested functions) contains `yield`.
+fn contains_yield(def: &StmtFunctionDef) -> bool {
+    struct Finder {
+        found: bool,
+    }
+    impl<'a> Visitor<'a> for Finder {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                visitor::walk_stmt(self, stmt);
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Yield(_) | Expr::YieldFrom(_) => self.found = true,
+                Expr::Lambda(_) => {}
+                _ => visitor::walk_expr(self, expr),
+            }
+        }
+    }
+    let mut finder = Finder { found: false };
+    finder.visit_body(&def.body);
+    finder.found
 }
 
 /// Breadth first from the entry points, so each witness is a shortest call chain.

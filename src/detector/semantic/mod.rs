@@ -9,8 +9,8 @@ mod threads;
 
 use std::collections::{HashMap, HashSet};
 
-use ruff_python_ast::{Expr, ModModule, StmtFunctionDef, StmtWith};
-use ruff_text_size::TextRange;
+use ruff_python_ast::{Expr, ExprCall, ModModule, StmtFunctionDef, StmtWith};
+use ruff_text_size::{Ranged, TextRange, TextSize};
 
 pub use scope::FunctionScope;
 
@@ -76,6 +76,24 @@ pub struct SemanticModel<'a> {
     entries: Vec<(FunctionId, ThreadEntry)>,
     /// For each function, why it runs in threads (`None`: it does not).
     witnesses: Vec<Option<ThreadWitness>>,
+    /// Names of the classes defined anywhere in the module.
+    classes: HashSet<&'a str>,
+    /// Dotted paths assigned a `threading.local()` (or an instance of a subclass of it).
+    thread_locals: HashSet<String>,
+    /// Classes whose `threading.local` base makes every instance attribute per thread.
+    thread_local_classes: HashSet<&'a str>,
+    /// Names assigned an instance of a class of this module (`stats = Stats()`), to that class.
+    instances: HashMap<&'a str, &'a str>,
+    /// Classes whose instances several threads use, with the evidence: a bound method run in
+    /// threads, a lock attribute created in `__init__`, or an instance bound at module level.
+    shared_classes: HashMap<&'a str, String>,
+    /// Request handler classes: a new instance serves each request, so `self` is not shared.
+    handler_classes: HashSet<&'a str>,
+    /// Uses of a lock created per call (a local of the function that uses it and nothing else
+    /// sees), by the start of the lock expression, to the statement that creates it.
+    per_call_locks: HashMap<TextSize, TextRange>,
+    /// Module-level names bound to a generator object, to the binding statement.
+    generators: HashMap<&'a str, TextRange>,
 }
 
 impl<'a> SemanticModel<'a> {
@@ -119,13 +137,64 @@ impl<'a> SemanticModel<'a> {
         last.contains("lock") || last.contains("mutex")
     }
 
-    /// `with lock:` (not `async with`: asyncio locks do not exclude threads).
+    /// `with lock:` (not `async with`: asyncio locks do not exclude threads, and not a lock
+    /// created per call, which excludes nobody).
     pub fn holds_lock(&self, with: &StmtWith) -> bool {
         !with.is_async
-            && with
-                .items
-                .iter()
-                .any(|item| self.is_shared_lock(&item.context_expr))
+            && with.items.iter().any(|item| {
+                self.is_shared_lock(&item.context_expr)
+                    && self.per_call_lock(&item.context_expr).is_none()
+            })
+    }
+
+    /// If `expr` (in `with expr:` or `expr.acquire()`) is a lock its function creates on every
+    /// call and shares with nobody, the statement that creates it.
+    pub fn per_call_lock(&self, expr: &Expr) -> Option<TextRange> {
+        self.per_call_locks.get(&expr.range().start()).copied()
+    }
+
+    /// Whether a call creates a lock (`threading.Lock()`, `RLock()`, `Semaphore()`, ...).
+    pub fn creates_lock(&self, call: &ExprCall) -> bool {
+        threads::is_lock_factory(self, call)
+    }
+
+    pub fn is_class(&self, name: &str) -> bool {
+        self.classes.contains(name)
+    }
+
+    /// Whether `expr` is, or is an attribute of, a `threading.local` object.
+    pub fn is_thread_local(&self, expr: &Expr) -> bool {
+        let Some(path) = dotted_path(expr) else {
+            return false;
+        };
+        let mut prefix = String::new();
+        for (index, segment) in path.split('.').enumerate() {
+            if index > 0 {
+                prefix.push('.');
+            }
+            prefix.push_str(segment);
+            if self.thread_locals.contains(&prefix) {
+                return true;
+            }
+        }
+        false
+    }
+
+    pub fn is_thread_local_class(&self, class: &str) -> bool {
+        self.thread_local_classes.contains(class)
+    }
+
+    /// Why instances of `class` are shared between threads, if they are.
+    pub fn shared_class(&self, class: &str) -> Option<&str> {
+        if self.handler_classes.contains(class) {
+            return None;
+        }
+        self.shared_classes.get(class).map(String::as_str)
+    }
+
+    /// The statement binding a module-level generator object named `name`.
+    pub fn module_generator(&self, name: &str) -> Option<TextRange> {
+        self.generators.get(name).copied()
     }
 
     pub fn thread_context(&self, function: FunctionId) -> ThreadContext<'_> {

@@ -9,6 +9,7 @@ use ruff_python_ast::{Expr, ExprContext, Stmt, StmtFunctionDef};
 #[derive(Debug, Default)]
 pub struct FunctionScope<'a> {
     pub globals: HashSet<&'a str>,
+    pub nonlocals: HashSet<&'a str>,
     locals: HashSet<&'a str>,
 }
 
@@ -20,7 +21,7 @@ impl<'a> FunctionScope<'a> {
         }
         let mut collector = Bindings { scope: &mut scope };
         collector.visit_body(&def.body);
-        for name in &scope.globals {
+        for name in scope.globals.iter().chain(&scope.nonlocals) {
             scope.locals.remove(name);
         }
         scope
@@ -28,7 +29,14 @@ impl<'a> FunctionScope<'a> {
 
     /// Whether `name` in this function refers to a module-level name rather than a local one.
     pub fn refers_to_module_scope(&self, name: &str) -> bool {
-        self.globals.contains(name) || !self.locals.contains(name)
+        self.globals.contains(name)
+            || (!self.locals.contains(name) && !self.nonlocals.contains(name))
+    }
+
+    /// Whether `name` is bound in this function (a parameter or an assignment), not `global`
+    /// or `nonlocal`.
+    pub fn is_local(&self, name: &str) -> bool {
+        self.locals.contains(name)
     }
 }
 
@@ -43,6 +51,11 @@ impl<'a> Visitor<'a> for Bindings<'_, 'a> {
             Stmt::Global(global) => {
                 for name in &global.names {
                     self.scope.globals.insert(name.as_str());
+                }
+            }
+            Stmt::Nonlocal(nonlocal) => {
+                for name in &nonlocal.names {
+                    self.scope.nonlocals.insert(name.as_str());
                 }
             }
             Stmt::FunctionDef(def) => {

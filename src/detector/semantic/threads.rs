@@ -67,6 +67,39 @@ pub fn is_lock_factory(model: &SemanticModel, call: &ExprCall) -> bool {
         .is_some_and(|name| LOCK_FACTORIES.contains(&name.as_str()))
 }
 
+/// Request handler bases: the server makes a new instance for every request.
+const REQUEST_HANDLERS: &[&str] = &[
+    "socketserver.BaseRequestHandler",
+    "socketserver.StreamRequestHandler",
+    "socketserver.DatagramRequestHandler",
+    "http.server.BaseHTTPRequestHandler",
+    "http.server.SimpleHTTPRequestHandler",
+    "http.server.CGIHTTPRequestHandler",
+];
+
+pub fn is_thread_local_factory(model: &SemanticModel, call: &ExprCall) -> bool {
+    model
+        .qualified_name(&call.func)
+        .is_some_and(|name| matches!(name.as_str(), "threading.local" | "_threading_local.local"))
+}
+
+/// `class Context(threading.local)`: every instance attribute is per thread.
+pub fn is_thread_local_class(model: &SemanticModel, class: &StmtClassDef) -> bool {
+    class
+        .bases()
+        .iter()
+        .any(|base| model.qualified_name(base).as_deref() == Some("threading.local"))
+}
+
+/// `class Handler(socketserver.BaseRequestHandler)`: one instance a request.
+pub fn is_request_handler_class(model: &SemanticModel, class: &StmtClassDef) -> bool {
+    class.bases().iter().any(|base| {
+        model
+            .qualified_name(base)
+            .is_some_and(|name| REQUEST_HANDLERS.contains(&name.as_str()))
+    })
+}
+
 /// Whether a class runs its `run` method in a thread of its own (`class W(threading.Thread)`).
 pub fn is_thread_subclass(model: &SemanticModel, class: &StmtClassDef) -> bool {
     class

@@ -1,0 +1,169 @@
+use ruff_python_ast::comparable::ComparableExpr;
+use ruff_python_ast::helpers::any_over_expr;
+use ruff_python_ast::{Expr, ExprSubscript, Stmt};
+use ruff_text_size::Ranged;
+
+use super::declare_rule;
+use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::helpers::contains_expr;
+use crate::detector::semantic::dotted_path;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds an item of a module-level dict, list or `Counter` read and written back
+    /// (`counts[k] += 1`, `counts[k] = counts[k] + 1`, `counts[k] = counts.get(k, 0) + 1`)
+    /// without a lock, in a function that runs in threads.
+    ///
+    /// ## Why is this bad?
+    /// Reading the item, adding and storing it are three operations. Each one is atomic on the
+    /// free-threaded build, but the sequence is not: two threads read the same count and both
+    /// store count + 1. The CPython documentation lists `d[key] = d[key] + 1` as not atomic, and a
+    /// `Counter` or `defaultdict(int)` behaves the same.
+    ///
+    /// ## Example
+    /// ```python
+    /// from collections import Counter
+    /// from concurrent.futures import ThreadPoolExecutor
+    ///
+    /// word_counts = Counter()
+    ///
+    /// def count_words(line):
+    ///     for word in line.split():
+    ///         word_counts[word] += 1
+    ///
+    /// with ThreadPoolExecutor() as pool:
+    ///     pool.map(count_words, ["a b", "b c"])
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// from collections import Counter
+    /// from concurrent.futures import ThreadPoolExecutor
+    ///
+    /// def count_words(line):
+    ///     return Counter(line.split())
+    ///
+    /// word_counts = Counter()
+    /// with ThreadPoolExecutor() as pool:
+    ///     for counts in pool.map(count_words, ["a b", "b c"]):
+    ///         word_counts.update(counts)
+    /// ```
+    ///
+    /// Or hold a `threading.Lock` around the update.
+    ///
+    /// ## References
+    /// - [Thread safety guarantees](https://docs.python.org/3/library/threadsafety.html)
+    pub struct RmwContainerItem {
+        code: "FT007",
+        name: "rmw-container-item",
+        severity: Warning,
+        summary: "Read-modify-write of an item of a shared container without a lock",
+    }
+}
+
+/// FT007
+pub(crate) fn rmw_container_item(
+    checker: &mut Checker,
+    function: &FunctionContext,
+    stmt: &Stmt,
+    guarded: bool,
+) {
+    if guarded {
+        return;
+    }
+    let target = match stmt {
+        Stmt::AugAssign(assign) => match assign.target.as_ref() {
+            Expr::Subscript(target) => target,
+            _ => return,
+        },
+        Stmt::Assign(assign) => match assign.targets.as_slice() {
+            [Expr::Subscript(target)] if reads_item(&assign.value, target) => target,
+            _ => return,
+        },
+        _ => return,
+    };
+    let Some(container) = dotted_path(&target.value) else {
+        return;
+    };
+    let root = container.split('.').next().unwrap_or(&container);
+    if !function.scope.refers_to_module_scope(root)
+        || !checker.model.is_module_binding(root)
+        || checker.model.is_thread_local(&target.value)
+    {
+        return;
+    }
+    let message = format!(
+        "`{}` reads, changes and writes back an item of shared `{container}` without a lock: threads can lose updates",
+        checker.text(stmt.range()),
+    );
+    checker.report_race(&RmwContainerItem::INFO, function, stmt.range(), message);
+}
+
+/// Whether `value` reads the item that `target` stores: `c[k]` or `c.get(k, ...)`.
+fn reads_item(value: &Expr, target: &ExprSubscript) -> bool {
+    let subscript = Expr::Subscript(target.clone());
+    if contains_expr(value, &subscript) {
+        return true;
+    }
+    let container = ComparableExpr::from(&target.value);
+    let key = ComparableExpr::from(&target.slice);
+    any_over_expr(value, |expr| {
+        let Expr::Call(call) = expr else { return false };
+        let Expr::Attribute(method) = call.func.as_ref() else {
+            return false;
+        };
+        method.attr.as_str() == "get"
+            && ComparableExpr::from(&method.value) == container
+            && call
+                .arguments
+                .find_positional(0)
+                .is_some_and(|first| ComparableExpr::from(first) == key)
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detector::test_support::codes_at;
+
+    #[test]
+    fn flags_augmented_self_reading_and_get_updates() {
+        let source = r#"
+import threading
+hits = {}
+totals = [0, 0]
+def worker(key, i):
+    hits[key] += 1
+    hits[key] = hits.get(key, 0) + 1
+    totals[i] = totals[i] + 5
+threading.Thread(target=worker, args=("a", 0)).start()
+"#;
+        assert_eq!(
+            codes_at(source),
+            vec![
+                (6, "FT007".into()),
+                (7, "FT007".into()),
+                (8, "FT007".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn quiet_for_locked_local_thread_local_and_single_stores() {
+        let source = r#"
+import threading
+hits = {}
+lock = threading.Lock()
+tls = threading.local()
+def worker(key):
+    with lock:
+        hits[key] += 1
+    mine = {}
+    mine[key] = mine.get(key, 0) + 1
+    tls.counts[key] += 1
+    hits[key] = 1
+    hits.setdefault(key, 0)
+threading.Thread(target=worker, args=("a",)).start()
+"#;
+        assert_eq!(codes_at(source), vec![]);
+    }
+}

@@ -1,0 +1,131 @@
+use ruff_python_ast::{Expr, Stmt};
+use ruff_text_size::Ranged;
+
+use super::declare_rule;
+use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::helpers::read_modify_write_target;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds a closure variable that a nested function reads and writes back
+    /// (`nonlocal found; found += 1`) without holding a lock, where the nested function runs in
+    /// threads (a `Thread` target, an executor task).
+    ///
+    /// ## Why is this bad?
+    /// A `nonlocal` variable is one cell shared by every call of the inner function, so
+    /// `found += 1` is the same load-add-store race as on a module global. On the free-threaded
+    /// build (3.13t, 3.14t) the threads really run at once and increments are lost.
+    ///
+    /// ## Example
+    /// ```python
+    /// from concurrent.futures import ThreadPoolExecutor
+    ///
+    /// def count_matches(items, pred):
+    ///     found = 0
+    ///
+    ///     def check(item):
+    ///         nonlocal found
+    ///         if pred(item):
+    ///             found += 1
+    ///
+    ///     with ThreadPoolExecutor() as pool:
+    ///         list(pool.map(check, items))
+    ///     return found
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// from concurrent.futures import ThreadPoolExecutor
+    ///
+    /// def count_matches(items, pred):
+    ///     def check(item):
+    ///         return 1 if pred(item) else 0
+    ///
+    ///     with ThreadPoolExecutor() as pool:
+    ///         return sum(pool.map(check, items))
+    /// ```
+    ///
+    /// Return results from the tasks and combine them in one thread, or update the variable
+    /// under a `threading.Lock` shared by the closures.
+    ///
+    /// ## References
+    /// - [Python HOWTO: free threading](https://docs.python.org/3/howto/free-threading-python.html)
+    pub struct RmwNonlocal {
+        code: "FT006",
+        name: "rmw-nonlocal",
+        severity: Warning,
+        summary: "Read-modify-write of a `nonlocal` closure variable without a lock",
+    }
+}
+
+/// FT006
+pub(crate) fn rmw_nonlocal(
+    checker: &mut Checker,
+    function: &FunctionContext,
+    stmt: &Stmt,
+    guarded: bool,
+) {
+    if guarded {
+        return;
+    }
+    let Some(Expr::Name(target)) = read_modify_write_target(stmt) else {
+        return;
+    };
+    let name = target.id.as_str();
+    if !function.scope.nonlocals.contains(name) {
+        return;
+    }
+    let message = format!(
+        "`{}` reads and writes closure variable `{name}` (`nonlocal`) without a lock: threads running `{}` share it and can lose updates",
+        checker.text(stmt.range()),
+        function.name(checker.model),
+    );
+    checker.report_race(&RmwNonlocal::INFO, function, stmt.range(), message);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detector::test_support::codes_at;
+
+    #[test]
+    fn flags_nonlocal_updates_in_thread_targets() {
+        let source = r#"
+import threading
+def run():
+    done = 0
+    total = 0
+    def work(x):
+        nonlocal done, total
+        done += 1
+        total = total + x
+    threads = [threading.Thread(target=work, args=(i,)) for i in range(4)]
+"#;
+        assert_eq!(
+            codes_at(source),
+            vec![(8, "FT006".into()), (9, "FT006".into())]
+        );
+    }
+
+    #[test]
+    fn quiet_under_a_shared_lock_for_locals_and_unthreaded_closures() {
+        let source = r#"
+import threading
+def run():
+    done = 0
+    lock = threading.Lock()
+    def work():
+        nonlocal done
+        with lock:
+            done += 1
+        mine = 0
+        mine += 1
+    def key(item):
+        nonlocal done
+        done += 1
+        return item
+    sorted([3, 1], key=key)
+    threading.Thread(target=work).start()
+"#;
+        assert_eq!(codes_at(source), vec![]);
+    }
+}

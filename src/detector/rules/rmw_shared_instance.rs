@@ -1,0 +1,187 @@
+use ruff_python_ast::{Expr, Stmt};
+use ruff_text_size::Ranged;
+
+use super::declare_rule;
+use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::helpers::read_modify_write_target;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds `self.x += 1` (or `self.x = self.x + ...`) without a lock in a method of a class
+    /// whose instances threads share: a bound method of it runs in threads
+    /// (`Thread(target=self.poll)`, `pool.submit(stats.record)`), its `__init__` creates a lock
+    /// attribute (the author expects sharing, yet this update is outside the lock), or an
+    /// instance is bound at module level. `__init__` and request handler classes (one instance
+    /// per request) are left alone.
+    ///
+    /// ## Why is this bad?
+    /// `self.x += 1` loads the attribute, adds, and stores it back. When several threads call
+    /// methods of the same object, on the free-threaded build (3.13t, 3.14t) two of them load the
+    /// same value and both store value + 1: counters and totals lose updates. Under the GIL the
+    /// window was small enough to hide the bug.
+    ///
+    /// ## Example
+    /// ```python
+    /// import threading
+    ///
+    /// class Stats:
+    ///     def __init__(self):
+    ///         self._lock = threading.Lock()
+    ///         self.requests = 0
+    ///
+    ///     def record(self):
+    ///         self.requests += 1
+    ///
+    /// stats = Stats()
+    /// threading.Thread(target=stats.record).start()
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// import threading
+    ///
+    /// class Stats:
+    ///     def __init__(self):
+    ///         self._lock = threading.Lock()
+    ///         self.requests = 0
+    ///
+    ///     def record(self):
+    ///         with self._lock:
+    ///             self.requests += 1
+    ///
+    /// stats = Stats()
+    /// threading.Thread(target=stats.record).start()
+    /// ```
+    ///
+    /// ## References
+    /// - [Porting guide: dealing with thread-unsafe objects](https://py-free-threading.github.io/porting/#dealing-with-thread-unsafe-objects)
+    /// - [Python HOWTO: free threading](https://docs.python.org/3/howto/free-threading-python.html)
+    pub struct RmwSharedInstance {
+        code: "FT005",
+        name: "rmw-shared-instance",
+        severity: Warning,
+        summary: "Read-modify-write of an attribute of an object shared between threads, without a lock",
+    }
+}
+
+/// Methods that run before the object is published, or on the class.
+const CONSTRUCTORS: &[&str] = &["__init__", "__new__", "__post_init__", "__init_subclass__"];
+
+/// FT005
+pub(crate) fn rmw_shared_instance(
+    checker: &mut Checker,
+    function: &FunctionContext,
+    stmt: &Stmt,
+    guarded: bool,
+) {
+    if guarded {
+        return;
+    }
+    let method = &checker.model.functions[function.id];
+    let Some(class) = method.class else { return };
+    if CONSTRUCTORS.contains(&method.name()) || checker.model.is_thread_local_class(class) {
+        return;
+    }
+    let Some(receiver) = method.def.parameters.iter_non_variadic_params().next() else {
+        return;
+    };
+    let Some(Expr::Attribute(target)) = read_modify_write_target(stmt) else {
+        return;
+    };
+    if !matches!(target.value.as_ref(), Expr::Name(name) if name.id == receiver.name().as_str()) {
+        return;
+    }
+    let Some(reason) = checker.model.shared_class(class) else {
+        return;
+    };
+    let message = format!(
+        "`{}` reads and writes `{}` without a lock, and threads share instances of `{class}` ({reason}): updates can be lost",
+        checker.text(stmt.range()),
+        checker.text(target.range()),
+    );
+    checker.report_race(&RmwSharedInstance::INFO, function, stmt.range(), message);
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detector::test_support::codes_at;
+
+    #[test]
+    fn flags_bound_method_targets_and_executor_tasks() {
+        let source = r#"
+import threading
+from concurrent.futures import ThreadPoolExecutor
+class Poller:
+    def __init__(self):
+        self.polls = 0
+    def start(self):
+        threading.Thread(target=self.poll).start()
+    def poll(self):
+        self.polls += 1
+class Stats:
+    def __init__(self):
+        self.total = 0
+    def record(self, n):
+        self.total = self.total + n
+def main():
+    stats = Stats()
+    with ThreadPoolExecutor() as ex:
+        ex.submit(stats.record, 1)
+"#;
+        assert_eq!(
+            codes_at(source),
+            vec![(10, "FT005".into()), (15, "FT005".into())]
+        );
+    }
+
+    #[test]
+    fn flags_updates_outside_the_lock_the_class_creates() {
+        let source = r#"
+import threading
+class Cache:
+    def __init__(self):
+        self._lock = threading.RLock()
+        self.hits = 0
+        self.misses = 0
+    def get(self, key):
+        with self._lock:
+            self.hits += 1
+        self.misses += 1
+def worker():
+    cache = Cache()
+    cache.get(1)
+threading.Thread(target=worker).start()
+"#;
+        assert_eq!(codes_at(source), vec![(11, "FT005".into())]);
+    }
+
+    #[test]
+    fn quiet_for_handlers_unshared_classes_init_and_thread_locals() {
+        let source = r#"
+import socketserver
+import threading
+class Handler(socketserver.BaseRequestHandler):
+    def __init__(self, *args):
+        self.lines = 0
+        self._lock = threading.Lock()
+        super().__init__(*args)
+    def handle(self):
+        self.lines += 1
+class Point:
+    def move(self):
+        self.x += 1
+class Context(threading.local):
+    def __init__(self):
+        self._lock = threading.Lock()
+    def bump(self):
+        self.depth += 1
+ctx = Context()
+def worker():
+    Point().move()
+    ctx.bump()
+threading.Thread(target=worker).start()
+server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
+"#;
+        assert_eq!(codes_at(source), vec![]);
+    }
+}

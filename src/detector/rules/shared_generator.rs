@@ -1,0 +1,231 @@
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{Expr, Stmt};
+use ruff_text_size::{Ranged, TextRange};
+
+use super::declare_rule;
+use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::helpers::own_expressions;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds a generator object bound at module level (`gen = numbers()` where `numbers`
+    /// contains `yield`, or `gen = (x for x in ...)`) that code running in threads consumes
+    /// with `next(gen)`, `for x in gen`, `gen.send(...)` or a comprehension, without a lock.
+    ///
+    /// ## Why is this bad?
+    /// A generator runs its body in one frame. When a second thread resumes it while the first
+    /// is inside, Python raises `ValueError: generator already executing`, on every build. On
+    /// the free-threaded build threads really resume it at the same time, and 3.13t and early
+    /// 3.14t could even crash the interpreter (gh-120321); otherwise items are duplicated or
+    /// skipped.
+    ///
+    /// ## Example
+    /// ```python
+    /// import threading
+    ///
+    /// def numbers():
+    ///     for i in range(1_000_000):
+    ///         yield i
+    ///
+    /// gen = numbers()
+    ///
+    /// def worker(out):
+    ///     for n in gen:
+    ///         out.append(n * n)
+    ///
+    /// results = []
+    /// threads = [threading.Thread(target=worker, args=(results,)) for _ in range(4)]
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// import queue
+    /// import threading
+    ///
+    /// jobs = queue.Queue()
+    /// for i in range(1_000_000):
+    ///     jobs.put(i)
+    ///
+    /// def worker(out):
+    ///     while True:
+    ///         try:
+    ///             n = jobs.get_nowait()
+    ///         except queue.Empty:
+    ///             return
+    ///         out.append(n * n)
+    ///
+    /// results = []
+    /// threads = [threading.Thread(target=worker, args=(results,)) for _ in range(4)]
+    /// ```
+    ///
+    /// Or wrap the generator so that `next()` runs under a lock (Python 3.15 adds
+    /// `threading.serialize_iterator`).
+    ///
+    /// ## References
+    /// - [Python HOWTO: free threading, iterators](https://docs.python.org/3/howto/free-threading-python.html#iterators)
+    /// - [gh-120321: generators shared between threads crash the free-threaded build](https://github.com/python/cpython/issues/120321)
+    pub struct SharedGenerator {
+        code: "FT014",
+        name: "shared-generator",
+        severity: Error,
+        summary: "Module-level generator consumed by code that runs in threads",
+    }
+}
+
+/// FT014
+pub(crate) fn shared_generator(
+    checker: &mut Checker,
+    function: &FunctionContext,
+    stmt: &Stmt,
+    guarded: bool,
+) {
+    if guarded {
+        return;
+    }
+    let mut consumers = Consumers::default();
+    if let Stmt::For(for_stmt) = stmt {
+        consumers.note(&for_stmt.iter, stmt.range());
+    }
+    for expr in own_expressions(stmt) {
+        consumers.visit_expr(expr);
+    }
+    for (name, range) in consumers.found {
+        if !function.scope.refers_to_module_scope(name) {
+            continue;
+        }
+        let Some(binding) = checker.model.module_generator(name) else {
+            continue;
+        };
+        let shown = match stmt {
+            Stmt::For(for_stmt) if range == stmt.range() => format!(
+                "for {} in {}",
+                checker.text(for_stmt.target.range()),
+                checker.text(for_stmt.iter.range())
+            ),
+            _ => checker.text(range).to_string(),
+        };
+        let message = format!(
+            "`{shown}` resumes generator `{name}` (`{}`) shared by every thread: concurrent use raises `ValueError: generator already executing` and can crash 3.13t",
+            checker.text(binding),
+        );
+        checker.report_race(&SharedGenerator::INFO, function, range, message);
+    }
+}
+
+/// Names resumed as generators: `next(g)`, `g.send(x)`, `g.__next__()`, `... for x in g`.
+#[derive(Default)]
+struct Consumers<'a> {
+    found: Vec<(&'a str, TextRange)>,
+}
+
+impl<'a> Consumers<'a> {
+    fn note(&mut self, iterated: &'a Expr, range: TextRange) {
+        if let Expr::Name(name) = iterated {
+            self.found.push((name.id.as_str(), range));
+        }
+    }
+}
+
+impl<'a> Visitor<'a> for Consumers<'a> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Lambda(_) => return,
+            Expr::Call(call) => match call.func.as_ref() {
+                Expr::Name(func) if func.id == "next" => {
+                    if let Some(first) = call.arguments.find_positional(0) {
+                        self.note(first, call.range());
+                    }
+                }
+                Expr::Attribute(method)
+                    if matches!(method.attr.as_str(), "send" | "__next__" | "throw") =>
+                {
+                    self.note(&method.value, call.range());
+                }
+                _ => {}
+            },
+            Expr::ListComp(comp) => comp
+                .generators
+                .iter()
+                .for_each(|generator| self.note(&generator.iter, expr.range())),
+            Expr::SetComp(comp) => comp
+                .generators
+                .iter()
+                .for_each(|generator| self.note(&generator.iter, expr.range())),
+            Expr::DictComp(comp) => comp
+                .generators
+                .iter()
+                .for_each(|generator| self.note(&generator.iter, expr.range())),
+            Expr::Generator(comp) => comp
+                .generators
+                .iter()
+                .for_each(|generator| self.note(&generator.iter, expr.range())),
+            _ => {}
+        }
+        visitor::walk_expr(self, expr);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detector::Severity;
+    use crate::detector::check_source;
+    use crate::detector::test_support::codes_at;
+
+    #[test]
+    fn flags_next_for_send_and_comprehensions_as_errors() {
+        let source = r#"
+import threading
+def ids():
+    n = 0
+    while True:
+        yield n
+        n += 1
+id_gen = ids()
+squares = (x * x for x in range(10))
+def worker():
+    a = next(id_gen)
+    for s in squares:
+        pass
+    id_gen.send(None)
+    b = [s for s in squares]
+threading.Thread(target=worker).start()
+"#;
+        assert_eq!(
+            codes_at(source),
+            vec![
+                (11, "FT014".into()),
+                (12, "FT014".into()),
+                (14, "FT014".into()),
+                (15, "FT014".into())
+            ]
+        );
+        assert!(
+            check_source(source)
+                .iter()
+                .all(|d| d.severity == Severity::Error)
+        );
+    }
+
+    #[test]
+    fn quiet_for_locked_local_per_thread_and_non_generator_iterables() {
+        let source = r#"
+import threading, itertools
+def ids():
+    yield 1
+id_gen = ids()
+lock = threading.Lock()
+counter = itertools.count()
+items = [1, 2, 3]
+def worker():
+    with lock:
+        a = next(id_gen)
+    mine = ids()
+    b = next(mine)
+    c = next(counter)
+    for item in items:
+        pass
+threading.Thread(target=worker).start()
+"#;
+        assert_eq!(codes_at(source), vec![]);
+    }
+}

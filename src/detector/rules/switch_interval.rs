@@ -1,0 +1,129 @@
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{Expr, ModModule};
+use ruff_text_size::{Ranged, TextRange};
+
+use super::declare_rule;
+use crate::detector::checker::Checker;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds calls to `sys.setswitchinterval()` (and the removed `sys.setcheckinterval()`),
+    /// anywhere in the module, whether or not it starts threads.
+    ///
+    /// ## Why is this bad?
+    /// The switch interval only says how often the GIL is handed to another thread. Raising it
+    /// to keep other threads out of a critical section never worked reliably (blocking calls
+    /// still switch), and on the free-threaded build (3.13t, 3.14t) there is no GIL to hand over:
+    /// the call has no effect on interleaving, so the code it "protected" is unprotected. It
+    /// also changes the setting for the whole process. `sys.setcheckinterval` was removed in
+    /// 3.9 and raises `AttributeError`.
+    ///
+    /// ## Example
+    /// ```python
+    /// import sys
+    ///
+    /// def swap(state, new):
+    ///     sys.setswitchinterval(1000)
+    ///     try:
+    ///         state["old"], state["cur"] = state["cur"], new
+    ///     finally:
+    ///         sys.setswitchinterval(0.005)
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// import threading
+    ///
+    /// state_lock = threading.Lock()
+    ///
+    /// def swap(state, new):
+    ///     with state_lock:
+    ///         state["old"], state["cur"] = state["cur"], new
+    /// ```
+    ///
+    /// Lowering the interval in a test to shake out races on GIL builds is a legitimate use;
+    /// it simply does nothing on free-threaded builds.
+    ///
+    /// ## References
+    /// - [sys.setswitchinterval](https://docs.python.org/3/library/sys.html#sys.setswitchinterval)
+    /// - [Python HOWTO: free threading](https://docs.python.org/3/howto/free-threading-python.html)
+    pub struct SwitchInterval {
+        code: "FT010",
+        name: "switch-interval",
+        severity: Warning,
+        summary: "`sys.setswitchinterval` used as if it controlled thread interleaving",
+    }
+}
+
+/// FT010
+pub(crate) fn switch_interval(checker: &mut Checker, module: &ModModule) {
+    struct Calls<'c, 'a> {
+        checker: &'c Checker<'a>,
+        found: Vec<(TextRange, String)>,
+    }
+    impl<'e> Visitor<'e> for Calls<'_, '_> {
+        fn visit_expr(&mut self, expr: &'e Expr) {
+            if let Expr::Call(call) = expr {
+                match self.checker.model.qualified_name(&call.func).as_deref() {
+                    Some("sys.setswitchinterval") => self.found.push((
+                        call.range(),
+                        "has no effect on interleaving without the GIL (3.13t, 3.14t): it cannot keep other threads out; use a lock".to_string(),
+                    )),
+                    Some("sys.setcheckinterval") => self.found.push((
+                        call.range(),
+                        "was removed in Python 3.9 (AttributeError) and never made code atomic; use a lock".to_string(),
+                    )),
+                    _ => {}
+                }
+            }
+            visitor::walk_expr(self, expr);
+        }
+    }
+    let mut calls = Calls {
+        checker,
+        found: Vec::new(),
+    };
+    calls.visit_body(&module.body);
+    for (range, why) in calls.found {
+        let message = format!("`{}` {why}", checker.text(range));
+        checker.report(&SwitchInterval::INFO, range, message);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detector::test_support::codes_at;
+
+    #[test]
+    fn flags_calls_at_module_level_and_in_functions() {
+        let source = r#"
+import sys
+from sys import setswitchinterval as ssi
+sys.setswitchinterval(100)
+def f():
+    ssi(1e-6)
+    sys.setcheckinterval(100)
+"#;
+        assert_eq!(
+            codes_at(source),
+            vec![
+                (4, "FT010".into()),
+                (6, "FT010".into()),
+                (7, "FT010".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn quiet_for_reading_the_interval_and_other_modules() {
+        let source = r#"
+import sys
+interval = sys.getswitchinterval()
+class Fake:
+    def setswitchinterval(self, value):
+        pass
+Fake().setswitchinterval(1)
+"#;
+        assert_eq!(codes_at(source), vec![]);
+    }
+}
