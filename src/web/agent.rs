@@ -1,0 +1,81 @@
+//! The analysis worker: a module Web Worker that owns the analysis core and the rayon pool.
+//!
+//! It may block (locks, `par_iter`) because it is not the page's main thread. It answers each
+//! [`Request`] with one [`Response`], and announces itself with [`Response::Ready`].
+
+use wasm_bindgen::{JsCast, prelude::Closure};
+use wasm_bindgen_futures::JsFuture;
+use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, console};
+
+use super::js::{from_js, global_flag, to_js};
+use super::protocol::{Request, Response};
+
+/// Starts the pool, installs the message handler and tells the UI it is ready.
+pub async fn run() {
+    install_panic_hook();
+    let isolated = global_flag("crossOriginIsolated");
+    // Without cross-origin isolation the memory cannot be shared with pool workers, so rayon
+    // falls back to running every job on this thread.
+    if isolated {
+        let threads = scope().navigator().hardware_concurrency().max(1.0) as usize;
+        if let Err(error) = JsFuture::from(wasm_bindgen_rayon::init_thread_pool(threads)).await {
+            console::error_2(
+                &"thread pool failed, analysing on one thread:".into(),
+                &error,
+            );
+        }
+    }
+    let on_message = Closure::<dyn Fn(MessageEvent)>::new(|event: MessageEvent| {
+        if let Some(request) = from_js::<Request>(event.data()) {
+            post(&handle(request));
+        }
+    });
+    scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+    // The handler lives as long as the worker.
+    on_message.forget();
+    post(&Response::Ready {
+        threads: rayon::current_num_threads(),
+        isolated,
+    });
+}
+
+fn handle(request: Request) -> Response {
+    match request {
+        Request::Analyze { id, source } => {
+            let started = now_ms();
+            let diagnostics = crate::check_source(&source);
+            Response::Analysis {
+                id,
+                diagnostics,
+                elapsed_ms: now_ms() - started,
+            }
+        }
+    }
+}
+
+fn scope() -> DedicatedWorkerGlobalScope {
+    js_sys::global().unchecked_into()
+}
+
+fn post(response: &Response) {
+    if let Err(error) = scope().post_message(&to_js(response)) {
+        console::error_2(&"could not post a response:".into(), &error);
+    }
+}
+
+/// `std::time::Instant` panics on wasm32-unknown-unknown; the worker has `performance.now()`.
+fn now_ms() -> f64 {
+    scope()
+        .performance()
+        .expect("workers have a performance clock")
+        .now()
+}
+
+/// A panic aborts the wasm instance, so report it to the UI, which starts a fresh worker.
+fn install_panic_hook() {
+    std::panic::set_hook(Box::new(|info| {
+        let message = info.to_string();
+        console::error_1(&message.clone().into());
+        post(&Response::Failed { message });
+    }));
+}

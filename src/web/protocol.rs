@@ -1,0 +1,38 @@
+//! The typed messages between the playground UI (main thread) and the analysis worker.
+//!
+//! Both sides convert them to and from JavaScript values with `serde-wasm-bindgen`; nothing
+//! else crosses the `postMessage` boundary.
+
+use serde::{Deserialize, Serialize};
+
+use crate::Diagnostic;
+
+/// Identifies one analysis request; ids grow with every request the UI sends.
+pub type RequestId = u64;
+
+/// What the UI asks the worker to do.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Request {
+    /// Analyse one Python source text.
+    Analyze { id: RequestId, source: String },
+}
+
+/// What the worker tells the UI.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub enum Response {
+    /// The worker has its pool and accepts requests; messages sent before this are lost.
+    Ready {
+        /// Threads in the worker's rayon pool (1 when the page is not cross-origin isolated).
+        threads: usize,
+        /// Whether the page is cross-origin isolated (needed for a shared-memory pool).
+        isolated: bool,
+    },
+    /// The diagnostics of one `Request::Analyze`.
+    Analysis {
+        id: RequestId,
+        diagnostics: Vec<Diagnostic>,
+        elapsed_ms: f64,
+    },
+    /// The worker panicked; its wasm instance is unusable and the UI must start a new one.
+    Failed { message: String },
+}

@@ -1,0 +1,65 @@
+use std::rc::Rc;
+
+use yew::prelude::*;
+
+use super::severity_class;
+use crate::Diagnostic;
+use crate::web::ui::state::MAX_SOURCE_BYTES;
+
+#[derive(PartialEq, Properties)]
+pub struct DiagnosticListProps {
+    /// `None` until the first analysis finishes.
+    pub diagnostics: Option<Rc<Vec<Diagnostic>>>,
+    /// Size of an editor text that was too large to analyse.
+    pub too_large: Option<usize>,
+    pub on_select: Callback<Diagnostic>,
+}
+
+#[function_component]
+pub fn DiagnosticList(props: &DiagnosticListProps) -> Html {
+    if let Some(bytes) = props.too_large {
+        return html! {
+            <p class="notice notice-warning" data-testid="too-large">
+                { format!("The text is {bytes} bytes; the playground analyses up to {MAX_SOURCE_BYTES} bytes. Shorten it to see diagnostics.") }
+            </p>
+        };
+    }
+    let Some(diagnostics) = &props.diagnostics else {
+        return html! { <p class="notice">{ "Waiting for the first analysis…" }</p> };
+    };
+    if diagnostics.is_empty() {
+        return html! { <p class="notice notice-ok" data-testid="no-hazards">{ "No hazards found" }</p> };
+    }
+    html! {
+        <ol class="diagnostics">
+            { for diagnostics.iter().map(|diagnostic| diagnostic_item(diagnostic, &props.on_select)) }
+        </ol>
+    }
+}
+
+fn diagnostic_item(diagnostic: &Diagnostic, on_select: &Callback<Diagnostic>) -> Html {
+    let on_click = {
+        let diagnostic = diagnostic.clone();
+        on_select.reform(move |_: MouseEvent| diagnostic.clone())
+    };
+    let Diagnostic {
+        code,
+        name,
+        message,
+        location,
+        url,
+        ..
+    } = diagnostic;
+    html! {
+        <li class={classes!("diagnostic", severity_class(diagnostic.severity))}>
+            <button type="button" data-testid="diagnostic" title={name.clone()} onclick={on_click}>
+                <span class="position">{ format!("{}:{}", location.row, location.column) }</span>
+                <span class="code">{ code.clone() }</span>
+                <span class="message">{ message.clone() }</span>
+            </button>
+            if let Some(url) = url {
+                <a class="docs" href={url.clone()} target="_blank" rel="noopener">{ "docs" }</a>
+            }
+        </li>
+    }
+}

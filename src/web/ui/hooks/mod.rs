@@ -1,0 +1,3 @@
+mod use_analysis;
+
+pub use use_analysis::use_analysis;

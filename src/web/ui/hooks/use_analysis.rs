@@ -1,0 +1,287 @@
+//! The worker session: starts the analysis worker, feeds it the latest edit, and starts a new
+//! worker when one fails.
+
+use std::cell::RefCell;
+use std::rc::{Rc, Weak};
+
+use gloo_timers::callback::Timeout;
+use wasm_bindgen::{JsCast, prelude::Closure};
+use web_sys::{ErrorEvent, Event, MessageEvent, Worker, WorkerOptions, WorkerType, console};
+use yew::prelude::*;
+
+use crate::web::js::{from_js, to_js};
+use crate::web::protocol::{Request, Response};
+use crate::web::ui::scheduler::RequestScheduler;
+use crate::web::ui::state::{AnalysisAction, AnalysisState, MAX_SOURCE_BYTES};
+
+/// The loader Trunk emits for the `worker` bin (`data-loader-shim`).
+const WORKER_SCRIPT: &str = "./worker_loader.js";
+/// Typing faster than this between keys sends only the last text.
+const DEBOUNCE_MS: u32 = 150;
+
+pub struct AnalysisHandle {
+    pub state: UseReducerHandle<AnalysisState>,
+    /// Schedules the analysis of an editor text (debounced).
+    pub analyze: Callback<String>,
+    pub dismiss_error: Callback<()>,
+}
+
+#[hook]
+pub fn use_analysis() -> AnalysisHandle {
+    let state = use_reducer(AnalysisState::default);
+    let session = {
+        let dispatcher = state.dispatcher();
+        use_memo((), move |_| Session::new(dispatcher))
+    };
+    {
+        let session = session.clone();
+        use_effect_with((), move |_| {
+            session.start_worker();
+            move || session.stop()
+        });
+    }
+    let analyze = use_memo((), move |_| {
+        Callback::from(move |source: String| session.edit(source))
+    });
+    let dismiss_error = use_callback(state.dispatcher(), |(), dispatcher| {
+        dispatcher.dispatch(AnalysisAction::DismissError)
+    });
+    AnalysisHandle {
+        state,
+        analyze: (*analyze).clone(),
+        dismiss_error,
+    }
+}
+
+/// Shared by the hook and the worker's event handlers, which hold it weakly.
+struct Session(Rc<Shared>);
+
+struct Shared {
+    dispatcher: UseReducerDispatcher<AnalysisState>,
+    inner: RefCell<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    scheduler: RequestScheduler,
+    connection: Option<Connection>,
+    /// Numbers each worker, so events of a replaced worker are ignored.
+    generation: u64,
+    debounce: Option<Timeout>,
+}
+
+impl Session {
+    fn new(dispatcher: UseReducerDispatcher<AnalysisState>) -> Self {
+        Self(Rc::new(Shared {
+            dispatcher,
+            inner: RefCell::default(),
+        }))
+    }
+
+    fn start_worker(&self) {
+        self.0.start_worker();
+    }
+
+    fn edit(&self, source: String) {
+        let session = Rc::downgrade(&self.0);
+        self.0.inner.borrow_mut().debounce = Some(Timeout::new(DEBOUNCE_MS, move || {
+            if let Some(session) = session.upgrade() {
+                session.submit(source);
+            }
+        }));
+    }
+
+    fn stop(&self) {
+        let mut inner = self.0.inner.borrow_mut();
+        inner.debounce = None;
+        inner.connection = None;
+    }
+}
+
+impl Shared {
+    /// Runs `update` on the session, then dispatches the actions it returns. Dispatching may
+    /// render synchronously, and rendering may call back into the session, so it must happen
+    /// after the borrow ends.
+    fn update(&self, update: impl FnOnce(&mut Inner) -> Vec<AnalysisAction>) {
+        let actions = update(&mut self.inner.borrow_mut());
+        for action in actions {
+            self.dispatcher.dispatch(action);
+        }
+    }
+
+    fn start_worker(self: &Rc<Self>) {
+        let session = Rc::downgrade(self);
+        self.update(|inner| {
+            inner.generation += 1;
+            match Connection::open(session, inner.generation) {
+                Ok(connection) => {
+                    inner.connection = Some(connection);
+                    vec![AnalysisAction::WorkerStarting]
+                }
+                Err(error) => vec![AnalysisAction::WorkerUnavailable {
+                    message: format!("The analyser could not be started: {error:?}"),
+                }],
+            }
+        });
+    }
+
+    fn submit(&self, source: String) {
+        self.update(|inner| {
+            let bytes = source.len();
+            let mut actions = if bytes > MAX_SOURCE_BYTES {
+                inner.scheduler.discard_pending();
+                vec![AnalysisAction::TooLarge { bytes }]
+            } else {
+                let request = inner.scheduler.submit(source);
+                inner.send(request);
+                vec![AnalysisAction::Submitted]
+            };
+            actions.push(AnalysisAction::Busy(inner.scheduler.is_busy()));
+            actions
+        });
+    }
+
+    fn on_response(self: &Rc<Self>, generation: u64, response: Response) {
+        let mut failure = None;
+        self.update(|inner| {
+            if generation != inner.generation {
+                return Vec::new();
+            }
+            let mut actions = match response {
+                Response::Ready { threads, isolated } => {
+                    if let Some(connection) = &mut inner.connection {
+                        connection.ready = true;
+                    }
+                    let request = inner.scheduler.worker_ready();
+                    inner.send(request);
+                    vec![AnalysisAction::WorkerReady { threads, isolated }]
+                }
+                Response::Analysis {
+                    id,
+                    diagnostics,
+                    elapsed_ms,
+                } => {
+                    let current = inner.scheduler.accept(id);
+                    let request = inner.scheduler.next_request();
+                    inner.send(request);
+                    if current {
+                        vec![AnalysisAction::Finished {
+                            diagnostics,
+                            elapsed_ms,
+                        }]
+                    } else {
+                        Vec::new()
+                    }
+                }
+                Response::Failed { message } => {
+                    failure = Some(message);
+                    Vec::new()
+                }
+            };
+            actions.push(AnalysisAction::Busy(inner.scheduler.is_busy()));
+            actions
+        });
+        if let Some(message) = failure {
+            self.on_failure(generation, message);
+        }
+    }
+
+    /// A worker that was ready is replaced by a new one; one that never got ready is not, since
+    /// a new one would most likely fail the same way.
+    fn on_failure(self: &Rc<Self>, generation: u64, message: String) {
+        let mut restart = false;
+        self.update(|inner| {
+            if generation != inner.generation {
+                return Vec::new();
+            }
+            inner.generation += 1;
+            inner.scheduler.worker_lost();
+            restart = inner.connection.as_ref().is_some_and(|c| c.ready);
+            if restart {
+                vec![
+                    AnalysisAction::WorkerFailed {
+                        message: format!("The analyser crashed and was restarted: {message}"),
+                    },
+                    AnalysisAction::WorkerStarting,
+                ]
+            } else {
+                vec![AnalysisAction::WorkerUnavailable {
+                    message: format!("The analyser could not be started: {message}"),
+                }]
+            }
+        });
+        // Replacing the connection drops the handler that is running now; do it afterwards.
+        let session = Rc::downgrade(self);
+        wasm_bindgen_futures::spawn_local(async move {
+            let Some(session) = session.upgrade() else {
+                return;
+            };
+            session.inner.borrow_mut().connection = None;
+            if restart {
+                session.start_worker();
+            }
+        });
+    }
+}
+
+impl Inner {
+    fn send(&self, request: Option<Request>) {
+        let (Some(request), Some(connection)) = (request, &self.connection) else {
+            return;
+        };
+        if let Err(error) = connection.worker.post_message(&to_js(&request)) {
+            console::error_2(&"could not send a request to the analyser:".into(), &error);
+        }
+    }
+}
+
+/// One running worker and its event handlers; dropping it terminates the worker.
+struct Connection {
+    worker: Worker,
+    /// The worker has sent `Response::Ready`.
+    ready: bool,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_error: Closure<dyn FnMut(Event)>,
+}
+
+impl Connection {
+    fn open(session: Weak<Shared>, generation: u64) -> Result<Self, wasm_bindgen::JsValue> {
+        let options = WorkerOptions::new();
+        options.set_type(WorkerType::Module);
+        let worker = Worker::new_with_options(WORKER_SCRIPT, &options)?;
+
+        let on_message = {
+            let session = session.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                let response = from_js::<Response>(event.data());
+                if let (Some(session), Some(response)) = (session.upgrade(), response) {
+                    session.on_response(generation, response);
+                }
+            })
+        };
+        let on_error = Closure::<dyn FnMut(Event)>::new(move |event: Event| {
+            // A script that fails to load fires a plain `Event`, a thrown error an `ErrorEvent`.
+            let message = event
+                .dyn_ref::<ErrorEvent>()
+                .map(ErrorEvent::message)
+                .unwrap_or_else(|| "the worker script failed to load".to_owned());
+            if let Some(session) = session.upgrade() {
+                session.on_failure(generation, message);
+            }
+        });
+        worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        Ok(Self {
+            worker,
+            ready: false,
+            _on_message: on_message,
+            _on_error: on_error,
+        })
+    }
+}
+
+impl Drop for Connection {
+    fn drop(&mut self) {
+        self.worker.terminate();
+    }
+}

@@ -1,0 +1,19 @@
+//! The playground UI: Yew function components on the page's main thread.
+//!
+//! Layout follows Yew's examples: `components/` (view pieces), `hooks/` (the worker session),
+//! `state.rs` (the reducer the session feeds), plus small pure helpers that are unit tested.
+
+mod app;
+mod components;
+mod examples;
+mod hooks;
+mod scheduler;
+mod state;
+mod storage;
+mod text;
+
+/// Renders the playground into the page body.
+pub fn start() {
+    super::js::log_panics();
+    yew::Renderer::<app::App>::new().render();
+}

@@ -1,0 +1,114 @@
+//! What the page shows about the analysis, updated by the worker session.
+
+use std::rc::Rc;
+
+use yew::Reducible;
+
+use crate::Diagnostic;
+
+/// The most bytes the playground sends to the worker in one request.
+pub const MAX_SOURCE_BYTES: usize = 1_000_000;
+
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub enum WorkerStatus {
+    Starting,
+    Ready {
+        threads: usize,
+        isolated: bool,
+    },
+    /// The worker failed before it was ever ready; restarting would fail the same way.
+    Unavailable,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnalysisResult {
+    pub diagnostics: Rc<Vec<Diagnostic>>,
+    pub elapsed_ms: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
+pub struct AnalysisState {
+    pub worker: WorkerStatus,
+    /// Some source is waiting for, or being analysed by, the worker.
+    pub busy: bool,
+    pub result: Option<AnalysisResult>,
+    /// Size of an editor text over [`MAX_SOURCE_BYTES`], which was not sent.
+    pub too_large: Option<usize>,
+    /// A worker failure to show until dismissed.
+    pub error: Option<String>,
+}
+
+impl Default for AnalysisState {
+    fn default() -> Self {
+        Self {
+            worker: WorkerStatus::Starting,
+            busy: false,
+            result: None,
+            too_large: None,
+            error: None,
+        }
+    }
+}
+
+pub enum AnalysisAction {
+    WorkerStarting,
+    WorkerReady {
+        threads: usize,
+        isolated: bool,
+    },
+    WorkerUnavailable {
+        message: String,
+    },
+    WorkerFailed {
+        message: String,
+    },
+    Busy(bool),
+    /// A text within the size limit was submitted.
+    Submitted,
+    TooLarge {
+        bytes: usize,
+    },
+    Finished {
+        diagnostics: Vec<Diagnostic>,
+        elapsed_ms: f64,
+    },
+    DismissError,
+}
+
+impl Reducible for AnalysisState {
+    type Action = AnalysisAction;
+
+    fn reduce(self: Rc<Self>, action: AnalysisAction) -> Rc<Self> {
+        let mut next = (*self).clone();
+        match action {
+            AnalysisAction::WorkerStarting => next.worker = WorkerStatus::Starting,
+            AnalysisAction::WorkerReady { threads, isolated } => {
+                next.worker = WorkerStatus::Ready { threads, isolated }
+            }
+            AnalysisAction::WorkerUnavailable { message } => {
+                next.worker = WorkerStatus::Unavailable;
+                next.error = Some(message);
+            }
+            AnalysisAction::WorkerFailed { message } => next.error = Some(message),
+            AnalysisAction::Busy(busy) => next.busy = busy,
+            AnalysisAction::Submitted => next.too_large = None,
+            AnalysisAction::TooLarge { bytes } => {
+                next.too_large = Some(bytes);
+                next.result = None;
+            }
+            // A result that arrives after the text grew too large describes an older text.
+            AnalysisAction::Finished { .. } if next.too_large.is_some() => {}
+            AnalysisAction::Finished {
+                diagnostics,
+                elapsed_ms,
+            } => {
+                next.result = Some(AnalysisResult {
+                    diagnostics: Rc::new(diagnostics),
+                    elapsed_ms,
+                })
+            }
+            AnalysisAction::DismissError => next.error = None,
+        }
+        Rc::new(next)
+    }
+}

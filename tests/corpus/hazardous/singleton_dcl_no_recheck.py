@@ -1,0 +1,33 @@
+# hazard: lazy initialisation with double-checked locking that never re-checks under the lock
+import threading
+
+_registry = None
+_registry_lock = threading.Lock()
+
+
+class ServiceRegistry:
+    def __init__(self):
+        self.services = {}
+
+    def register(self, name, addr):
+        self.services[name] = addr
+
+
+def get_registry():
+    global _registry
+    if _registry is None:
+        with _registry_lock:
+            _registry = ServiceRegistry()
+    return _registry
+
+
+def announce(name, addr):
+    get_registry().register(name, addr)
+
+
+def boot(services):
+    threads = [threading.Thread(target=announce, args=s) for s in services]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()

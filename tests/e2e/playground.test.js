@@ -1,0 +1,261 @@
+// End-to-end tests of the playground in a real Chromium: the threaded wasm worker, the UI and
+// the analysis core together, with no mocks. Run by scripts/e2e after `trunk build --release`.
+import { after, before, describe, test } from "node:test";
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync } from "node:fs";
+import { fileURLToPath } from "node:url";
+import { chromium } from "playwright-core";
+import { startServer } from "./server.js";
+
+const DIST = fileURLToPath(new URL("../../dist", import.meta.url));
+
+const HAZARD = `import threading
+
+counter = 0
+
+def worker():
+    global counter
+    counter += 1
+
+threads = [threading.Thread(target=worker) for _ in range(4)]
+`;
+
+const LOCKED = `import threading
+
+lock = threading.Lock()
+counter = 0
+
+def worker():
+    global counter
+    with lock:
+        counter += 1
+
+threads = [threading.Thread(target=worker) for _ in range(4)]
+`;
+
+// Console output that is expected and harmless (see /work/shared/toolchain.md).
+const HARMLESS = [
+  /using deprecated parameters for the initiali[sz]ation function/,
+  /favicon\.ico/,
+  /integrity.*ignored|ignored.*integrity/i,
+];
+
+let browser;
+let isolatedServer;
+let plainServer;
+
+before(async () => {
+  assert.ok(existsSync(`${DIST}/index.html`), "build the playground first: scripts/e2e");
+  isolatedServer = await startServer({ root: DIST, isolated: true });
+  plainServer = await startServer({ root: DIST, isolated: false });
+  browser = await chromium.launch({
+    executablePath:
+      process.env.CHROMIUM ?? execFileSync("which", ["chromium"], { encoding: "utf8" }).trim(),
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+      "--no-first-run",
+    ],
+  });
+});
+
+after(async () => {
+  await browser?.close();
+  await isolatedServer?.close();
+  await plainServer?.close();
+});
+
+/** Opens the playground in a fresh context and records every unexpected error it logs. */
+async function openPlayground(server) {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  const errors = [];
+  page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
+  page.on("console", (message) => {
+    const text = message.text();
+    if (message.type() === "error" && !HARMLESS.some((pattern) => pattern.test(text))) {
+      errors.push(`console.error: ${text}`);
+    }
+  });
+  const started = Date.now();
+  await page.goto(server.url);
+  await waitUntilIdle(page);
+  return { page, context, errors, readyMs: Date.now() - started };
+}
+
+/** Waits until the worker is ready and no text is waiting for analysis. */
+async function waitUntilIdle(page) {
+  await page.getByTestId("status").filter({ hasText: /^ready$/ }).waitFor({ timeout: 30_000 });
+}
+
+/** Replaces the editor text the way a user's paste would (one input event). */
+async function replaceSource(page, source) {
+  await page.getByTestId("editor").fill(source);
+  // The debounce delays the request; "ready" is only trustworthy once it has passed.
+  await page.waitForTimeout(200);
+  await waitUntilIdle(page);
+}
+
+async function diagnosticTexts(page) {
+  return page.getByTestId("diagnostic").allInnerTexts();
+}
+
+function assertNoErrors(errors) {
+  assert.deepEqual(errors, [], "the page logged unexpected errors");
+}
+
+describe("playground", () => {
+  test("loads isolated with a pool and analyses the example", async (t) => {
+    const { page, context, errors, readyMs } = await openPlayground(isolatedServer);
+    try {
+      assert.equal(await page.evaluate(() => crossOriginIsolated), true);
+      const threads = Number(await page.getByTestId("pool-threads").innerText());
+      assert.ok(threads > 1, `expected a pool of several threads, got ${threads}`);
+      assert.match(await page.getByTestId("isolation").innerText(), /^cross-origin isolated$/);
+      assert.match(await page.getByTestId("editor").inputValue(), /ThreadPoolExecutor/);
+      await page.getByTestId("diagnostic").first().waitFor();
+      const analysisTime = await page.getByTestId("analysis-time").innerText();
+      assert.match(analysisTime, /^analysed in \d+(\.\d+)? ms$/);
+      t.diagnostic(`page ready in ${readyMs} ms; pool of ${threads}; example ${analysisTime}`);
+      t.diagnostic(`example diagnostics: ${JSON.stringify(await diagnosticTexts(page))}`);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("flags the racy counter on line 7 and clears it once locked", async () => {
+    const { page, context, errors } = await openPlayground(isolatedServer);
+    try {
+      await replaceSource(page, HAZARD);
+      const flagged = page.getByTestId("diagnostic").filter({ hasText: "FT001" });
+      await flagged.first().waitFor();
+      assert.match(await flagged.first().innerText(), /^7:\d+\s+FT001/);
+      const marker = page.locator('.gutter .marked[data-line="7"]');
+      await marker.waitFor();
+      assert.match(await marker.getAttribute("title"), /FT001/);
+
+      // Clicking the diagnostic selects its line in the editor.
+      await flagged.first().click();
+      const selectedLine = await page.getByTestId("editor").evaluate((editor) => {
+        return editor.value.slice(0, editor.selectionStart).split("\n").length;
+      });
+      assert.equal(selectedLine, 7);
+
+      await replaceSource(page, LOCKED);
+      await page.getByTestId("no-hazards").waitFor();
+      assert.deepEqual(await diagnosticTexts(page), []);
+      assert.equal(await page.locator(".gutter .marked").count(), 0);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("reports a syntax error and stays responsive", async () => {
+    const { page, context, errors } = await openPlayground(isolatedServer);
+    try {
+      await replaceSource(page, "def f(:");
+      await page.getByTestId("diagnostic").filter({ hasText: "FT000" }).first().waitFor();
+
+      const started = Date.now();
+      assert.equal(await page.evaluate(() => 1 + 1), 2);
+      assert.ok(Date.now() - started < 1_000, "the main thread is blocked");
+      await replaceSource(page, HAZARD);
+      await page.getByTestId("diagnostic").filter({ hasText: "FT001" }).first().waitFor();
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("shows no hazards for an empty editor", async () => {
+    const { page, context, errors } = await openPlayground(isolatedServer);
+    try {
+      await replaceSource(page, "");
+      await page.getByTestId("no-hazards").waitFor();
+      assert.equal(await page.getByTestId("diagnostic").count(), 0);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("refuses input over the size cap without losing it", async (t) => {
+    const { page, context, errors } = await openPlayground(isolatedServer);
+    try {
+      const huge = "x = 1\n".repeat(200_000);
+      // A paste: one input event. (Playwright's fill types it through the IME path, far slower.)
+      const started = Date.now();
+      await page.getByTestId("editor").evaluate((editor, text) => {
+        editor.value = text;
+        editor.dispatchEvent(new Event("input", { bubbles: true }));
+      }, huge);
+      t.diagnostic(`a ${huge.length}-byte paste took ${Date.now() - started} ms to handle`);
+      await page.getByTestId("too-large").waitFor();
+      assert.equal((await page.getByTestId("editor").inputValue()).length, huge.length);
+      await replaceSource(page, HAZARD);
+      await page.getByTestId("diagnostic").filter({ hasText: "FT001" }).first().waitFor();
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("analyses on one thread when the page is not cross-origin isolated", async (t) => {
+    const { page, context, errors, readyMs } = await openPlayground(plainServer);
+    try {
+      assert.equal(await page.evaluate(() => crossOriginIsolated), false);
+      assert.equal(await page.getByTestId("pool-threads").innerText(), "1");
+      assert.match(
+        await page.getByTestId("isolation").innerText(),
+        /not cross-origin isolated: running on 1 thread/,
+      );
+      await replaceSource(page, HAZARD);
+      await page.getByTestId("diagnostic").filter({ hasText: "FT001" }).first().waitFor();
+      t.diagnostic(`page ready without isolation in ${readyMs} ms`);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("shows a worker failure and carries on with a new worker", async () => {
+    const { page, context, errors } = await openPlayground(isolatedServer);
+    try {
+      const analysisWorker = page.workers().find((worker) => worker.url().endsWith("/worker_loader.js"));
+      assert.ok(analysisWorker, "the analysis worker runs from worker_loader.js");
+      // An uncaught exception in the worker, as a trap after a panic would raise.
+      await analysisWorker.evaluate(() => {
+        setTimeout(() => {
+          throw new Error("injected failure");
+        });
+      });
+      await page.getByTestId("error-banner").filter({ hasText: "injected failure" }).waitFor();
+      await waitUntilIdle(page);
+      await replaceSource(page, HAZARD);
+      await page.getByTestId("diagnostic").filter({ hasText: "FT001" }).first().waitFor();
+      assertNoErrors(errors.filter((error) => !error.includes("injected failure")));
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("keeps the editor text across a reload", async () => {
+    const { page, context, errors } = await openPlayground(isolatedServer);
+    try {
+      const text = `# kept across reloads ${Date.now()}\nx = 1\n`;
+      await replaceSource(page, text);
+      await page.reload();
+      await waitUntilIdle(page);
+      assert.equal(await page.getByTestId("editor").inputValue(), text);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+});
