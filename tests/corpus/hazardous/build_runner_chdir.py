@@ -1,0 +1,16 @@
+# hazard: process-global state changed from threads (os.chdir while building projects in parallel)
+import os
+import subprocess
+from concurrent.futures import ThreadPoolExecutor
+
+
+def build(project_dir):
+    os.chdir(project_dir)
+    result = subprocess.run(["make", "-j2"], capture_output=True, text=True)
+    return project_dir, result.returncode
+
+
+def build_all(projects):
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        for project, rc in pool.map(build, projects):
+            print(f"{project}: {'ok' if rc == 0 else 'FAILED'}")

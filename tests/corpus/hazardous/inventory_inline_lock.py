@@ -1,0 +1,23 @@
+# hazard: lock created per call (with threading.Lock(): inside the method guarding shared stock)
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+
+class Inventory:
+    def __init__(self, stock):
+        self.stock = dict(stock)
+
+    def reserve(self, sku, qty):
+        with threading.Lock():
+            if self.stock.get(sku, 0) >= qty:
+                self.stock[sku] -= qty
+                return True
+            return False
+
+
+inventory = Inventory({"apple": 10, "pear": 5})
+
+
+def place_orders(orders):
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        return list(pool.map(lambda o: inventory.reserve(*o), orders))
