@@ -53,12 +53,13 @@ pub fn walk_statements<'a>(
                 walk_statements(&while_stmt.orelse, model, guarded, on_statement);
             }
             Stmt::Try(try_stmt) => {
-                walk_statements(&try_stmt.body, model, guarded, on_statement);
+                let locked = guarded || model.releases_lock(&try_stmt.finalbody);
+                walk_statements(&try_stmt.body, model, locked, on_statement);
                 for handler in &try_stmt.handlers {
                     let ruff_python_ast::ExceptHandler::ExceptHandler(handler) = handler;
-                    walk_statements(&handler.body, model, guarded, on_statement);
+                    walk_statements(&handler.body, model, locked, on_statement);
                 }
-                walk_statements(&try_stmt.orelse, model, guarded, on_statement);
+                walk_statements(&try_stmt.orelse, model, locked, on_statement);
                 walk_statements(&try_stmt.finalbody, model, guarded, on_statement);
             }
             Stmt::With(with) => {

@@ -78,18 +78,25 @@ pub(crate) fn lazy_init_global(
     if !function.scope.globals.contains(name) {
         return;
     }
-    let mut unguarded_store = None;
+    // Safe only as double-checked locking: the test repeated under the lock before the store.
+    let mut store = None;
+    let mut rechecked_under_lock = false;
     walk_statements(
         &if_stmt.body,
         checker.model,
         false,
-        &mut |inner, guarded| {
-            if unguarded_store.is_none() && !guarded && stores_name(inner, name) {
-                unguarded_store = Some(inner);
+        &mut |inner, guarded| match inner {
+            Stmt::If(recheck) if guarded && unset_test(&recheck.test) == Some(name) => {
+                rechecked_under_lock = true;
             }
+            _ if store.is_none() && stores_name(inner, name) => store = Some(inner),
+            _ => {}
         },
     );
-    let Some(store) = unguarded_store else { return };
+    if rechecked_under_lock {
+        return;
+    }
+    let Some(store) = store else { return };
     let message = format!(
         "`{}` then `{}` initialises module global `{name}` without a lock: two threads can both create it",
         checker.text(if_stmt.test.range()),
@@ -159,6 +166,23 @@ threading.Thread(target=worker).start()
             codes_at(source),
             vec![(7, "FT003".into()), (12, "FT003".into())]
         );
+    }
+
+    #[test]
+    fn flags_a_check_outside_the_lock_without_a_recheck_inside() {
+        let source = r#"
+import threading
+_pool = None
+_lock = threading.Lock()
+def get_pool():
+    global _pool
+    if _pool is None:
+        with _lock:
+            _pool = object()
+    return _pool
+threading.Thread(target=get_pool).start()
+"#;
+        assert_eq!(codes_at(source), vec![(7, "FT003".into())]);
     }
 
     #[test]

@@ -9,7 +9,7 @@ mod threads;
 
 use std::collections::{HashMap, HashSet};
 
-use ruff_python_ast::{Expr, ExprCall, ModModule, StmtFunctionDef, StmtWith};
+use ruff_python_ast::{Expr, ExprCall, ModModule, Stmt, StmtFunctionDef, StmtWith};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 pub use scope::FunctionScope;
@@ -145,6 +145,23 @@ impl<'a> SemanticModel<'a> {
                 self.is_shared_lock(&item.context_expr)
                     && self.per_call_lock(&item.context_expr).is_none()
             })
+    }
+
+    /// Whether a `finally:` body releases a shared lock (`lock.release()`), which makes the `try`
+    /// body it closes a guarded region (`lock.acquire(); try: ... finally: lock.release()`).
+    pub fn releases_lock(&self, finally: &[Stmt]) -> bool {
+        finally.iter().any(|stmt| {
+            let Stmt::Expr(expr) = stmt else { return false };
+            let Expr::Call(call) = expr.value.as_ref() else {
+                return false;
+            };
+            let Expr::Attribute(method) = call.func.as_ref() else {
+                return false;
+            };
+            method.attr.as_str() == "release"
+                && self.is_shared_lock(&method.value)
+                && self.per_call_lock(&method.value).is_none()
+        })
     }
 
     /// If `expr` (in `with expr:` or `expr.acquire()`) is a lock its function creates on every
