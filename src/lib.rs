@@ -7,6 +7,7 @@
 
 pub mod detector;
 pub mod models;
+pub mod simulator;
 
 #[cfg(any(feature = "cli", feature = "web"))]
 pub mod concurrency;

@@ -107,7 +107,10 @@ fn json_is_an_array_shaped_like_ruffs() {
         serde_json::json!({"row": 7, "column": 17})
     );
     assert!(entry["filename"].as_str().unwrap().ends_with("racy.py"));
-    assert!(entry["url"].is_null() && entry["fix"].is_null());
+    assert!(entry["url"].is_null());
+    // FT001 offers a fix: wrap the update in `with <lock>:` (creating the lock if needed).
+    assert!(entry["fix"]["message"].as_str().unwrap().contains("lock"));
+    assert!(!entry["fix"]["edits"].as_array().unwrap().is_empty());
 }
 
 #[test]

@@ -100,11 +100,6 @@ fn collect_python_files(path: &Path) -> Result<Vec<PathBuf>, String> {
 fn read_source(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path)
         .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
-    String::from_utf8(bytes).map_err(|error| {
-        format!(
-            "cannot read `{}`: not UTF-8 text (invalid byte at offset {})",
-            path.display(),
-            error.utf8_error().valid_up_to()
-        )
-    })
+    crate::detector::decode_source(&bytes)
+        .map_err(|error| format!("cannot read `{}`: {error}", path.display()))
 }

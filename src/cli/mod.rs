@@ -6,6 +6,7 @@
 mod check;
 mod models;
 mod output;
+mod simulate;
 
 use std::io::Write;
 use std::path::PathBuf;
@@ -82,6 +83,8 @@ enum Command {
         #[arg(long, value_enum, default_value_t = models::ModelFormat::Text)]
         output_format: models::ModelFormat,
     },
+    /// Simulate T Python threads on C cores, GIL build against free-threaded, for a workload.
+    Simulate(simulate::SimulateArgs),
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -184,6 +187,7 @@ pub fn main() -> ExitCode {
             },
             &mut out,
         ),
+        Command::Simulate(args) => simulate::run(&args, &mut out),
     };
     let _ = out.flush();
     outcome.into()

@@ -77,7 +77,7 @@ impl<'a> Checker<'a> {
         function: &FunctionContext,
         range: TextRange,
         message: String,
-    ) {
+    ) -> Option<&mut Diagnostic> {
         match function.thread {
             ThreadContext::Threaded(witness) => {
                 let line = self.location(witness.entry.range.start()).row;
@@ -90,20 +90,26 @@ impl<'a> Checker<'a> {
                     "{message} (runs in threads: `{}` at line {line}{via})",
                     witness.entry.call
                 );
-                self.push(rule, range, message, rule.severity);
+                Some(self.push(rule, range, message, rule.severity))
             }
             ThreadContext::NoThreadsInModule => {
                 let message = format!(
                     "{message} (this module starts no threads: a race only if `{}` is called from threads)",
                     function.name(self.model)
                 );
-                self.push(rule, range, message, Severity::Info);
+                Some(self.push(rule, range, message, Severity::Info))
             }
-            ThreadContext::MainThreadOnly => {}
+            ThreadContext::MainThreadOnly => None,
         }
     }
 
-    fn push(&mut self, rule: &RuleInfo, range: TextRange, message: String, severity: Severity) {
+    fn push(
+        &mut self,
+        rule: &RuleInfo,
+        range: TextRange,
+        message: String,
+        severity: Severity,
+    ) -> &mut Diagnostic {
         self.diagnostics.push(Diagnostic {
             code: rule.code.to_string(),
             name: rule.name.to_string(),
@@ -114,6 +120,7 @@ impl<'a> Checker<'a> {
             url: None,
             fix: None,
         });
+        self.diagnostics.last_mut().expect("just pushed")
     }
 
     /// Runs the statement rules over every function the threads can reach (or every function,

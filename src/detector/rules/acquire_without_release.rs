@@ -111,8 +111,12 @@ fn scan<'a>(
                 let Some(lock) = acquired_lock(checker, call) else {
                     continue;
                 };
-                let next_releases = matches!(body.get(index + 1),
-                    Some(Stmt::Try(next)) if calls_release(&next.finalbody, &lock));
+                // Released by a `finally` that follows, or right away: nothing can raise between.
+                let next_releases = match body.get(index + 1) {
+                    Some(Stmt::Try(next)) => calls_release(&next.finalbody, &lock),
+                    Some(next @ Stmt::Expr(_)) => calls_release(std::slice::from_ref(next), &lock),
+                    _ => false,
+                };
                 if !next_releases && !released.contains(&lock) {
                     unprotected.push((call, lock));
                 }
@@ -140,7 +144,15 @@ fn scan<'a>(
             Stmt::Try(try_stmt) => {
                 let mut inner = released.to_vec();
                 inner.extend(released_locks(&try_stmt.finalbody));
-                scan(checker, &try_stmt.body, &inner, unprotected);
+                // `try: lock.acquire() except ...: ... else: lock.release()`: the acquire is the
+                // last statement of the body and the `else` releases first thing.
+                let mut body_released = inner.clone();
+                if let (Some(Stmt::Expr(_)), Some(first @ Stmt::Expr(_))) =
+                    (try_stmt.body.last(), try_stmt.orelse.first())
+                {
+                    body_released.extend(released_locks(std::slice::from_ref(first)));
+                }
+                scan(checker, &try_stmt.body, &body_released, unprotected);
                 for handler in &try_stmt.handlers {
                     let ruff_python_ast::ExceptHandler::ExceptHandler(handler) = handler;
                     scan(checker, &handler.body, &inner, unprotected);
@@ -182,6 +194,27 @@ fn calls_release(body: &[Stmt], lock: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::detector::test_support::codes_at;
+
+    #[test]
+    fn quiet_when_the_release_follows_at_once() {
+        let source = r#"
+import threading
+lock = threading.Lock()
+def wait_for_init():
+    lock.acquire()
+    lock.release()
+def lock_unlock():
+    try:
+        lock.acquire()
+    except RuntimeError:
+        pass
+    else:
+        lock.release()
+threading.Thread(target=wait_for_init).start()
+threading.Thread(target=lock_unlock).start()
+"#;
+        assert_eq!(codes_at(source), vec![]);
+    }
 
     #[test]
     fn flags_acquire_released_without_finally() {

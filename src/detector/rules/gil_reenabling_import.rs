@@ -1,3 +1,6 @@
+use std::collections::HashMap;
+use std::sync::LazyLock;
+
 use ruff_python_ast::statement_visitor::{StatementVisitor, walk_stmt};
 use ruff_python_ast::{ModModule, Stmt};
 use ruff_text_size::{Ranged, TextRange};
@@ -68,37 +71,50 @@ struct Package<'t> {
     checked: &'t str,
 }
 
+/// The hazardous rows of the table by import name, parsed once (a file has many imports).
+static HAZARDOUS_PACKAGES: LazyLock<HashMap<&'static str, Package<'static>>> =
+    LazyLock::new(|| {
+        GIL_COMPAT
+            .lines()
+            .skip(1)
+            .filter_map(|line| {
+                let fields: Vec<&str> = line.split('\t').collect();
+                let [
+                    import_name,
+                    distribution,
+                    status,
+                    _since,
+                    notes,
+                    source,
+                    checked,
+                ] = fields[..]
+                else {
+                    return None;
+                };
+                matches!(status, "reenables_gil" | "no_ft_wheels" | "experimental").then_some((
+                    import_name,
+                    Package {
+                        import_name,
+                        distribution,
+                        status,
+                        notes,
+                        source,
+                        checked,
+                    },
+                ))
+            })
+            .collect()
+    });
+
 /// The table row for a module path (`lxml.etree` -> `lxml`), if the package is a hazard.
-fn lookup(module: &str) -> Option<Package<'static>> {
-    GIL_COMPAT.lines().skip(1).find_map(|line| {
-        let fields: Vec<&str> = line.split('\t').collect();
-        let [
-            import_name,
-            distribution,
-            status,
-            _since,
-            notes,
-            source,
-            checked,
-        ] = fields[..]
-        else {
-            return None;
-        };
-        let matches = module == import_name
-            || module
-                .strip_prefix(import_name)
-                .is_some_and(|rest| rest.starts_with('.'));
-        (matches && matches!(status, "reenables_gil" | "no_ft_wheels" | "experimental")).then_some(
-            Package {
-                import_name,
-                distribution,
-                status,
-                notes,
-                source,
-                checked,
-            },
-        )
-    })
+fn lookup(module: &str) -> Option<&'static Package<'static>> {
+    let mut prefix = module;
+    loop {
+        if let Some(package) = HAZARDOUS_PACKAGES.get(prefix) {
+            return Some(package);
+        }
+        prefix = &prefix[..prefix.rfind('.')?];
+    }
 }
 
 /// FT013

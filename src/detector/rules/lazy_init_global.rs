@@ -9,6 +9,8 @@ declare_rule! {
     /// ## What it does
     /// Finds a module global created on first use without a lock
     /// (`if _client is None: _client = make_client()`), in a function that runs in threads.
+    /// Init-once flags are the same shape (`if not _ready: setup(); _ready = True`): two
+    /// threads can both run `setup()`.
     ///
     /// ## Why is this bad?
     /// Two threads can both see `None` and both build the object: a second connection pool, a
@@ -166,6 +168,21 @@ threading.Thread(target=worker).start()
             codes_at(source),
             vec![(7, "FT003".into()), (12, "FT003".into())]
         );
+    }
+
+    #[test]
+    fn flags_an_init_once_flag() {
+        let source = r#"
+import threading
+_initialized = False
+def ensure_setup():
+    global _initialized
+    if not _initialized:
+        setup()
+        _initialized = True
+threading.Thread(target=ensure_setup).start()
+"#;
+        assert_eq!(codes_at(source), vec![(6, "FT003".into())]);
     }
 
     #[test]

@@ -10,7 +10,12 @@ use super::checker::{Checker, FunctionContext};
 
 pub(crate) mod acquire_without_release;
 pub(crate) mod check_then_act;
+pub(crate) mod compound_state_update;
+pub(crate) mod copy_then_clear;
+pub(crate) mod current_frames;
+pub(crate) mod frame_locals_write;
 pub(crate) mod gil_reenabling_import;
+pub(crate) mod iterate_while_mutating;
 pub(crate) mod lazy_init_global;
 pub(crate) mod lock_per_call;
 pub(crate) mod mutable_default_shared;
@@ -75,13 +80,17 @@ pub(crate) fn check_statement(
     stmt: &Stmt,
     guarded: bool,
 ) {
-    rmw_global::rmw_global(checker, function, stmt, guarded);
-    check_then_act::check_then_act(checker, function, stmt, guarded);
-    lazy_init_global::lazy_init_global(checker, function, stmt, guarded);
-    rmw_class_attr::rmw_class_attr(checker, function, stmt, guarded);
-    rmw_shared_instance::rmw_shared_instance(checker, function, stmt, guarded);
-    rmw_nonlocal::rmw_nonlocal(checker, function, stmt, guarded);
-    rmw_container_item::rmw_container_item(checker, function, stmt, guarded);
+    // Coroutines of one event loop are not threads: the race rules skip `async def` bodies.
+    if !checker.model.functions[function.id].def.is_async {
+        rmw_global::rmw_global(checker, function, stmt, guarded);
+        check_then_act::check_then_act(checker, function, stmt, guarded);
+        lazy_init_global::lazy_init_global(checker, function, stmt, guarded);
+        rmw_class_attr::rmw_class_attr(checker, function, stmt, guarded);
+        rmw_shared_instance::rmw_shared_instance(checker, function, stmt, guarded);
+        rmw_nonlocal::rmw_nonlocal(checker, function, stmt, guarded);
+        rmw_container_item::rmw_container_item(checker, function, stmt, guarded);
+        iterate_while_mutating::iterate_while_mutating(checker, function, stmt, guarded);
+    }
     process_global_state::process_global_state(checker, function, stmt, guarded);
     signal_off_main_thread::signal_off_main_thread(checker, function, stmt, guarded);
     lock_per_call::lock_per_call(checker, function, stmt, guarded);
@@ -96,12 +105,18 @@ pub(crate) fn check_function(
     def: &StmtFunctionDef,
 ) {
     acquire_without_release::acquire_without_release(checker, function, def);
+    if !def.is_async {
+        copy_then_clear::copy_then_clear(checker, function, def);
+        compound_state_update::compound_state_update(checker, function, def);
+    }
 }
 
 /// Runs the rules that look at the whole module, whether or not threads reach the code.
 pub(crate) fn check_module(checker: &mut Checker, module: &ModModule) {
     switch_interval::switch_interval(checker, module);
     gil_reenabling_import::gil_reenabling_import(checker, module);
+    frame_locals_write::frame_locals_write(checker, module);
+    current_frames::current_frames(checker, module);
 }
 
 /// Every rule, in code order.
@@ -122,6 +137,11 @@ pub const ALL_RULES: &[RuleInfo] = &[
     gil_reenabling_import::GilReenablingImport::INFO,
     shared_generator::SharedGenerator::INFO,
     mutable_default_shared::MutableDefaultShared::INFO,
+    iterate_while_mutating::IterateWhileMutating::INFO,
+    copy_then_clear::CopyThenClear::INFO,
+    compound_state_update::CompoundStateUpdate::INFO,
+    frame_locals_write::FrameLocalsWrite::INFO,
+    current_frames::CurrentFrames::INFO,
 ];
 
 /// Looks a rule up by code (`FT001`) or name (`rmw-global`), ignoring case.
@@ -215,6 +235,14 @@ mod tests {
                 );
             }
         }
+    }
+
+    #[test]
+    fn race_rules_skip_coroutines() {
+        let source = "import threading\nn = 0\nasync def handle():\n    global n\n    n += 1\ndef run():\n    pass\nthreading.Thread(target=run).start()\n";
+        assert!(check_source(source).is_empty());
+        let closure = "def outer():\n    n = 0\n    async def inner():\n        nonlocal n\n        n += 1\n    return inner\n";
+        assert!(check_source(closure).is_empty());
     }
 
     #[test]

@@ -1,9 +1,10 @@
 use ruff_python_ast::{Expr, Stmt};
-use ruff_text_size::Ranged;
+use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
 use crate::detector::helpers::reads_name;
+use crate::detector::{Edit, Fix};
 
 declare_rule! {
     /// ## What it does
@@ -49,6 +50,18 @@ declare_rule! {
     ///
     /// Or count in a local variable and add it to the global once, under the lock.
     ///
+    /// ## Fix safety
+    /// The fix wraps the statement in `with <lock>:`. If the module binds exactly one
+    /// `threading.Lock()` or `RLock()` at top level it uses that lock; otherwise it adds
+    /// `_<name>_lock = threading.Lock()` after the global's top-level assignment (and
+    /// `import threading` after the last top-level import if the module lacks it). The fix is
+    /// offered only when the statement is alone on its line(s) and is not a string spanning
+    /// lines, and when a new lock is needed, only if the global has a top-level assignment.
+    /// It is safe in the sense that it changes no value computed in one thread, but it is not
+    /// always complete: every other read-modify-write of the same global must take the same
+    /// lock, and reusing the module's one lock inside code that already holds it deadlocks
+    /// with a `Lock` (not with an `RLock`). Review the lock choice before applying.
+    ///
     /// ## References
     /// - [Python HOWTO: free threading](https://docs.python.org/3/howto/free-threading-python.html)
     /// - [Thread safety guarantees](https://docs.python.org/3/library/threadsafety.html)
@@ -91,12 +104,161 @@ pub(crate) fn rmw_global(
         checker.text(stmt.range()),
         function.name(checker.model),
     );
-    checker.report_race(&RmwGlobal::INFO, function, stmt.range(), message);
+    let fix = lock_fix(checker, stmt.range(), name);
+    if let Some(diagnostic) = checker.report_race(&RmwGlobal::INFO, function, stmt.range(), message)
+    {
+        diagnostic.fix = fix;
+    }
+}
+
+/// Wraps the statement at `range` in `with <lock>:`, creating the lock if the module has none.
+fn lock_fix(checker: &Checker, range: TextRange, name: &str) -> Option<Fix> {
+    let source = checker.source;
+    let line_start = source[..range.start().to_usize()]
+        .rfind('\n')
+        .map_or(0, |newline| newline + 1);
+    let indent = &source[line_start..range.start().to_usize()];
+    let statement = checker.text(range);
+    let rest_of_line = source[range.end().to_usize()..]
+        .split('\n')
+        .next()
+        .unwrap_or("");
+    if !indent.chars().all(|c| c == ' ' || c == '\t')
+        || statement.contains('\n')
+        || !(rest_of_line.trim().is_empty() || rest_of_line.trim_start().starts_with('#'))
+    {
+        return None;
+    }
+    let step = if indent.contains('\t') { "\t" } else { "    " };
+    let mut edits = Vec::new();
+    let lock = match checker.model.module_locks() {
+        [lock] => (*lock).to_string(),
+        _ => {
+            let assignment = checker.model.top_level_assignment(name)?;
+            let lock = format!("_{}_lock", name.trim_start_matches('_'));
+            if !checker.model.imports_threading_module() {
+                let (at, content) = match checker.model.last_import_end() {
+                    Some(end) if end < assignment.start() => {
+                        (end, "\nimport threading".to_string())
+                    }
+                    _ => (
+                        line_start_of(source, assignment.start()),
+                        "import threading\n".to_string(),
+                    ),
+                };
+                edits.push(insertion(checker, at, content));
+            }
+            edits.push(insertion(
+                checker,
+                assignment.end(),
+                format!("\n{lock} = threading.Lock()"),
+            ));
+            lock
+        }
+    };
+    edits.push(Edit {
+        content: format!("with {lock}:\n{indent}{step}{statement}"),
+        location: checker.location(range.start()),
+        end_location: checker.location(range.end()),
+    });
+    Some(Fix {
+        message: format!("Hold `{lock}` around the update"),
+        edits,
+    })
+}
+
+fn line_start_of(source: &str, offset: TextSize) -> TextSize {
+    let start = source[..offset.to_usize()]
+        .rfind('\n')
+        .map_or(0, |newline| newline + 1);
+    TextSize::try_from(start).unwrap_or_default()
+}
+
+fn insertion(checker: &Checker, at: TextSize, content: String) -> Edit {
+    let location = checker.location(at);
+    Edit {
+        content,
+        location,
+        end_location: location,
+    }
 }
 
 #[cfg(test)]
 mod tests {
-    use crate::detector::test_support::codes_at;
+    use crate::check_source;
+    use crate::detector::test_support::{apply_fixes, codes_at};
+
+    /// Applies the fix of every FT001 finding and returns the new source.
+    fn fixed(source: &str) -> String {
+        let diagnostics: Vec<_> = check_source(source)
+            .into_iter()
+            .filter(|d| d.code == "FT001")
+            .collect();
+        assert!(!diagnostics.is_empty(), "no FT001 in {source}");
+        assert!(
+            diagnostics.iter().all(|d| d.fix.is_some()),
+            "{diagnostics:?}"
+        );
+        apply_fixes(source, &diagnostics)
+    }
+
+    #[test]
+    fn fix_reuses_the_one_module_lock() {
+        let source = "import threading\nn = 0\nlock = threading.Lock()\ndef worker():\n    global n\n    n += 1  # count\nthreading.Thread(target=worker).start()\n";
+        let after = fixed(source);
+        assert_eq!(
+            after,
+            "import threading\nn = 0\nlock = threading.Lock()\ndef worker():\n    global n\n    with lock:\n        n += 1  # count\nthreading.Thread(target=worker).start()\n"
+        );
+        assert_eq!(codes_at(&after), vec![]);
+    }
+
+    #[test]
+    fn fix_creates_a_lock_and_the_import() {
+        let source = r#"from concurrent.futures import ThreadPoolExecutor
+total = 0
+def add(x):
+    global total
+    for _ in range(3):
+        total = total + x
+with ThreadPoolExecutor() as pool:
+    pool.map(add, range(10))
+"#;
+        let after = fixed(source);
+        assert_eq!(
+            after,
+            r#"from concurrent.futures import ThreadPoolExecutor
+import threading
+total = 0
+_total_lock = threading.Lock()
+def add(x):
+    global total
+    for _ in range(3):
+        with _total_lock:
+            total = total + x
+with ThreadPoolExecutor() as pool:
+    pool.map(add, range(10))
+"#
+        );
+        assert_eq!(codes_at(&after), vec![]);
+    }
+
+    #[test]
+    fn fix_fixes_every_site_with_one_new_lock_per_global() {
+        let source = "import threading\n\nhits = 0\nmisses = 0\n\ndef worker():\n    global hits, misses\n    hits += 1\n    misses += 1\n\nthreading.Thread(target=worker).start()\n";
+        let after = fixed(source);
+        assert!(after.contains("_hits_lock = threading.Lock()"), "{after}");
+        assert!(after.contains("_misses_lock = threading.Lock()"), "{after}");
+        assert_eq!(codes_at(&after), vec![]);
+    }
+
+    #[test]
+    fn no_fix_for_a_statement_sharing_its_line() {
+        let source = "import threading\nn = 0\ndef worker():\n    global n\n    if True: n += 1\nthreading.Thread(target=worker).start()\n";
+        let diagnostics = check_source(source);
+        assert_eq!(diagnostics.len(), 1);
+        assert!(diagnostics[0].fix.is_none());
+    }
 
     #[test]
     fn flags_augmented_and_self_reading_assignments() {

@@ -53,6 +53,8 @@ pub fn build<'a>(module: &'a ModModule, source: &'a str) -> SemanticModel<'a> {
         ..model
     };
     model.handler_classes.extend(handlers);
+    model.mutations = super::mutations::collect(&model);
+    record_top_level(&mut model, module);
     for (class, reason) in shared {
         model.shared_classes.entry(class).or_insert(reason);
     }
@@ -692,4 +694,36 @@ fn reachability(
         }
     }
     witnesses
+}
+
+/// What fixes need from the module's top-level statements: where each name is first assigned,
+/// which names hold a mutual-exclusion lock, where the imports end.
+fn record_top_level<'a>(model: &mut SemanticModel<'a>, module: &'a ModModule) {
+    for stmt in &module.body {
+        let (target, value) = match stmt {
+            Stmt::Import(_) | Stmt::ImportFrom(_) => {
+                model.last_import_end = Some(stmt.end());
+                continue;
+            }
+            Stmt::Assign(assign) => match assign.targets.as_slice() {
+                [target] => (target, Some(assign.value.as_ref())),
+                _ => continue,
+            },
+            Stmt::AnnAssign(assign) => (assign.target.as_ref(), assign.value.as_deref()),
+            _ => continue,
+        };
+        let Expr::Name(name) = target else { continue };
+        model
+            .top_level_assignments
+            .entry(name.id.as_str())
+            .or_insert(stmt.range());
+        if let Some(Expr::Call(call)) = value
+            && is_lock_factory(model, call)
+            && model
+                .qualified_name(&call.func)
+                .is_some_and(|qualified| qualified.ends_with("Lock"))
+        {
+            model.module_locks.push(name.id.as_str());
+        }
+    }
 }

@@ -4,6 +4,7 @@
 //! Built once per module before any rule runs; rules only query it.
 
 mod builder;
+mod mutations;
 mod scope;
 mod threads;
 
@@ -12,6 +13,7 @@ use std::collections::{HashMap, HashSet};
 use ruff_python_ast::{Expr, ExprCall, ModModule, Stmt, StmtFunctionDef, StmtWith};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
+pub use mutations::Mutation;
 pub use scope::FunctionScope;
 
 /// Index of a function (or method) in [`SemanticModel::functions`].
@@ -94,6 +96,14 @@ pub struct SemanticModel<'a> {
     per_call_locks: HashMap<TextSize, TextRange>,
     /// Module-level names bound to a generator object, to the binding statement.
     generators: HashMap<&'a str, TextRange>,
+    /// Module-level names whose container functions change in place, with each change.
+    mutations: HashMap<&'a str, Vec<Mutation>>,
+    /// Top-level statements (not nested in `if`/`try`) that first assign each name.
+    top_level_assignments: HashMap<&'a str, TextRange>,
+    /// Names a top-level statement binds to a `threading.Lock()` or `RLock()`, in order.
+    module_locks: Vec<&'a str>,
+    /// The end of the last top-level `import` statement.
+    last_import_end: Option<TextSize>,
 }
 
 impl<'a> SemanticModel<'a> {
@@ -212,6 +222,39 @@ impl<'a> SemanticModel<'a> {
     /// The statement binding a module-level generator object named `name`.
     pub fn module_generator(&self, name: &str) -> Option<TextRange> {
         self.generators.get(name).copied()
+    }
+
+    /// The in-place changes (`append`, `pop`, `c[k] = v`, `del c[k]`) that functions of the
+    /// module make to the module-level container `name`.
+    pub fn mutations_of(&self, name: &str) -> &[Mutation] {
+        self.mutations.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// The top-level statement that first assigns `name` (`name = ...`), if any.
+    pub fn top_level_assignment(&self, name: &str) -> Option<TextRange> {
+        self.top_level_assignments.get(name).copied()
+    }
+
+    /// Names bound at the top level to a `threading.Lock()` or `RLock()`.
+    pub fn module_locks(&self) -> &[&'a str] {
+        &self.module_locks
+    }
+
+    /// The end of the last top-level `import` statement.
+    pub fn last_import_end(&self) -> Option<TextSize> {
+        self.last_import_end
+    }
+
+    /// Whether the module binds the name `threading` to the `threading` module.
+    pub fn imports_threading_module(&self) -> bool {
+        self.imports
+            .get("threading")
+            .is_some_and(|q| q == "threading")
+    }
+
+    /// Whether the module starts any thread (has a thread entry point).
+    pub fn starts_threads(&self) -> bool {
+        !self.entries.is_empty()
     }
 
     pub fn thread_context(&self, function: FunctionId) -> ThreadContext<'_> {

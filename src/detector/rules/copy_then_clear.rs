@@ -1,0 +1,286 @@
+use ruff_python_ast::{Expr, Stmt, StmtFunctionDef};
+use ruff_text_size::{Ranged, TextRange};
+
+use super::declare_rule;
+use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::helpers::walk_statements;
+use crate::detector::semantic::dotted_path;
+
+declare_rule! {
+    /// ## What it does
+    /// Finds a shared buffer drained in two steps without a lock: a snapshot of it
+    /// (`batch = list(pending)`, `pending.copy()`, `pending[:]`, `dict(d)`, `for x in pending:`)
+    /// followed by emptying it (`pending.clear()`, `del pending[:]`, `pending[:] = []`, or
+    /// rebinding a global `pending = []`). The buffer is a module-level name, or an attribute
+    /// of `self` in a class whose instances threads share.
+    ///
+    /// ## Why is this bad?
+    /// Each step is atomic, the pair is not. An item another thread appends after the snapshot
+    /// and before the clear is removed without ever being copied: it is lost, silently. Under the
+    /// GIL the copy was already a switch point; on the free-threaded build (3.13t, 3.14t)
+    /// producers run in parallel with the drain and lose items on every busy flush.
+    ///
+    /// ## Example
+    /// ```python
+    /// import threading
+    ///
+    /// pending = []
+    ///
+    /// def flush():
+    ///     batch = list(pending)
+    ///     pending.clear()
+    ///     print(batch)
+    ///
+    /// threading.Timer(1.0, flush).start()
+    /// ```
+    ///
+    /// Use instead:
+    /// ```python
+    /// import threading
+    ///
+    /// pending = []
+    /// pending_lock = threading.Lock()
+    ///
+    /// def flush():
+    ///     with pending_lock:
+    ///         batch = list(pending)
+    ///         pending.clear()
+    ///     print(batch)
+    ///
+    /// threading.Timer(1.0, flush).start()
+    /// ```
+    ///
+    /// Producers must append under the same lock. Or use a `collections.deque` and drain it
+    /// with `popleft()` until `IndexError`, or a `queue.Queue`.
+    ///
+    /// ## References
+    /// - [Thread safety guarantees](https://docs.python.org/3/library/threadsafety.html)
+    pub struct CopyThenClear {
+        code: "FT017",
+        name: "copy-then-clear",
+        severity: Warning,
+        summary: "Shared buffer copied then cleared without a lock: items added between are lost",
+    }
+}
+
+/// FT017
+pub(crate) fn copy_then_clear(
+    checker: &mut Checker,
+    function: &FunctionContext,
+    def: &StmtFunctionDef,
+) {
+    let mut statements = Vec::new();
+    walk_statements(&def.body, checker.model, false, &mut |stmt, guarded| {
+        statements.push((stmt, guarded));
+    });
+    // Snapshots seen so far: container path, range of the snapshot, guarded.
+    let mut snapshots: Vec<(String, TextRange, bool)> = Vec::new();
+    let mut reported: Vec<String> = Vec::new();
+    for (stmt, guarded) in statements {
+        if let Some(cleared) = emptied_container(stmt) {
+            let Some(path) = dotted_path(cleared) else {
+                continue;
+            };
+            if let Some((_, snapshot, snapshot_guarded)) =
+                snapshots.iter().find(|(seen, _, _)| *seen == path)
+                && !(guarded && *snapshot_guarded)
+                && !reported.contains(&path)
+                && is_shared(checker, function, cleared)
+            {
+                reported.push(path.clone());
+                let line = checker.location(snapshot.start()).row;
+                let message = format!(
+                    "`{}` empties shared `{path}` after the copy at line {line} without a lock: items other threads add in between are lost",
+                    checker.text(stmt.range()),
+                );
+                checker.report_race(&CopyThenClear::INFO, function, stmt.range(), message);
+            }
+            continue;
+        }
+        if let Some(container) = snapshot_of(stmt)
+            && let Some(path) = dotted_path(container)
+        {
+            snapshots.push((path, stmt.range(), guarded));
+        }
+    }
+}
+
+/// Whether `container` is a module-level name or an attribute of `self` in a shared class.
+fn is_shared(checker: &Checker, function: &FunctionContext, container: &Expr) -> bool {
+    match container {
+        Expr::Name(name) => {
+            function.scope.refers_to_module_scope(name.id.as_str())
+                && checker.model.is_module_binding(name.id.as_str())
+                && !checker.model.is_thread_local(container)
+        }
+        Expr::Attribute(attribute) => {
+            let method = &checker.model.functions[function.id];
+            let Some(class) = method.class else {
+                return false;
+            };
+            let Some(receiver) = method.def.parameters.iter_non_variadic_params().next() else {
+                return false;
+            };
+            matches!(attribute.value.as_ref(), Expr::Name(name) if name.id == receiver.name().as_str())
+                && method.name() != "__init__"
+                && !checker.model.is_thread_local_class(class)
+                && checker.model.shared_class(class).is_some()
+        }
+        _ => false,
+    }
+}
+
+/// The container a statement reads whole: `x = list(c)`, `c.copy()`, `c[:]`, `dict(c)`,
+/// `set(c)`, `copy.copy(c)`, `for x in c:`.
+fn snapshot_of(stmt: &Stmt) -> Option<&Expr> {
+    match stmt {
+        Stmt::For(for_stmt) => match for_stmt.iter.as_ref() {
+            iter @ (Expr::Name(_) | Expr::Attribute(_)) => Some(iter),
+            other => copied(other),
+        },
+        Stmt::Assign(assign) => copied(&assign.value),
+        Stmt::AnnAssign(assign) => assign.value.as_deref().and_then(copied),
+        _ => None,
+    }
+}
+
+fn copied(value: &Expr) -> Option<&Expr> {
+    match value {
+        Expr::Call(call) => match (call.func.as_ref(), &*call.arguments.args) {
+            (Expr::Name(func), [argument])
+                if matches!(
+                    func.id.as_str(),
+                    "list" | "dict" | "set" | "tuple" | "deque" | "bytes"
+                ) =>
+            {
+                Some(argument)
+            }
+            (Expr::Attribute(method), []) if method.attr.as_str() == "copy" => Some(&method.value),
+            (Expr::Attribute(method), [argument])
+                if method.attr.as_str() == "copy"
+                    && matches!(method.value.as_ref(), Expr::Name(module) if module.id == "copy") =>
+            {
+                Some(argument)
+            }
+            _ => None,
+        },
+        Expr::Subscript(subscript) if is_full_slice(&subscript.slice) => Some(&subscript.value),
+        _ => None,
+    }
+}
+
+/// The container a statement empties: `c.clear()`, `del c[:]`, `c[:] = []`, `c = []`.
+fn emptied_container(stmt: &Stmt) -> Option<&Expr> {
+    match stmt {
+        Stmt::Expr(expr) => match expr.value.as_ref() {
+            Expr::Call(call) if call.arguments.is_empty() => match call.func.as_ref() {
+                Expr::Attribute(method) if method.attr.as_str() == "clear" => Some(&method.value),
+                _ => None,
+            },
+            _ => None,
+        },
+        Stmt::Delete(delete) => match delete.targets.as_slice() {
+            [Expr::Subscript(subscript)] if is_full_slice(&subscript.slice) => {
+                Some(&subscript.value)
+            }
+            _ => None,
+        },
+        Stmt::Assign(assign) if is_empty_literal(&assign.value) => {
+            match assign.targets.as_slice() {
+                [Expr::Subscript(subscript)] if is_full_slice(&subscript.slice) => {
+                    Some(&subscript.value)
+                }
+                [target @ (Expr::Name(_) | Expr::Attribute(_))] => Some(target),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}
+
+fn is_full_slice(slice: &Expr) -> bool {
+    matches!(slice, Expr::Slice(slice) if slice.lower.is_none() && slice.upper.is_none() && slice.step.is_none())
+}
+
+fn is_empty_literal(value: &Expr) -> bool {
+    match value {
+        Expr::List(list) => list.is_empty(),
+        Expr::Dict(dict) => dict.is_empty(),
+        Expr::Call(call) => {
+            call.arguments.is_empty()
+                && matches!(call.func.as_ref(), Expr::Name(func) if matches!(func.id.as_str(), "list" | "dict" | "set"))
+        }
+        _ => false,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detector::test_support::codes_at;
+
+    #[test]
+    fn flags_copy_clear_slice_delete_loop_and_rebinding() {
+        let source = r#"
+import threading
+events = []
+stats = {}
+buf = []
+def flush():
+    global buf
+    batch = events.copy()
+    events.clear()
+    snapshot = dict(stats)
+    stats.clear()
+    for item in buf:
+        print(item)
+    buf = []
+threading.Timer(1.0, flush).start()
+"#;
+        assert_eq!(
+            codes_at(source),
+            vec![
+                (9, "FT017".into()),
+                (11, "FT017".into()),
+                (14, "FT017".into())
+            ]
+        );
+    }
+
+    #[test]
+    fn flags_a_shared_instance_buffer() {
+        let source = r#"
+import threading
+class Batcher:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.items = []
+    def flush(self):
+        batch = self.items[:]
+        del self.items[:]
+        return batch
+b = Batcher()
+threading.Thread(target=b.flush).start()
+"#;
+        assert_eq!(codes_at(source), vec![(9, "FT017".into())]);
+    }
+
+    #[test]
+    fn quiet_under_one_lock_for_locals_and_a_clear_alone() {
+        let source = r#"
+import threading
+events = []
+other = []
+lock = threading.Lock()
+def flush():
+    with lock:
+        batch = list(events)
+        events.clear()
+    mine = [1, 2]
+    copy = list(mine)
+    mine.clear()
+    other.clear()
+threading.Timer(1.0, flush).start()
+"#;
+        assert_eq!(codes_at(source), vec![]);
+    }
+}

@@ -1,0 +1,90 @@
+//! Where functions change module-level containers in place (`C.append(x)`, `C[k] = v`,
+//! `del C[k]`): the writers that iteration elsewhere races with.
+
+use std::collections::HashMap;
+
+use ruff_python_ast::{Expr, Stmt};
+use ruff_text_size::{Ranged, TextRange};
+
+use super::{FunctionId, FunctionScope, SemanticModel};
+use crate::detector::helpers::{own_calls, walk_statements};
+
+/// Methods of `list`, `dict`, `set` and `deque` that change a container's size or contents.
+pub const MUTATING_METHODS: &[&str] = &[
+    "append",
+    "appendleft",
+    "extend",
+    "extendleft",
+    "insert",
+    "add",
+    "update",
+    "pop",
+    "popleft",
+    "popitem",
+    "remove",
+    "discard",
+    "clear",
+    "setdefault",
+    "difference_update",
+    "intersection_update",
+    "symmetric_difference_update",
+];
+
+/// One in-place change of a module-level container.
+#[derive(Debug, Clone)]
+pub struct Mutation {
+    pub function: FunctionId,
+    /// The statement that changes the container.
+    pub range: TextRange,
+    /// Whether a lock is held around it.
+    pub guarded: bool,
+}
+
+/// Module-level container name to the in-place changes functions make to it.
+pub fn collect<'a>(model: &SemanticModel<'a>) -> HashMap<&'a str, Vec<Mutation>> {
+    let mut found: HashMap<&'a str, Vec<Mutation>> = HashMap::new();
+    for (id, function) in model.functions.iter().enumerate() {
+        let scope = FunctionScope::new(function.def);
+        walk_statements(&function.def.body, model, false, &mut |stmt, guarded| {
+            for name in mutated_names(stmt) {
+                if scope.refers_to_module_scope(name) && model.is_module_binding(name) {
+                    found.entry(name).or_default().push(Mutation {
+                        function: id,
+                        range: stmt.range(),
+                        guarded,
+                    });
+                }
+            }
+        });
+    }
+    found
+}
+
+/// The names a statement changes in place: `n.append(...)`, `n[k] = v`, `del n[k]`.
+fn mutated_names(stmt: &Stmt) -> Vec<&str> {
+    let mut names: Vec<&str> = match stmt {
+        Stmt::Assign(assign) => assign.targets.iter().filter_map(subscript_name).collect(),
+        Stmt::Delete(delete) => delete.targets.iter().filter_map(subscript_name).collect(),
+        _ => Vec::new(),
+    };
+    for call in own_calls(stmt) {
+        if let Expr::Attribute(method) = call.func.as_ref()
+            && MUTATING_METHODS.contains(&method.attr.as_str())
+            && let Expr::Name(name) = method.value.as_ref()
+        {
+            names.push(name.id.as_str());
+        }
+    }
+    names
+}
+
+/// `n` in `n[k]`.
+fn subscript_name(target: &Expr) -> Option<&str> {
+    match target {
+        Expr::Subscript(subscript) => match subscript.value.as_ref() {
+            Expr::Name(name) => Some(name.id.as_str()),
+            _ => None,
+        },
+        _ => None,
+    }
+}

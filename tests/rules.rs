@@ -1,0 +1,143 @@
+//! Snapshot tests of every rule: each `tests/fixtures/<CODE>_*.py` holds flagged shapes and clean
+//! look-alikes of one rule; its diagnostics (and fixes, with the fixed source) are rendered as
+//! text into `tests/snapshots/rules__<fixture>.snap`.
+//!
+//! Update after an intended change with `INSTA_UPDATE=always cargo test --test rules` (or
+//! `cargo insta review`), then read the changed `.snap` files.
+
+use std::fmt::Write;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use aether::{Diagnostic, Location, check_source};
+
+fn fixtures() -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "py"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// The byte offset of a 1-based row/column (columns count characters).
+fn offset(source: &str, location: Location) -> usize {
+    let start: usize = source
+        .split_inclusive('\n')
+        .take(location.row - 1)
+        .map(str::len)
+        .sum();
+    let line = &source[start..];
+    start
+        + line
+            .char_indices()
+            .nth(location.column - 1)
+            .map_or(line.len(), |(at, _)| at)
+}
+
+/// Applies every fix; identical edits (one lock created for two findings) count once.
+fn apply_fixes(source: &str, diagnostics: &[Diagnostic]) -> String {
+    let mut edits: Vec<(usize, usize, &str)> = diagnostics
+        .iter()
+        .filter_map(|d| d.fix.as_ref())
+        .flat_map(|fix| &fix.edits)
+        .map(|edit| {
+            (
+                offset(source, edit.location),
+                offset(source, edit.end_location),
+                edit.content.as_str(),
+            )
+        })
+        .collect();
+    edits.sort();
+    edits.dedup();
+    let mut out = source.to_string();
+    let mut previous_start = usize::MAX;
+    for (start, end, content) in edits.into_iter().rev() {
+        assert!(end <= previous_start, "overlapping edits");
+        out.replace_range(start..end, content);
+        previous_start = start;
+    }
+    out
+}
+
+fn render(source: &str) -> String {
+    let diagnostics = check_source(source);
+    let mut text = String::new();
+    for d in &diagnostics {
+        let severity = format!("{:?}", d.severity).to_lowercase();
+        writeln!(
+            text,
+            "{}:{} {} [{severity}] {}",
+            d.location.row, d.location.column, d.code, d.message
+        )
+        .unwrap();
+        if let Some(fix) = &d.fix {
+            writeln!(text, "    fix: {}", fix.message).unwrap();
+        }
+    }
+    if diagnostics.is_empty() {
+        text.push_str("(no diagnostics)\n");
+    }
+    if diagnostics.iter().any(|d| d.fix.is_some()) {
+        let fixed = apply_fixes(source, &diagnostics);
+        let remaining: Vec<String> = check_source(&fixed)
+            .iter()
+            .map(|d| format!("{}:{} {}", d.location.row, d.location.column, d.code))
+            .collect();
+        writeln!(text, "\n--- after applying the fixes ---\n{fixed}").unwrap();
+        writeln!(text, "--- remaining: {remaining:?}").unwrap();
+    }
+    text
+}
+
+#[test]
+fn rule_fixtures_match_their_snapshots() {
+    let files = fixtures();
+    assert!(files.len() >= 20, "only {} fixtures", files.len());
+    for path in files {
+        let name = path.file_stem().unwrap().to_string_lossy().into_owned();
+        let source = fs::read_to_string(&path).unwrap();
+        insta::assert_snapshot!(name, render(&source));
+    }
+}
+
+#[test]
+fn every_rule_has_a_fixture() {
+    let names: Vec<String> = fixtures()
+        .iter()
+        .map(|path| path.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    for rule in aether::detector::ALL_RULES {
+        assert!(
+            names.iter().any(|name| name.starts_with(rule.code)),
+            "{} has no fixture in tests/fixtures",
+            rule.code
+        );
+    }
+}
+
+#[test]
+fn fixes_remove_their_findings() {
+    for path in fixtures() {
+        let source = fs::read_to_string(&path).unwrap();
+        let diagnostics = check_source(&source);
+        let fixed: Vec<&Diagnostic> = diagnostics.iter().filter(|d| d.fix.is_some()).collect();
+        if fixed.is_empty() {
+            continue;
+        }
+        let after = check_source(&apply_fixes(&source, &diagnostics));
+        for d in fixed {
+            assert!(
+                !after.iter().any(|a| a.code == d.code && a.message == d.message),
+                "{}: fix for {} at {}:{} did not remove it",
+                path.display(),
+                d.code,
+                d.location.row,
+                d.location.column
+            );
+        }
+    }
+}
