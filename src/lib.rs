@@ -5,6 +5,7 @@
 //! tool (`src/main.rs`, `cli` feature) and the browser playground (`web` feature) are thin layers
 //! over it. See `ARCHITECTURE.md` for the code map.
 
+pub mod advice;
 pub mod detector;
 pub mod models;
 pub mod simulator;

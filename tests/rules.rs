@@ -131,7 +131,9 @@ fn fixes_remove_their_findings() {
         let after = check_source(&apply_fixes(&source, &diagnostics));
         for d in fixed {
             assert!(
-                !after.iter().any(|a| a.code == d.code && a.message == d.message),
+                !after
+                    .iter()
+                    .any(|a| a.code == d.code && a.message == d.message),
                 "{}: fix for {} at {}:{} did not remove it",
                 path.display(),
                 d.code,

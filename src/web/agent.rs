@@ -50,6 +50,20 @@ fn handle(request: Request) -> Response {
                 elapsed_ms: now_ms() - started,
             }
         }
+        Request::Advise {
+            id,
+            source,
+            settings,
+            points,
+        } => {
+            let started = now_ms();
+            let advice = crate::advice::advise(&source, &settings, &points);
+            Response::Advice {
+                id,
+                advice,
+                elapsed_ms: now_ms() - started,
+            }
+        }
     }
 }
 

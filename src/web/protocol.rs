@@ -6,8 +6,10 @@
 use serde::{Deserialize, Serialize};
 
 use crate::Diagnostic;
+use crate::advice::{Advice, AdviceSettings};
 
-/// Identifies one analysis request; ids grow with every request the UI sends.
+/// Identifies one request of a kind (analysis or advice); ids grow with every request of that
+/// kind the UI sends.
 pub type RequestId = u64;
 
 /// What the UI asks the worker to do.
@@ -15,6 +17,14 @@ pub type RequestId = u64;
 pub enum Request {
     /// Analyse one Python source text.
     Analyze { id: RequestId, source: String },
+    /// Advise on one source text: migration verdict, the veto on each parallel call site and a
+    /// USL fit of the pasted `threads,throughput` lines (`points`, may be blank).
+    Advise {
+        id: RequestId,
+        source: String,
+        settings: AdviceSettings,
+        points: String,
+    },
 }
 
 /// What the worker tells the UI.
@@ -31,6 +41,12 @@ pub enum Response {
     Analysis {
         id: RequestId,
         diagnostics: Vec<Diagnostic>,
+        elapsed_ms: f64,
+    },
+    /// The answer to one `Request::Advise`.
+    Advice {
+        id: RequestId,
+        advice: Advice,
         elapsed_ms: f64,
     },
     /// The worker panicked; its wasm instance is unusable and the UI must start a new one.

@@ -2,13 +2,16 @@
 // the analysis core together, with no mocks. Run by scripts/e2e after `trunk build --release`.
 import { after, before, describe, test } from "node:test";
 import assert from "node:assert/strict";
-import { execFileSync } from "node:child_process";
-import { existsSync } from "node:fs";
-import { fileURLToPath } from "node:url";
-import { chromium } from "playwright-core";
 import { startServer } from "./server.js";
-
-const DIST = fileURLToPath(new URL("../../dist", import.meta.url));
+import {
+  DIST,
+  assertNoErrors,
+  launchBrowser,
+  openPlayground as open,
+  replaceSource,
+  selectedLine,
+  waitUntilIdle,
+} from "./helpers.js";
 
 const HAZARD = `import threading
 
@@ -34,33 +37,14 @@ def worker():
 threads = [threading.Thread(target=worker) for _ in range(4)]
 `;
 
-// Console output that is expected and harmless (see /work/shared/toolchain.md).
-const HARMLESS = [
-  /using deprecated parameters for the initiali[sz]ation function/,
-  /favicon\.ico/,
-  /integrity.*ignored|ignored.*integrity/i,
-];
-
 let browser;
 let isolatedServer;
 let plainServer;
 
 before(async () => {
-  assert.ok(existsSync(`${DIST}/index.html`), "build the playground first: scripts/e2e");
   isolatedServer = await startServer({ root: DIST, isolated: true });
   plainServer = await startServer({ root: DIST, isolated: false });
-  browser = await chromium.launch({
-    executablePath:
-      process.env.CHROMIUM ?? execFileSync("which", ["chromium"], { encoding: "utf8" }).trim(),
-    args: [
-      "--no-sandbox",
-      "--disable-gpu",
-      "--disable-background-networking",
-      "--disable-component-update",
-      "--disable-sync",
-      "--no-first-run",
-    ],
-  });
+  browser = await launchBrowser();
 });
 
 after(async () => {
@@ -69,43 +53,12 @@ after(async () => {
   await plainServer?.close();
 });
 
-/** Opens the playground in a fresh context and records every unexpected error it logs. */
-async function openPlayground(server) {
-  const context = await browser.newContext();
-  const page = await context.newPage();
-  const errors = [];
-  page.on("pageerror", (error) => errors.push(`pageerror: ${error.message}`));
-  page.on("console", (message) => {
-    const text = message.text();
-    if (message.type() === "error" && !HARMLESS.some((pattern) => pattern.test(text))) {
-      errors.push(`console.error: ${text}`);
-    }
-  });
-  const started = Date.now();
-  await page.goto(server.url);
-  await waitUntilIdle(page);
-  return { page, context, errors, readyMs: Date.now() - started };
-}
-
-/** Waits until the worker is ready and no text is waiting for analysis. */
-async function waitUntilIdle(page) {
-  await page.getByTestId("status").filter({ hasText: /^ready$/ }).waitFor({ timeout: 30_000 });
-}
-
-/** Replaces the editor text the way a user's paste would (one input event). */
-async function replaceSource(page, source) {
-  await page.getByTestId("editor").fill(source);
-  // The debounce delays the request; "ready" is only trustworthy once it has passed.
-  await page.waitForTimeout(200);
-  await waitUntilIdle(page);
+function openPlayground(server) {
+  return open(browser, server);
 }
 
 async function diagnosticTexts(page) {
   return page.getByTestId("diagnostic").allInnerTexts();
-}
-
-function assertNoErrors(errors) {
-  assert.deepEqual(errors, [], "the page logged unexpected errors");
 }
 
 describe("playground", () => {
@@ -141,10 +94,7 @@ describe("playground", () => {
 
       // Clicking the diagnostic selects its line in the editor.
       await flagged.first().click();
-      const selectedLine = await page.getByTestId("editor").evaluate((editor) => {
-        return editor.value.slice(0, editor.selectionStart).split("\n").length;
-      });
-      assert.equal(selectedLine, 7);
+      assert.equal(await selectedLine(page), 7);
 
       await replaceSource(page, LOCKED);
       await page.getByTestId("no-hazards").waitFor();

@@ -1,18 +1,20 @@
-//! The page: header, editor with gutter, status bar and the diagnostics of the latest analysis.
+//! The page: header, editor with gutter, status bar, the diagnostics of the latest analysis and
+//! the advice panel.
 
 use std::rc::Rc;
 
 use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::advice_form::AdviceForm;
 use super::components::{
-    DiagnosticList, Editor, ErrorBanner, Header, LineMarkers, StatusBar, line_height_px,
-    line_markers,
+    AdvicePanel, DiagnosticList, Editor, ErrorBanner, Header, LineMarkers, StatusBar,
+    line_height_px, line_markers,
 };
 use super::examples::EXAMPLES;
 use super::hooks::use_analysis;
 use super::{storage, text};
-use crate::Diagnostic;
+use crate::{Diagnostic, Location};
 
 #[function_component]
 pub fn App() -> Html {
@@ -22,12 +24,25 @@ pub fn App() -> Html {
     let line_count = use_state(|| text::line_count(&initial_source));
     let textarea = use_node_ref();
     let analysis = use_analysis();
+    let advice_form = use_state(|| AdviceForm::new(hardware_concurrency()));
 
     {
         let analyze = analysis.analyze.clone();
         let initial_source = initial_source.clone();
         use_effect_with((), move |_| analyze.emit((*initial_source).clone()));
     }
+
+    {
+        // Every change of the settings (and the first render) asks the worker for new advice.
+        let advise = analysis.advise.clone();
+        use_effect_with((*advice_form).clone(), move |form| {
+            advise.emit((form.settings(), form.points.clone()))
+        });
+    }
+    let on_form = {
+        let advice_form = advice_form.clone();
+        Callback::from(move |form: AdviceForm| advice_form.set(form))
+    };
 
     let on_edit = {
         let line_count = line_count.clone();
@@ -62,12 +77,14 @@ pub fn App() -> Html {
 
     let on_select = {
         let textarea = textarea.clone();
-        Callback::from(move |diagnostic: Diagnostic| {
+        Callback::from(move |(start, end): (Location, Location)| {
             if let Some(textarea) = textarea.cast::<HtmlTextAreaElement>() {
-                select_range(&textarea, &diagnostic);
+                select_range(&textarea, start, end);
             }
         })
     };
+    let on_select_diagnostic =
+        on_select.reform(|diagnostic: Diagnostic| (diagnostic.location, diagnostic.end_location));
 
     let state = &*analysis.state;
     let markers: Rc<LineMarkers> = {
@@ -115,23 +132,38 @@ pub fn App() -> Html {
                     <DiagnosticList
                         diagnostics={state.result.as_ref().map(|result| result.diagnostics.clone())}
                         too_large={state.too_large}
-                        {on_select}
+                        on_select={on_select_diagnostic}
                     />
                 </section>
+                <AdvicePanel
+                    form={(*advice_form).clone()}
+                    {on_form}
+                    advice={state.advice.clone()}
+                    {on_select}
+                />
             </main>
         </div>
     }
 }
 
-/// Selects the diagnostic's range in the editor and scrolls its line into the middle.
-fn select_range(textarea: &HtmlTextAreaElement, diagnostic: &Diagnostic) {
+/// The page's logical processors, the default for cores and threads.
+fn hardware_concurrency() -> u32 {
+    web_sys::window()
+        .map(|window| window.navigator().hardware_concurrency())
+        .filter(|cores| cores.is_finite() && *cores >= 1.0)
+        .map_or(1, |cores| cores as u32)
+}
+
+/// Selects a range (of a diagnostic or a call site) in the editor and scrolls its line into the
+/// middle.
+fn select_range(textarea: &HtmlTextAreaElement, from: Location, to: Location) {
     let source = textarea.value();
-    let start = text::utf16_offset(&source, diagnostic.location);
-    let end = text::utf16_offset(&source, diagnostic.end_location).max(start);
+    let start = text::utf16_offset(&source, from);
+    let end = text::utf16_offset(&source, to).max(start);
     let _ = textarea.focus();
     let _ = textarea.set_selection_range(start, end);
     let line_height = line_height_px(textarea);
-    let row = diagnostic.location.row.saturating_sub(1) as f64;
+    let row = from.row.saturating_sub(1) as f64;
     let top = row * line_height - f64::from(textarea.client_height()) / 2.0;
     textarea.set_scroll_top(top.max(0.0) as i32);
 }

@@ -3,6 +3,7 @@
 //! Layout follows Yew's examples: `components/` (view pieces), `hooks/` (the worker session),
 //! `state.rs` (the reducer the session feeds), plus small pure helpers that are unit tested.
 
+mod advice_form;
 mod app;
 mod components;
 mod examples;

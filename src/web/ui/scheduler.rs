@@ -1,27 +1,71 @@
-//! Which source the worker should analyse next.
+//! What the worker should work on next.
 //!
-//! A newer edit supersedes older ones: at most one request is in flight, edits made meanwhile
-//! collapse into one pending source, and a response counts only if it answers the request in
-//! flight. Pure logic, so it is tested without a browser.
+//! A newer edit supersedes older ones: at most one request of a kind is in flight, edits made
+//! meanwhile collapse into one pending job, and a response counts only if it answers the request
+//! in flight. The analysis and the advice each have a scheduler of their own, so neither waits
+//! for the other. Pure logic, so it is tested without a browser.
 
+use crate::advice::AdviceSettings;
 use crate::web::protocol::{Request, RequestId};
 
-#[derive(Debug, Default)]
-pub struct RequestScheduler {
+/// What one kind of request carries, turned into the request once it gets its id.
+pub trait Job {
+    fn into_request(self, id: RequestId) -> Request;
+}
+
+/// An analysis: the source text.
+impl Job for String {
+    fn into_request(self, id: RequestId) -> Request {
+        Request::Analyze { id, source: self }
+    }
+}
+
+/// An advice: the source text, the settings and the pasted measurements.
+#[derive(Clone, Debug, PartialEq)]
+pub struct AdviceJob {
+    pub source: String,
+    pub settings: AdviceSettings,
+    pub points: String,
+}
+
+impl Job for AdviceJob {
+    fn into_request(self, id: RequestId) -> Request {
+        Request::Advise {
+            id,
+            source: self.source,
+            settings: self.settings,
+            points: self.points,
+        }
+    }
+}
+
+#[derive(Debug)]
+pub struct RequestScheduler<J> {
     next_id: RequestId,
     worker_ready: bool,
     in_flight: Option<RequestId>,
-    pending: Option<String>,
+    pending: Option<J>,
 }
 
-impl RequestScheduler {
-    /// Queues `source` in place of any older pending one; returns the request to send now, if any.
-    pub fn submit(&mut self, source: String) -> Option<Request> {
-        self.pending = Some(source);
+impl<J> Default for RequestScheduler<J> {
+    fn default() -> Self {
+        Self {
+            next_id: 0,
+            worker_ready: false,
+            in_flight: None,
+            pending: None,
+        }
+    }
+}
+
+impl<J: Job> RequestScheduler<J> {
+    /// Queues `job` in place of any older pending one; returns the request to send now, if any.
+    pub fn submit(&mut self, job: J) -> Option<Request> {
+        self.pending = Some(job);
         self.next_request()
     }
 
-    /// Forgets the pending source (for example, input too large to send).
+    /// Forgets the pending job (for example, input too large to send).
     pub fn discard_pending(&mut self) {
         self.pending = None;
     }
@@ -32,8 +76,8 @@ impl RequestScheduler {
         self.next_request()
     }
 
-    /// The worker died: its in-flight request will never be answered. The pending source stays,
-    /// so an edit made after the fatal request is analysed by the next worker.
+    /// The worker died: its in-flight request will never be answered. The pending job stays,
+    /// so an edit made after the fatal request is handled by the next worker.
     pub fn worker_lost(&mut self) {
         self.worker_ready = false;
         self.in_flight = None;
@@ -48,19 +92,19 @@ impl RequestScheduler {
         current
     }
 
-    /// The request to send now: the pending source, if the worker is ready and idle.
+    /// The request to send now: the pending job, if the worker is ready and idle.
     pub fn next_request(&mut self) -> Option<Request> {
         if !self.worker_ready || self.in_flight.is_some() {
             return None;
         }
-        let source = self.pending.take()?;
+        let job = self.pending.take()?;
         let id = self.next_id;
         self.next_id += 1;
         self.in_flight = Some(id);
-        Some(Request::Analyze { id, source })
+        Some(job.into_request(id))
     }
 
-    /// Whether some source has not been analysed yet.
+    /// Whether some job has not been answered yet.
     pub fn is_busy(&self) -> bool {
         self.in_flight.is_some() || self.pending.is_some()
     }
@@ -79,14 +123,14 @@ mod tests {
 
     #[test]
     fn waits_for_the_worker() {
-        let mut scheduler = RequestScheduler::default();
+        let mut scheduler = RequestScheduler::<String>::default();
         assert_eq!(scheduler.submit("a".into()), None);
         assert_eq!(scheduler.worker_ready(), analyze(0, "a"));
     }
 
     #[test]
     fn newer_edits_replace_pending_ones_while_a_request_is_in_flight() {
-        let mut scheduler = RequestScheduler::default();
+        let mut scheduler = RequestScheduler::<String>::default();
         scheduler.worker_ready();
         assert_eq!(scheduler.submit("a".into()), analyze(0, "a"));
         assert_eq!(scheduler.submit("ab".into()), None);
@@ -99,7 +143,7 @@ mod tests {
 
     #[test]
     fn drops_responses_of_a_lost_worker() {
-        let mut scheduler = RequestScheduler::default();
+        let mut scheduler = RequestScheduler::<String>::default();
         scheduler.worker_ready();
         scheduler.submit("crashes".into());
         scheduler.submit("newer".into());
@@ -111,10 +155,36 @@ mod tests {
 
     #[test]
     fn discarded_sources_are_not_sent() {
-        let mut scheduler = RequestScheduler::default();
+        let mut scheduler = RequestScheduler::<String>::default();
         scheduler.submit("too large".into());
         scheduler.discard_pending();
         assert_eq!(scheduler.worker_ready(), None);
         assert!(!scheduler.is_busy());
+    }
+
+    #[test]
+    fn advice_jobs_become_advise_requests() {
+        let mut scheduler = RequestScheduler::<AdviceJob>::default();
+        scheduler.worker_ready();
+        let job = |source: &str| AdviceJob {
+            source: source.to_owned(),
+            settings: AdviceSettings::for_cores(4),
+            points: String::new(),
+        };
+        assert_eq!(
+            scheduler.submit(job("a")),
+            Some(Request::Advise {
+                id: 0,
+                source: "a".into(),
+                settings: AdviceSettings::for_cores(4),
+                points: String::new(),
+            })
+        );
+        assert_eq!(scheduler.submit(job("b")), None);
+        assert!(scheduler.accept(0));
+        assert!(matches!(
+            scheduler.next_request(),
+            Some(Request::Advise { id: 1, source, .. }) if source == "b"
+        ));
     }
 }

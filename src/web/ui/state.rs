@@ -5,6 +5,7 @@ use std::rc::Rc;
 use yew::Reducible;
 
 use crate::Diagnostic;
+use crate::advice::Advice;
 
 /// The most bytes the playground sends to the worker in one request.
 pub const MAX_SOURCE_BYTES: usize = 1_000_000;
@@ -27,11 +28,19 @@ pub struct AnalysisResult {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+pub struct AdviceResult {
+    pub advice: Rc<Advice>,
+    pub elapsed_ms: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct AnalysisState {
     pub worker: WorkerStatus,
     /// Some source is waiting for, or being analysed by, the worker.
     pub busy: bool,
     pub result: Option<AnalysisResult>,
+    /// The advice on the latest text and settings the worker answered.
+    pub advice: Option<AdviceResult>,
     /// Size of an editor text over [`MAX_SOURCE_BYTES`], which was not sent.
     pub too_large: Option<usize>,
     /// A worker failure to show until dismissed.
@@ -44,6 +53,7 @@ impl Default for AnalysisState {
             worker: WorkerStatus::Starting,
             busy: false,
             result: None,
+            advice: None,
             too_large: None,
             error: None,
         }
@@ -72,6 +82,10 @@ pub enum AnalysisAction {
         diagnostics: Vec<Diagnostic>,
         elapsed_ms: f64,
     },
+    AdviceFinished {
+        advice: Advice,
+        elapsed_ms: f64,
+    },
     DismissError,
 }
 
@@ -95,15 +109,23 @@ impl Reducible for AnalysisState {
             AnalysisAction::TooLarge { bytes } => {
                 next.too_large = Some(bytes);
                 next.result = None;
+                next.advice = None;
             }
             // A result that arrives after the text grew too large describes an older text.
-            AnalysisAction::Finished { .. } if next.too_large.is_some() => {}
+            AnalysisAction::Finished { .. } | AnalysisAction::AdviceFinished { .. }
+                if next.too_large.is_some() => {}
             AnalysisAction::Finished {
                 diagnostics,
                 elapsed_ms,
             } => {
                 next.result = Some(AnalysisResult {
                     diagnostics: Rc::new(diagnostics),
+                    elapsed_ms,
+                })
+            }
+            AnalysisAction::AdviceFinished { advice, elapsed_ms } => {
+                next.advice = Some(AdviceResult {
+                    advice: Rc::new(advice),
                     elapsed_ms,
                 })
             }

@@ -1,3 +1,4 @@
+mod advice_panel;
 mod diagnostic_list;
 mod editor;
 mod error_banner;
@@ -5,6 +6,7 @@ mod gutter;
 mod header;
 mod status_bar;
 
+pub use advice_panel::AdvicePanel;
 pub use diagnostic_list::DiagnosticList;
 pub use editor::{Editor, line_height_px};
 pub use error_banner::ErrorBanner;

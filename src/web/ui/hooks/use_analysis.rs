@@ -1,5 +1,9 @@
-//! The worker session: starts the analysis worker, feeds it the latest edit, and starts a new
-//! worker when one fails.
+//! The worker session: starts the analysis worker, feeds it the latest edit and advice settings,
+//! and starts a new worker when one fails.
+//!
+//! Edits and settings changes share one debounce: when it fires, a changed text is sent for
+//! analysis, and a changed text or changed settings for advice, each through its own
+//! [`RequestScheduler`] (at most one request of a kind in flight, newer jobs supersede older).
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -9,9 +13,10 @@ use wasm_bindgen::{JsCast, prelude::Closure};
 use web_sys::{ErrorEvent, Event, MessageEvent, Worker, WorkerOptions, WorkerType, console};
 use yew::prelude::*;
 
+use crate::advice::AdviceSettings;
 use crate::web::js::{from_js, to_js};
 use crate::web::protocol::{Request, Response};
-use crate::web::ui::scheduler::RequestScheduler;
+use crate::web::ui::scheduler::{AdviceJob, RequestScheduler};
 use crate::web::ui::state::{AnalysisAction, AnalysisState, MAX_SOURCE_BYTES};
 
 /// The loader Trunk emits for the `worker` bin (`data-loader-shim`).
@@ -23,6 +28,8 @@ pub struct AnalysisHandle {
     pub state: UseReducerHandle<AnalysisState>,
     /// Schedules the analysis of an editor text (debounced).
     pub analyze: Callback<String>,
+    /// Schedules advice with new settings and pasted measurements (debounced, with the text).
+    pub advise: Callback<(AdviceSettings, String)>,
     pub dismiss_error: Callback<()>,
 }
 
@@ -40,8 +47,16 @@ pub fn use_analysis() -> AnalysisHandle {
             move || session.stop()
         });
     }
-    let analyze = use_memo((), move |_| {
-        Callback::from(move |source: String| session.edit(source))
+    let analyze = {
+        let session = session.clone();
+        use_memo((), move |_| {
+            Callback::from(move |source: String| session.edit(source))
+        })
+    };
+    let advise = use_memo((), move |_| {
+        Callback::from(move |(settings, points): (AdviceSettings, String)| {
+            session.set_advice(settings, points)
+        })
     });
     let dismiss_error = use_callback(state.dispatcher(), |(), dispatcher| {
         dispatcher.dispatch(AnalysisAction::DismissError)
@@ -49,6 +64,7 @@ pub fn use_analysis() -> AnalysisHandle {
     AnalysisHandle {
         state,
         analyze: (*analyze).clone(),
+        advise: (*advise).clone(),
         dismiss_error,
     }
 }
@@ -63,7 +79,16 @@ struct Shared {
 
 #[derive(Default)]
 struct Inner {
-    scheduler: RequestScheduler,
+    scheduler: RequestScheduler<String>,
+    advice: RequestScheduler<AdviceJob>,
+    /// The latest editor text sent on (or refused as too large).
+    source: Option<String>,
+    /// The latest advice settings and measurements.
+    advice_inputs: Option<(AdviceSettings, String)>,
+    /// An edit the debounce has not sent yet.
+    edited: Option<String>,
+    /// Advice inputs changed since the debounce last fired.
+    advice_changed: bool,
     connection: Option<Connection>,
     /// Numbers each worker, so events of a replaced worker are ignored.
     generation: u64,
@@ -83,10 +108,24 @@ impl Session {
     }
 
     fn edit(&self, source: String) {
+        self.0.inner.borrow_mut().edited = Some(source);
+        self.debounce();
+    }
+
+    fn set_advice(&self, settings: AdviceSettings, points: String) {
+        let mut inner = self.0.inner.borrow_mut();
+        inner.advice_inputs = Some((settings, points));
+        inner.advice_changed = true;
+        drop(inner);
+        self.debounce();
+    }
+
+    /// (Re)starts the debounce; when it fires, whatever changed meanwhile is sent.
+    fn debounce(&self) {
         let session = Rc::downgrade(&self.0);
         self.0.inner.borrow_mut().debounce = Some(Timeout::new(DEBOUNCE_MS, move || {
             if let Some(session) = session.upgrade() {
-                session.submit(source);
+                session.flush();
             }
         }));
     }
@@ -125,18 +164,38 @@ impl Shared {
         });
     }
 
-    fn submit(&self, source: String) {
+    /// Sends the edit and the advice inputs that changed since the last flush.
+    fn flush(&self) {
         self.update(|inner| {
-            let bytes = source.len();
-            let mut actions = if bytes > MAX_SOURCE_BYTES {
-                inner.scheduler.discard_pending();
-                vec![AnalysisAction::TooLarge { bytes }]
-            } else {
-                let request = inner.scheduler.submit(source);
+            let edited = inner.edited.take();
+            let advice_changed = std::mem::take(&mut inner.advice_changed) || edited.is_some();
+            let mut actions = Vec::new();
+            if let Some(source) = edited {
+                let bytes = source.len();
+                if bytes > MAX_SOURCE_BYTES {
+                    inner.scheduler.discard_pending();
+                    inner.advice.discard_pending();
+                    inner.source = None;
+                    actions.push(AnalysisAction::TooLarge { bytes });
+                } else {
+                    let request = inner.scheduler.submit(source.clone());
+                    inner.send(request);
+                    inner.source = Some(source);
+                    actions.push(AnalysisAction::Submitted);
+                }
+            }
+            if advice_changed
+                && let (Some(source), Some((settings, points))) =
+                    (&inner.source, &inner.advice_inputs)
+            {
+                let request = inner.advice.submit(AdviceJob {
+                    source: source.clone(),
+                    settings: *settings,
+                    points: points.clone(),
+                });
                 inner.send(request);
-                vec![AnalysisAction::Submitted]
-            };
-            actions.push(AnalysisAction::Busy(inner.scheduler.is_busy()));
+            }
+            actions.push(AnalysisAction::Busy(inner.is_busy()));
             actions
         });
     }
@@ -153,6 +212,8 @@ impl Shared {
                         connection.ready = true;
                     }
                     let request = inner.scheduler.worker_ready();
+                    inner.send(request);
+                    let request = inner.advice.worker_ready();
                     inner.send(request);
                     vec![AnalysisAction::WorkerReady { threads, isolated }]
                 }
@@ -173,12 +234,26 @@ impl Shared {
                         Vec::new()
                     }
                 }
+                Response::Advice {
+                    id,
+                    advice,
+                    elapsed_ms,
+                } => {
+                    let current = inner.advice.accept(id);
+                    let request = inner.advice.next_request();
+                    inner.send(request);
+                    if current {
+                        vec![AnalysisAction::AdviceFinished { advice, elapsed_ms }]
+                    } else {
+                        Vec::new()
+                    }
+                }
                 Response::Failed { message } => {
                     failure = Some(message);
                     Vec::new()
                 }
             };
-            actions.push(AnalysisAction::Busy(inner.scheduler.is_busy()));
+            actions.push(AnalysisAction::Busy(inner.is_busy()));
             actions
         });
         if let Some(message) = failure {
@@ -196,6 +271,7 @@ impl Shared {
             }
             inner.generation += 1;
             inner.scheduler.worker_lost();
+            inner.advice.worker_lost();
             restart = inner.connection.as_ref().is_some_and(|c| c.ready);
             if restart {
                 vec![
@@ -225,6 +301,11 @@ impl Shared {
 }
 
 impl Inner {
+    /// Some text or advice input has not been answered yet.
+    fn is_busy(&self) -> bool {
+        self.scheduler.is_busy() || self.advice.is_busy() || self.edited.is_some()
+    }
+
     fn send(&self, request: Option<Request>) {
         let (Some(request), Some(connection)) = (request, &self.connection) else {
             return;
