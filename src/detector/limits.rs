@@ -39,6 +39,26 @@ pub fn check_limits(source: &str) -> Result<(), LimitExceeded> {
     Scanner::new(source).run()
 }
 
+/// Bytes the scanner has nothing to do for: not a bracket, separator, operator, quote, comment,
+/// escape, newline or word character.
+const INERT: [bool; 256] = {
+    let mut inert = [true; 256];
+    let significant = b"#'\"\\\n([{)]},;:.+-*/%@&|^~_";
+    let mut i = 0;
+    while i < significant.len() {
+        inert[significant[i] as usize] = false;
+        i += 1;
+    }
+    let mut byte = 0;
+    while byte < 128 {
+        if (byte as u8).is_ascii_alphanumeric() {
+            inert[byte] = false;
+        }
+        byte += 1;
+    }
+    inert
+};
+
 struct Scanner<'a> {
     bytes: &'a [u8],
     pos: usize,
@@ -122,11 +142,20 @@ impl<'a> Scanner<'a> {
                     self.add_to_chain()?;
                     self.pos += 1;
                 }
-                _ if byte.is_ascii_alphabetic() || byte == b'_' => self.scan_word()?,
-                _ => self.pos += 1,
+                _ if byte.is_ascii_alphanumeric() || byte == b'_' => self.scan_word()?,
+                _ => self.skip_inert_bytes(),
             }
         }
         Ok(())
+    }
+
+    /// Most bytes (spaces, `=`, comparison signs, non-ASCII text) change no limit: skip them in
+    /// a tight loop, as this scan runs over every file before parsing.
+    fn skip_inert_bytes(&mut self) {
+        self.pos += 1;
+        while self.pos < self.bytes.len() && INERT[usize::from(self.bytes[self.pos])] {
+            self.pos += 1;
+        }
     }
 
     fn measure_indentation(&mut self) -> Result<(), LimitExceeded> {
@@ -196,45 +225,48 @@ impl<'a> Scanner<'a> {
             self.pos += 1;
         }
         // Keywords that nest the expression after them.
-        if matches!(
-            &self.bytes[start..self.pos],
-            b"not" | b"lambda" | b"if" | b"await" | b"yield"
-        ) {
+        let word = &self.bytes[start..self.pos];
+        if (2..=6).contains(&word.len())
+            && matches!(word, b"not" | b"lambda" | b"if" | b"await" | b"yield")
+        {
             self.add_to_chain()?;
         }
         Ok(())
     }
 
     fn skip_comment(&mut self) {
-        while self.pos < self.bytes.len() && self.bytes[self.pos] != b'\n' {
-            self.pos += 1;
-        }
+        self.pos = memchr::memchr(b'\n', &self.bytes[self.pos..])
+            .map_or(self.bytes.len(), |offset| self.pos + offset);
     }
 
     fn skip_string(&mut self, quote: u8) {
         let triple = self.bytes.get(self.pos + 1) == Some(&quote)
             && self.bytes.get(self.pos + 2) == Some(&quote);
         self.pos += if triple { 3 } else { 1 };
-        while self.pos < self.bytes.len() {
+        // Jump from one byte that can end or escape the string to the next.
+        while let Some(offset) = memchr::memchr3(quote, b'\\', b'\n', &self.bytes[self.pos..]) {
+            self.pos += offset;
             match self.bytes[self.pos] {
                 b'\\' => self.pos += 2,
                 b'\n' if !triple => return,
-                byte if byte == quote => {
-                    if !triple {
-                        self.pos += 1;
-                        return;
-                    }
-                    if self.bytes.get(self.pos + 1) == Some(&quote)
-                        && self.bytes.get(self.pos + 2) == Some(&quote)
-                    {
-                        self.pos += 3;
-                        return;
-                    }
+                b'\n' => self.pos += 1,
+                _ if !triple => {
                     self.pos += 1;
+                    return;
+                }
+                _ if self.bytes.get(self.pos + 1) == Some(&quote)
+                    && self.bytes.get(self.pos + 2) == Some(&quote) =>
+                {
+                    self.pos += 3;
+                    return;
                 }
                 _ => self.pos += 1,
             }
+            if self.pos >= self.bytes.len() {
+                return;
+            }
         }
+        self.pos = self.bytes.len();
     }
 }
 

@@ -1,7 +1,9 @@
 //! Builds the [`SemanticModel`] in two passes: first what is defined and imported, then the calls
 //! between functions and the thread entry points; finally which functions threads reach.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
+
+use rustc_hash::FxHashMap;
 
 use ruff_python_ast::helpers::any_over_body;
 use ruff_python_ast::statement_visitor::{StatementVisitor, walk_stmt};
@@ -353,12 +355,12 @@ impl<'a> Visitor<'a> for Definitions<'a> {
 
 /// Functions by name, to resolve references such as `worker`, `self.run`, `Job.step`.
 struct FunctionIndex<'a> {
-    by_name: HashMap<&'a str, Vec<FunctionId>>,
+    by_name: FxHashMap<&'a str, Vec<FunctionId>>,
 }
 
 impl<'a> FunctionIndex<'a> {
     fn new(functions: &[Function<'a>]) -> Self {
-        let mut by_name: HashMap<&'a str, Vec<FunctionId>> = HashMap::new();
+        let mut by_name: FxHashMap<&'a str, Vec<FunctionId>> = FxHashMap::default();
         for (id, function) in functions.iter().enumerate() {
             by_name
                 .entry(function.def.name.as_str())

@@ -8,7 +8,7 @@ mod mutations;
 mod scope;
 mod threads;
 
-use std::collections::{HashMap, HashSet};
+use rustc_hash::{FxHashMap, FxHashSet};
 
 use ruff_python_ast::{Expr, ExprCall, ModModule, Stmt, StmtFunctionDef, StmtWith};
 use ruff_text_size::{Ranged, TextRange, TextSize};
@@ -65,41 +65,41 @@ pub enum ThreadContext<'m> {
 #[derive(Debug, Default)]
 pub struct SemanticModel<'a> {
     /// Local name to the qualified name it was imported as (`T` -> `threading.Thread`).
-    imports: HashMap<&'a str, String>,
+    imports: FxHashMap<&'a str, String>,
     pub functions: Vec<Function<'a>>,
     /// Names bound at module level (assignments, imports, `def`, `class`).
-    module_bindings: HashSet<&'a str>,
+    module_bindings: FxHashSet<&'a str>,
     /// Dotted paths (`lock`, `self._lock`) assigned a lock object somewhere in the module.
-    locks: HashSet<String>,
+    locks: FxHashSet<String>,
     /// Dotted paths assigned a thread pool (by assignment or `with ... as`).
-    executors: HashSet<String>,
+    executors: FxHashSet<String>,
     /// Classes of this module that serve each request in a thread (`ThreadingMixIn` bases).
-    threading_server_classes: HashSet<&'a str>,
+    threading_server_classes: FxHashSet<&'a str>,
     entries: Vec<(FunctionId, ThreadEntry)>,
     /// For each function, why it runs in threads (`None`: it does not).
     witnesses: Vec<Option<ThreadWitness>>,
     /// Names of the classes defined anywhere in the module.
-    classes: HashSet<&'a str>,
+    classes: FxHashSet<&'a str>,
     /// Dotted paths assigned a `threading.local()` (or an instance of a subclass of it).
-    thread_locals: HashSet<String>,
+    thread_locals: FxHashSet<String>,
     /// Classes whose `threading.local` base makes every instance attribute per thread.
-    thread_local_classes: HashSet<&'a str>,
+    thread_local_classes: FxHashSet<&'a str>,
     /// Names assigned an instance of a class of this module (`stats = Stats()`), to that class.
-    instances: HashMap<&'a str, &'a str>,
+    instances: FxHashMap<&'a str, &'a str>,
     /// Classes whose instances several threads use, with the evidence: a bound method run in
     /// threads, a lock attribute created in `__init__`, or an instance bound at module level.
-    shared_classes: HashMap<&'a str, String>,
+    shared_classes: FxHashMap<&'a str, String>,
     /// Request handler classes: a new instance serves each request, so `self` is not shared.
-    handler_classes: HashSet<&'a str>,
+    handler_classes: FxHashSet<&'a str>,
     /// Uses of a lock created per call (a local of the function that uses it and nothing else
     /// sees), by the start of the lock expression, to the statement that creates it.
-    per_call_locks: HashMap<TextSize, TextRange>,
+    per_call_locks: FxHashMap<TextSize, TextRange>,
     /// Module-level names bound to a generator object, to the binding statement.
-    generators: HashMap<&'a str, TextRange>,
+    generators: FxHashMap<&'a str, TextRange>,
     /// Module-level names whose container functions change in place, with each change.
-    mutations: HashMap<&'a str, Vec<Mutation>>,
+    mutations: FxHashMap<&'a str, Vec<Mutation>>,
     /// Top-level statements (not nested in `if`/`try`) that first assign each name.
-    top_level_assignments: HashMap<&'a str, TextRange>,
+    top_level_assignments: FxHashMap<&'a str, TextRange>,
     /// Names a top-level statement binds to a `threading.Lock()` or `RLock()`, in order.
     module_locks: Vec<&'a str>,
     /// The end of the last top-level `import` statement.

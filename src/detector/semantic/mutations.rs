@@ -1,7 +1,7 @@
 //! Where functions change module-level containers in place (`C.append(x)`, `C[k] = v`,
 //! `del C[k]`): the writers that iteration elsewhere races with.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use ruff_python_ast::{Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
@@ -41,8 +41,8 @@ pub struct Mutation {
 }
 
 /// Module-level container name to the in-place changes functions make to it.
-pub fn collect<'a>(model: &SemanticModel<'a>) -> HashMap<&'a str, Vec<Mutation>> {
-    let mut found: HashMap<&'a str, Vec<Mutation>> = HashMap::new();
+pub fn collect<'a>(model: &SemanticModel<'a>) -> FxHashMap<&'a str, Vec<Mutation>> {
+    let mut found: FxHashMap<&'a str, Vec<Mutation>> = FxHashMap::default();
     for (id, function) in model.functions.iter().enumerate() {
         let scope = FunctionScope::new(function.def);
         walk_statements(&function.def.body, model, false, &mut |stmt, guarded| {

@@ -1,6 +1,6 @@
 //! What one function binds: its `global` declarations and its local names.
 
-use std::collections::HashSet;
+use rustc_hash::FxHashSet;
 
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprContext, Stmt, StmtFunctionDef};
@@ -8,9 +8,9 @@ use ruff_python_ast::{Expr, ExprContext, Stmt, StmtFunctionDef};
 /// The names a function declares `global` and the names it binds locally.
 #[derive(Debug, Default)]
 pub struct FunctionScope<'a> {
-    pub globals: HashSet<&'a str>,
-    pub nonlocals: HashSet<&'a str>,
-    locals: HashSet<&'a str>,
+    pub globals: FxHashSet<&'a str>,
+    pub nonlocals: FxHashSet<&'a str>,
+    locals: FxHashSet<&'a str>,
 }
 
 impl<'a> FunctionScope<'a> {
