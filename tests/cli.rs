@@ -233,3 +233,19 @@ fn github_format_writes_annotations() {
         "{stdout}"
     );
 }
+
+/// `docs/rules.md` is generated from the rules' own documentation; this fails when it is stale.
+#[test]
+fn generated_rule_docs_are_current() {
+    let output = aether()
+        .args(["rules", "--output-format", "markdown"])
+        .output()
+        .unwrap();
+    let generated = String::from_utf8(output.stdout).unwrap();
+    let committed =
+        fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/rules.md")).unwrap();
+    assert!(
+        generated == committed,
+        "docs/rules.md is stale: run `cargo run -q -- rules --output-format markdown > docs/rules.md`"
+    );
+}

@@ -101,6 +101,8 @@ pub enum CheckFormat {
 enum ListFormat {
     Text,
     Json,
+    /// The rule reference page (`docs/rules.md` is generated with it).
+    Markdown,
 }
 
 /// What the process exits with.
@@ -158,6 +160,7 @@ pub fn main() -> ExitCode {
             match output_format {
                 ListFormat::Text => output::write_rules_text(&mut out, ALL_RULES),
                 ListFormat::Json => output::write_rules_json(&mut out, ALL_RULES),
+                ListFormat::Markdown => output::write_rules_markdown(&mut out, ALL_RULES),
             }
             Outcome::Clean
         }
