@@ -59,6 +59,17 @@ const INERT: [bool; 256] = {
     inert
 };
 
+/// Bytes of names, keywords and numbers.
+const WORD: [bool; 256] = {
+    let mut word = [false; 256];
+    let mut byte = 0;
+    while byte < 128 {
+        word[byte] = (byte as u8).is_ascii_alphanumeric() || byte as u8 == b'_';
+        byte += 1;
+    }
+    word
+};
+
 struct Scanner<'a> {
     bytes: &'a [u8],
     pos: usize,
@@ -142,7 +153,7 @@ impl<'a> Scanner<'a> {
                     self.add_to_chain()?;
                     self.pos += 1;
                 }
-                _ if byte.is_ascii_alphanumeric() || byte == b'_' => self.scan_word()?,
+                _ if WORD[usize::from(byte)] => self.scan_word()?,
                 _ => self.skip_inert_bytes(),
             }
         }
@@ -220,7 +231,7 @@ impl<'a> Scanner<'a> {
     fn scan_word(&mut self) -> Result<(), LimitExceeded> {
         let start = self.pos;
         while self.pos < self.bytes.len()
-            && (self.bytes[self.pos].is_ascii_alphanumeric() || self.bytes[self.pos] == b'_')
+            && WORD[usize::from(self.bytes[self.pos])]
         {
             self.pos += 1;
         }
