@@ -142,6 +142,7 @@ fn advise_json_has_the_documented_fields() {
         keys,
         [
             "break_even_threads",
+            "pool_size",
             "reasons",
             "speedup_at_threads",
             "verdict"
@@ -151,6 +152,24 @@ fn advise_json_has_the_documented_fields() {
     assert_eq!(json["break_even_threads"], 2);
     assert!((json["speedup_at_threads"].as_f64().unwrap() - 1.0 / 1.4).abs() < 1e-9);
     assert!(json["reasons"].as_array().unwrap().len() >= 3);
+}
+
+#[test]
+fn advise_sizes_the_pool_from_the_blocking_ratio_beside_pythons_default() {
+    let output = aether()
+        .args(["advise", "--cores", "4", "--blocking-ratio", "0.75"])
+        .args(["--target-utilization", "0.5", "--output-format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(0));
+    let pool = &json_of(&output)["pool_size"];
+    // 4 cores x 0.5 x (1 + W/C = 1 + 0.75/0.25) = 8 threads; Python: min(32, 4 + 4) = 8.
+    assert_eq!(pool["threads"], 8);
+    assert_eq!(pool["python_default"], 8);
+    assert_usage_error(
+        &["advise", "--target-utilization", "0"],
+        "--target-utilization",
+    );
 }
 
 #[test]

@@ -80,6 +80,9 @@ enum Command {
         /// Share of time spent waiting with the GIL released, 0..1 (default 0, CPU-bound).
         #[arg(long, allow_negative_numbers = true)]
         blocking_ratio: Option<f64>,
+        /// Share of the cores the thread pool should keep busy, for the pool size (0..1].
+        #[arg(long, default_value_t = 1.0)]
+        target_utilization: f64,
         #[arg(long, value_enum, default_value_t = models::ModelFormat::Text)]
         output_format: models::ModelFormat,
     },
@@ -176,6 +179,7 @@ pub fn main() -> ExitCode {
             parallel_fraction,
             fit,
             blocking_ratio,
+            target_utilization,
             output_format,
         } => models::run_advise(
             models::AdviseArgs {
@@ -186,6 +190,7 @@ pub fn main() -> ExitCode {
                 parallel_fraction,
                 fit,
                 blocking_ratio,
+                target_utilization,
                 output_format,
             },
             &mut out,

@@ -9,7 +9,7 @@ use serde_json::json;
 use super::Outcome;
 use crate::models::{
     CpuScaling, MigrationInput, UslFit, Workload, advise_migration, build_overhead, fit_usl,
-    parse_measurements,
+    parse_measurements, pool_size,
 };
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -45,6 +45,7 @@ pub struct AdviseArgs {
     pub parallel_fraction: Option<f64>,
     pub fit: Option<PathBuf>,
     pub blocking_ratio: Option<f64>,
+    pub target_utilization: f64,
     pub output_format: ModelFormat,
 }
 
@@ -138,6 +139,15 @@ pub fn run_advise(args: AdviseArgs, out: &mut impl Write) -> Outcome {
         Ok(advice) => advice,
         Err(error) => return fail(error),
     };
+    let usl = match &input.scaling {
+        CpuScaling::Usl(model) => Some(model),
+        CpuScaling::ParallelFraction(_) => None,
+    };
+    let blocking_ratio = args.blocking_ratio.unwrap_or(0.0);
+    let pool = match pool_size(input.cores, args.target_utilization, blocking_ratio, usl) {
+        Ok(pool) => pool,
+        Err(error) => return fail(format!("--target-utilization: {error}")),
+    };
     let _ = match args.output_format {
         ModelFormat::Json => writeln!(
             out,
@@ -147,12 +157,29 @@ pub fn run_advise(args: AdviseArgs, out: &mut impl Write) -> Outcome {
                 "break_even_threads": advice.break_even_threads,
                 "speedup_at_threads": advice.speedup_at_threads,
                 "reasons": advice.reasons,
+                "pool_size": {
+                    "threads": pool.threads,
+                    "python_default": pool.python_default,
+                    "reasons": pool.reasons,
+                },
             })
         ),
         ModelFormat::Text => advice
             .reasons
             .iter()
-            .try_for_each(|reason| writeln!(out, "{reason}")),
+            .try_for_each(|reason| writeln!(out, "{reason}"))
+            .and_then(|()| {
+                writeln!(
+                    out,
+                    "\nPool size: {} threads (Python's ThreadPoolExecutor default here: {}).",
+                    pool.threads, pool.python_default
+                )
+            })
+            .and_then(|()| {
+                pool.reasons
+                    .iter()
+                    .try_for_each(|reason| writeln!(out, "  {reason}"))
+            }),
     };
     Outcome::Clean
 }
