@@ -249,3 +249,61 @@ fn generated_rule_docs_are_current() {
         "docs/rules.md is stale: run `cargo run -q -- rules --output-format markdown > docs/rules.md`"
     );
 }
+
+/// A thread started in one file reaches functions of the files it imports, across hops.
+#[test]
+fn threads_are_followed_across_the_files_of_one_run() {
+    let dir = tempfile::tempdir().unwrap();
+    write(
+        dir.path(),
+        "app.py",
+        "import threading\nfrom pkg.jobs import work\n\nthreading.Thread(target=work).start()\n",
+    );
+    write(dir.path(), "pkg/__init__.py", "");
+    write(
+        dir.path(),
+        "pkg/jobs.py",
+        "from pkg import counters\n\ndef work():\n    counters.bump()\n",
+    );
+    write(
+        dir.path(),
+        "pkg/counters.py",
+        "hits = 0\n\ndef bump():\n    global hits\n    hits += 1\n\ndef unused():\n    global hits\n    hits += 1\n",
+    );
+    let output = aether()
+        .args(["check", "--output-format", "json"])
+        .arg(dir.path())
+        .output()
+        .unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let json: Value = serde_json::from_slice(&output.stdout).unwrap();
+    let findings: Vec<_> = json
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["location"]["row"].clone(),
+                d["severity"].clone(),
+                d["message"].clone(),
+            )
+        })
+        .collect();
+    assert_eq!(findings.len(), 1, "{findings:?}");
+    let (row, severity, message) = &findings[0];
+    assert_eq!((row, severity), (&Value::from(5), &Value::from("warning")));
+    let message = message.as_str().unwrap();
+    assert!(
+        message.contains("`threading.Thread(target=work)` at ")
+            && message.contains("app.py:4 -> work -> bump)"),
+        "{message}"
+    );
+
+    // Alone, the same module starts no threads: the finding is only `info`.
+    let alone = aether()
+        .arg("check")
+        .arg(dir.path().join("pkg/counters.py"))
+        .output()
+        .unwrap();
+    assert_eq!(alone.status.code(), Some(0));
+}

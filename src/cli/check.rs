@@ -1,8 +1,8 @@
 //! `aether check`: finds the Python files, analyses them in parallel, prints in path order.
 
+use std::collections::{BTreeSet, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
 use std::time::Duration;
 
 use walkdir::WalkDir;
@@ -10,7 +10,7 @@ use walkdir::WalkDir;
 use super::output::{FileDiagnostics, write_diagnostics};
 use super::{CheckFormat, Outcome};
 use crate::concurrency::{Options, par_map};
-use crate::detector::{Severity, check_source};
+use crate::detector::{CrossModuleEntry, ModuleReport, Severity, check_module};
 use crate::models::veto::CallSiteFacts;
 
 /// Time to analyse one typical file (measured: the CPython standard library averages about
@@ -38,15 +38,32 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, out: &mut impl Write) -> Outc
         work_per_item: Some(TYPICAL_FILE_ANALYSIS),
         ..CallSiteFacts::default()
     };
-    let (results, _metrics) = par_map(&files, Options::default().with_facts(&facts), |path| {
-        let source = read_source(path)?;
-        Ok::<_, String>(FileDiagnostics {
-            path: path.display().to_string(),
-            diagnostics: check_source(&source),
+    let options = Options::default().with_facts(&facts);
+    let (sources, _) = par_map(&files, options, |path| read_source(path));
+    let mut modules = Vec::new();
+    let mut results = Vec::with_capacity(files.len());
+    for (path, source) in files.iter().zip(sources) {
+        match source {
+            Ok(text) => {
+                results.push(Ok(modules.len()));
+                modules.push(Module {
+                    label: path.display().to_string(),
+                    names: module_names(path),
+                    text,
+                });
+            }
+            Err(message) => results.push(Err(message)),
+        }
+    }
+    let mut reports = check_modules(&modules, options);
+    let results = results.into_iter().map(|result| {
+        result.map(|index| FileDiagnostics {
+            path: modules[index].label.clone(),
+            diagnostics: std::mem::take(&mut reports[index].diagnostics),
         })
     });
 
-    let mut checked = Vec::with_capacity(results.len());
+    let mut checked = Vec::with_capacity(files.len());
     for result in results {
         match result {
             Ok(file) => checked.push(file),
@@ -71,6 +88,78 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, out: &mut impl Write) -> Outc
     } else {
         Outcome::Clean
     }
+}
+
+/// A readable Python file of the run.
+struct Module {
+    label: String,
+    /// The dotted names an import may use for it, longest first.
+    names: Vec<String>,
+    text: String,
+}
+
+/// Most rounds of passing thread entry points between modules; each round follows one more
+/// import hop, and real call chains across modules are short.
+const MAX_ROUNDS: usize = 8;
+
+/// Analyses every module, then passes each module's thread entry points into the others it
+/// imports from (a function given to `Thread` or called from threaded code) and re-analyses
+/// those, until nothing new arrives.
+fn check_modules(modules: &[Module], options: Options<'_>) -> Vec<ModuleReport> {
+    let (mut reports, _) = par_map(modules, options, |module| {
+        check_module(&module.text, &module.label, &[])
+    });
+    let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
+    for (index, module) in modules.iter().enumerate() {
+        for name in &module.names {
+            by_name.entry(name.as_str()).or_default().push(index);
+        }
+    }
+    let mut incoming: Vec<BTreeSet<CrossModuleEntry>> = vec![BTreeSet::new(); modules.len()];
+    for _ in 0..MAX_ROUNDS {
+        let mut routed: Vec<BTreeSet<CrossModuleEntry>> = vec![BTreeSet::new(); modules.len()];
+        for entry in reports.iter().flat_map(|report| &report.outgoing) {
+            for &target in by_name.get(entry.module.as_str()).into_iter().flatten() {
+                routed[target].insert(entry.clone());
+            }
+        }
+        let changed: Vec<usize> = (0..modules.len())
+            .filter(|&index| routed[index] != incoming[index])
+            .collect();
+        if changed.is_empty() {
+            break;
+        }
+        for &index in &changed {
+            incoming[index] = std::mem::take(&mut routed[index]);
+        }
+        let (rerun, _) = par_map(&changed, options, |&index| {
+            let entries: Vec<_> = incoming[index].iter().cloned().collect();
+            check_module(&modules[index].text, &modules[index].label, &entries)
+        });
+        for (index, report) in changed.into_iter().zip(rerun) {
+            reports[index] = report;
+        }
+    }
+    reports
+}
+
+/// `a/pkg/jobs.py` may be imported as `a.pkg.jobs`, `pkg.jobs` or `jobs` depending on where the
+/// import root is; `pkg/__init__.py` as `pkg`.
+fn module_names(path: &Path) -> Vec<String> {
+    let mut parts: Vec<String> = path
+        .with_extension("")
+        .components()
+        .filter_map(|component| match component {
+            std::path::Component::Normal(part) => Some(part.to_string_lossy().into_owned()),
+            _ => None,
+        })
+        .collect();
+    if parts.last().is_some_and(|last| last == "__init__") {
+        parts.pop();
+    }
+    (0..parts.len())
+        .map(|start| parts[start..].join("."))
+        .collect()
 }
 
 /// A file is taken as given; a folder is searched for `*.py`, skipping hidden folders and caches.

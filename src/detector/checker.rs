@@ -7,7 +7,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::helpers::walk_statements;
 use super::rules::{self, RuleInfo};
-use super::semantic::{FunctionId, FunctionScope, SemanticModel, ThreadContext};
+use super::semantic::{EntrySite, FunctionId, FunctionScope, SemanticModel, ThreadContext};
 use super::{Diagnostic, Location, Severity};
 
 /// What the rules know about the function whose statements they are shown.
@@ -80,14 +80,17 @@ impl<'a> Checker<'a> {
     ) -> Option<&mut Diagnostic> {
         match function.thread {
             ThreadContext::Threaded(witness) => {
-                let line = self.location(witness.entry.range.start()).row;
+                let site = match &witness.entry.site {
+                    EntrySite::Here(range) => format!("line {}", self.location(range.start()).row),
+                    EntrySite::Elsewhere(origin) => origin.clone(),
+                };
                 let via = if witness.path.len() > 1 {
                     format!(" -> {}", witness.path.join(" -> "))
                 } else {
                     String::new()
                 };
                 let message = format!(
-                    "{message} (runs in threads: `{}` at line {line}{via})",
+                    "{message} (runs in threads: `{}` at {site}{via})",
                     witness.entry.call
                 );
                 Some(self.push(rule, range, message, rule.severity))

@@ -230,9 +230,7 @@ impl<'a> Scanner<'a> {
 
     fn scan_word(&mut self) -> Result<(), LimitExceeded> {
         let start = self.pos;
-        while self.pos < self.bytes.len()
-            && WORD[usize::from(self.bytes[self.pos])]
-        {
+        while self.pos < self.bytes.len() && WORD[usize::from(self.bytes[self.pos])] {
             self.pos += 1;
         }
         // Keywords that nest the expression after them.

@@ -20,23 +20,97 @@ pub use limits::MAX_SOURCE_BYTES;
 pub use rules::{ALL_RULES, RuleInfo, find_rule};
 
 use checker::Checker;
-use semantic::SemanticModel;
+use semantic::{EntrySite, SemanticModel, ThreadEntry};
 
 /// Analyses one Python source text and returns its diagnostics, sorted by position.
 pub fn check_source(source: &str) -> Vec<Diagnostic> {
+    check_module(source, "", &[]).diagnostics
+}
+
+/// A function that one module of a run makes run in threads in another: as a thread target,
+/// or called from its code that runs in threads.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct CrossModuleEntry {
+    /// The defining module as it was imported (`pkg.jobs`).
+    pub module: String,
+    /// The module-level function (`work`).
+    pub function: String,
+    /// The thread-starting call it is reached from, e.g. ``threading.Thread(target=work)``.
+    pub via: String,
+    /// Where that call is written, e.g. `app.py:12`.
+    pub origin: String,
+    /// Functions between that call and this one, outermost first.
+    pub through: Vec<String>,
+}
+
+/// What analysing one module of a multi-file run gives.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ModuleReport {
+    pub diagnostics: Vec<Diagnostic>,
+    /// Functions of other modules this one runs in threads (for the caller to route).
+    pub outgoing: Vec<CrossModuleEntry>,
+}
+
+/// Analyses one module of a multi-file run. `incoming` lists entries other modules found for
+/// this one (their `module` is ignored here: the caller routes them); `label` names this file
+/// in the entries it sends out.
+pub fn check_module(source: &str, label: &str, incoming: &[CrossModuleEntry]) -> ModuleReport {
     let empty_model = SemanticModel::default();
     if let Err(limit) = limits::check_limits(source) {
         let mut checker = Checker::new(source, &empty_model);
         rules::syntax_error::limit_exceeded(&mut checker, &limit);
-        return checker.into_diagnostics();
+        return ModuleReport {
+            diagnostics: checker.into_diagnostics(),
+            outgoing: Vec::new(),
+        };
     }
     let parsed = ruff_python_parser::parse_unchecked_source(source, PySourceType::Python);
-    let model = SemanticModel::build(parsed.syntax(), source);
+    let incoming: Vec<(&str, ThreadEntry)> = incoming
+        .iter()
+        .map(|entry| {
+            let thread_entry = ThreadEntry {
+                call: entry.via.clone(),
+                site: EntrySite::Elsewhere(entry.origin.clone()),
+                through: entry.through.clone(),
+            };
+            (entry.function.as_str(), thread_entry)
+        })
+        .collect();
+    let model = SemanticModel::build(parsed.syntax(), source, &incoming);
     let mut checker = Checker::new(source, &model);
     rules::syntax_error::syntax_errors(&mut checker, parsed.errors());
     checker.check_functions();
     checker.check_module(parsed.syntax());
-    checker.into_diagnostics()
+    let outgoing = model
+        .outgoing
+        .iter()
+        .filter_map(|entry| {
+            let (module, function) = entry.qualified_name.rsplit_once('.')?;
+            let origin = match &entry.entry.site {
+                EntrySite::Here(range) => {
+                    format!("{label}:{}", checker.location(range.start()).row)
+                }
+                EntrySite::Elsewhere(origin) => origin.clone(),
+            };
+            // A call's path already starts with the entry's own upstream functions.
+            let through = if entry.path.is_empty() {
+                entry.entry.through.clone()
+            } else {
+                entry.path.clone()
+            };
+            Some(CrossModuleEntry {
+                module: module.trim_start_matches('.').to_string(),
+                function: function.to_string(),
+                via: entry.entry.call.clone(),
+                origin,
+                through,
+            })
+        })
+        .collect();
+    ModuleReport {
+        diagnostics: checker.into_diagnostics(),
+        outgoing,
+    }
 }
 
 #[cfg(test)]

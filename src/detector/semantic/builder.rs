@@ -16,9 +16,16 @@ use super::threads::{
     is_thread_local_factory, is_thread_pool, is_thread_subclass, is_threading_server_class,
     thread_target,
 };
-use super::{Function, FunctionId, SemanticModel, ThreadEntry, ThreadWitness, dotted_path};
+use super::{
+    EntrySite, Function, FunctionId, OutgoingEntry, SemanticModel, ThreadEntry, ThreadWitness,
+    dotted_path,
+};
 
-pub fn build<'a>(module: &'a ModModule, source: &'a str) -> SemanticModel<'a> {
+pub fn build<'a>(
+    module: &'a ModModule,
+    source: &'a str,
+    incoming: &[(&str, ThreadEntry)],
+) -> SemanticModel<'a> {
     let mut definitions = Definitions {
         model: SemanticModel::default(),
         scopes: Vec::new(),
@@ -38,20 +45,41 @@ pub fn build<'a>(module: &'a ModModule, source: &'a str) -> SemanticModel<'a> {
         entries: Vec::new(),
         shared: Vec::new(),
         handlers: Vec::new(),
+        foreign_targets: Vec::new(),
+        foreign_calls: Vec::new(),
     };
     links.visit_body(&module.body);
+    for (function, entry) in incoming {
+        for id in links.resolve_name_at_top_level(function) {
+            links.entries.push((id, entry.clone()));
+        }
+    }
     let Links {
         calls,
         entries,
         shared,
         handlers,
+        foreign_targets,
+        foreign_calls,
         ..
     } = links;
 
     let witnesses = reachability(&model.functions, &calls, &entries);
+    let outgoing = foreign_targets
+        .into_iter()
+        .chain(foreign_calls.into_iter().filter_map(|(caller, callee)| {
+            let witness = witnesses[caller].as_ref()?;
+            Some(OutgoingEntry {
+                qualified_name: callee,
+                entry: witness.entry.clone(),
+                path: witness.path.clone(),
+            })
+        }))
+        .collect();
     let mut model = SemanticModel {
         entries,
         witnesses,
+        outgoing,
         ..model
     };
     model.handler_classes.extend(handlers);
@@ -388,6 +416,11 @@ struct Links<'m, 'a> {
     shared: Vec<(&'a str, String)>,
     /// Classes passed to a threading server as its request handler.
     handlers: Vec<&'a str>,
+    /// Thread targets imported from other modules.
+    foreign_targets: Vec<OutgoingEntry>,
+    /// `(caller, imported callee)`: calls into other modules, kept if the caller turns out to
+    /// run in threads.
+    foreign_calls: Vec<(FunctionId, String)>,
 }
 
 impl<'a> Links<'_, 'a> {
@@ -463,6 +496,27 @@ impl<'a> Links<'_, 'a> {
         }
     }
 
+    /// A callable's qualified name when it comes from an import (`jobs.work`), for other modules
+    /// of the same run to resolve.
+    fn imported_name(&self, callable: &Expr) -> Option<String> {
+        self.model
+            .qualified_name(callable)
+            .filter(|name| name.contains('.'))
+    }
+
+    /// Module-level functions named `name`.
+    fn resolve_name_at_top_level(&self, name: &str) -> Vec<FunctionId> {
+        self.index
+            .named(name)
+            .iter()
+            .copied()
+            .filter(|&id| {
+                let function = &self.model.functions[id];
+                function.parent.is_none() && function.class.is_none()
+            })
+            .collect()
+    }
+
     /// Innermost nested `def` first, then module-level functions, then a class's `__init__`.
     fn resolve_name(&self, name: &str) -> Vec<FunctionId> {
         let candidates = self.index.named(name);
@@ -531,7 +585,8 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
                 if is_thread_subclass(self.model, class) {
                     let entry = ThreadEntry {
                         call: format!("class {}(threading.Thread)", class.name.as_str()),
-                        range: class.name.range(),
+                        site: EntrySite::Here(class.name.range()),
+                        through: Vec::new(),
                     };
                     for id in self.methods_of(class.name.as_str(), "run") {
                         self.entries.push((id, entry.clone()));
@@ -550,7 +605,8 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
             if let Some(target) = thread_target(self.model, call) {
                 let entry = ThreadEntry {
                     call: self.describe_call(call),
-                    range: call.range(),
+                    site: EntrySite::Here(call.range()),
+                    through: Vec::new(),
                 };
                 let targets = match target {
                     ThreadTarget::Callable(callable) => {
@@ -569,11 +625,26 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
                         self.methods_of_class_expr(class)
                     }
                 };
+                if targets.is_empty()
+                    && let ThreadTarget::Callable(callable) = target
+                    && let Some(qualified_name) = self.imported_name(callable)
+                {
+                    self.foreign_targets.push(OutgoingEntry {
+                        qualified_name,
+                        entry: entry.clone(),
+                        path: Vec::new(),
+                    });
+                }
                 for id in targets {
                     self.entries.push((id, entry.clone()));
                 }
             } else if let Some(caller) = self.current_function() {
                 let callees = self.resolve_callable(&call.func);
+                if callees.is_empty()
+                    && let Some(qualified_name) = self.imported_name(&call.func)
+                {
+                    self.foreign_calls.push((caller, qualified_name));
+                }
                 self.calls[caller].extend(callees);
             }
         }
@@ -676,9 +747,11 @@ fn reachability(
     let mut queue = VecDeque::new();
     for (id, entry) in entries {
         if witnesses[*id].is_none() {
+            let mut path = entry.through.clone();
+            path.push(functions[*id].name().to_string());
             witnesses[*id] = Some(ThreadWitness {
                 entry: entry.clone(),
-                path: vec![functions[*id].name().to_string()],
+                path,
             });
             queue.push_back(*id);
         }

@@ -40,7 +40,30 @@ impl Function<'_> {
 pub struct ThreadEntry {
     /// The call that starts the thread, as written, e.g. `threading.Thread(target=worker)`.
     pub call: String,
-    pub range: TextRange,
+    pub site: EntrySite,
+    /// Functions of other modules between the call and this module, outermost first.
+    pub through: Vec<String>,
+}
+
+/// Where a thread entry point is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum EntrySite {
+    /// In this module.
+    Here(TextRange),
+    /// In another file of the same run, e.g. `app.py:12`.
+    Elsewhere(String),
+}
+
+/// A function of another module that code here runs in threads, by its imported name: the
+/// target of a thread-starting call, or a function called from code that runs in threads.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OutgoingEntry {
+    /// Qualified name as imported (`pkg.jobs.work`).
+    pub qualified_name: String,
+    /// The thread entry point the function is reached from.
+    pub entry: ThreadEntry,
+    /// Functions from that entry point down to the caller (empty for a thread target).
+    pub path: Vec<String>,
 }
 
 /// Why a function runs in threads: the entry point and the chain of calls from it.
@@ -76,6 +99,8 @@ pub struct SemanticModel<'a> {
     /// Classes of this module that serve each request in a thread (`ThreadingMixIn` bases).
     threading_server_classes: FxHashSet<&'a str>,
     entries: Vec<(FunctionId, ThreadEntry)>,
+    /// Functions of other modules that this module runs in threads.
+    pub outgoing: Vec<OutgoingEntry>,
     /// For each function, why it runs in threads (`None`: it does not).
     witnesses: Vec<Option<ThreadWitness>>,
     /// Names of the classes defined anywhere in the module.
@@ -107,8 +132,10 @@ pub struct SemanticModel<'a> {
 }
 
 impl<'a> SemanticModel<'a> {
-    pub fn build(module: &'a ModModule, source: &'a str) -> Self {
-        builder::build(module, source)
+    /// `incoming`: top-level functions (by name) that other modules of the same run make run
+    /// in threads, with how.
+    pub fn build(module: &'a ModModule, source: &'a str, incoming: &[(&str, ThreadEntry)]) -> Self {
+        builder::build(module, source, incoming)
     }
 
     /// The qualified name an expression refers to through the module's imports
