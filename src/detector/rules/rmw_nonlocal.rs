@@ -4,6 +4,7 @@ use ruff_text_size::Ranged;
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
 use crate::detector::helpers::read_modify_write_target;
+use crate::detector::semantic::ThreadContext;
 
 declare_rule! {
     /// ## What it does
@@ -75,6 +76,14 @@ pub(crate) fn rmw_nonlocal(
     if !function.scope.nonlocals.contains(name) {
         return;
     }
+    // A closure's cells belong to one call of the function that made it: threads share them
+    // only when the closure itself is what they run, not when a thread merely calls a function
+    // that builds and uses its own closure.
+    if let ThreadContext::Threaded(witness) = function.thread
+        && !witness.is_entry_target()
+    {
+        return;
+    }
     let message = format!(
         "`{}` reads and writes closure variable `{name}` (`nonlocal`) without a lock: threads running `{}` share it and can lose updates",
         checker.text(stmt.range()),
@@ -104,6 +113,25 @@ def run():
             codes_at(source),
             vec![(8, "FT006".into()), (9, "FT006".into())]
         );
+    }
+
+    #[test]
+    fn quiet_for_a_closure_each_threaded_call_makes_for_itself() {
+        let source = r#"
+import threading
+def render(items):
+    depth = 0
+    def visit(item):
+        nonlocal depth
+        depth += 1
+    for item in items:
+        visit(item)
+    return depth
+def worker():
+    render([1, 2])
+threading.Thread(target=worker).start()
+"#;
+        assert_eq!(codes_at(source), vec![]);
     }
 
     #[test]

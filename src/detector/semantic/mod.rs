@@ -74,6 +74,13 @@ pub struct ThreadWitness {
     pub path: Vec<String>,
 }
 
+impl ThreadWitness {
+    /// Whether the function is what the thread-starting call runs, not a callee of it.
+    pub fn is_entry_target(&self) -> bool {
+        self.path.len() == self.entry.through.len() + 1
+    }
+}
+
 /// Whether code in a function may run in a thread other than the main one.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ThreadContext<'m> {
