@@ -1,6 +1,6 @@
 //! `aether check`: finds the Python files, analyses them in parallel, prints in path order.
 
-use std::collections::{BTreeSet, HashMap};
+use std::collections::{BTreeMap, HashMap};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -115,29 +115,39 @@ fn check_modules(modules: &[Module], options: Options<'_>) -> Vec<ModuleReport> 
             by_name.entry(name.as_str()).or_default().push(index);
         }
     }
-    let mut incoming: Vec<BTreeSet<CrossModuleEntry>> = vec![BTreeSet::new(); modules.len()];
+    // Only which functions run in threads matters to the analysis, so a module is analysed
+    // again only when one of its functions becomes an entry point; of several ways in, the
+    // smallest is kept, so the witness shown does not depend on thread timing.
+    let mut incoming: Vec<BTreeMap<String, CrossModuleEntry>> =
+        vec![BTreeMap::new(); modules.len()];
     for _ in 0..MAX_ROUNDS {
-        let mut routed: Vec<BTreeSet<CrossModuleEntry>> = vec![BTreeSet::new(); modules.len()];
+        let mut routed: Vec<BTreeMap<String, CrossModuleEntry>> =
+            vec![BTreeMap::new(); modules.len()];
         for entry in reports.iter().flat_map(|report| &report.outgoing) {
             for &target in by_name.get(entry.module.as_str()).into_iter().flatten() {
-                routed[target].insert(entry.clone());
+                let kept = routed[target]
+                    .entry(entry.function.clone())
+                    .or_insert_with(|| entry.clone());
+                if entry < kept {
+                    *kept = entry.clone();
+                }
             }
         }
-        let changed: Vec<usize> = (0..modules.len())
-            .filter(|&index| routed[index] != incoming[index])
-            .collect();
-        if changed.is_empty() {
+        let mut rerun: Vec<(usize, Vec<CrossModuleEntry>)> = Vec::new();
+        for (index, entries) in routed.into_iter().enumerate() {
+            if !entries.keys().eq(incoming[index].keys()) {
+                rerun.push((index, entries.values().cloned().collect()));
+                incoming[index] = entries;
+            }
+        }
+        if rerun.is_empty() {
             break;
         }
-        for &index in &changed {
-            incoming[index] = std::mem::take(&mut routed[index]);
-        }
-        let (rerun, _) = par_map(&changed, options, |&index| {
-            let entries: Vec<_> = incoming[index].iter().cloned().collect();
-            check_module(&modules[index].text, &modules[index].label, &entries)
+        let (rerun_reports, _) = par_map(&rerun, options, |(index, entries)| {
+            check_module(&modules[*index].text, &modules[*index].label, entries)
         });
-        for (index, report) in changed.into_iter().zip(rerun) {
-            reports[index] = report;
+        for ((index, _), report) in rerun.iter().zip(rerun_reports) {
+            reports[*index] = report;
         }
     }
     reports
