@@ -83,8 +83,13 @@ pub fn walk_statements<'a>(
 /// Whether `expr` contains an expression equal to `wanted` (ignoring formatting), such as
 /// `type(self).n` inside `type(self).n + 1`.
 pub fn contains_expr(expr: &Expr, wanted: &Expr) -> bool {
+    // Building a ComparableExpr allocates: compare only nodes of the wanted kind. Every
+    // assignment goes through here, so this is on the hot path.
+    let kind = std::mem::discriminant(wanted);
     let wanted = ComparableExpr::from(wanted);
-    ruff_python_ast::helpers::any_over_expr(expr, |inner| ComparableExpr::from(inner) == wanted)
+    ruff_python_ast::helpers::any_over_expr(expr, |inner| {
+        std::mem::discriminant(inner) == kind && ComparableExpr::from(inner) == wanted
+    })
 }
 
 /// The expressions a statement holds itself, not those of the statements nested in it (which
