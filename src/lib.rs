@@ -9,6 +9,7 @@ pub mod advice;
 pub mod detector;
 pub mod models;
 pub mod simulator;
+pub mod workload_estimate;
 
 #[cfg(any(feature = "cli", feature = "web"))]
 pub mod concurrency;

@@ -26,8 +26,8 @@ pub async fn run() {
         }
     }
     let on_message = Closure::<dyn Fn(MessageEvent)>::new(|event: MessageEvent| {
-        if let Some(request) = from_js::<Request>(event.data()) {
-            post(&handle(request));
+        if let Some(response) = from_js::<Request>(event.data()).and_then(handle) {
+            post(&response);
         }
     });
     scope().set_onmessage(Some(on_message.as_ref().unchecked_ref()));
@@ -39,8 +39,9 @@ pub async fn run() {
     });
 }
 
-fn handle(request: Request) -> Response {
-    match request {
+/// Answers a request at once, or starts (or cancels) the lab, which answers later.
+fn handle(request: Request) -> Option<Response> {
+    Some(match request {
         Request::Analyze { id, source } => {
             let started = now_ms();
             let diagnostics = crate::check_source(&source);
@@ -64,21 +65,50 @@ fn handle(request: Request) -> Response {
                 elapsed_ms: now_ms() - started,
             }
         }
-    }
+        Request::Simulate {
+            id,
+            source,
+            params,
+            use_estimate,
+        } => {
+            let estimate = crate::workload_estimate::estimate_workload(&source);
+            let params = if use_estimate {
+                params.with_estimate(&estimate)
+            } else {
+                params
+            };
+            let started = now_ms();
+            let report = crate::workload_estimate::scaling_report(&params, &estimate);
+            Response::Scaling {
+                id,
+                report,
+                estimated: use_estimate,
+                elapsed_ms: now_ms() - started,
+            }
+        }
+        Request::RunLab { id } => {
+            super::lab::start(id);
+            return None;
+        }
+        Request::CancelLab { id } => {
+            super::lab::cancel(id);
+            return None;
+        }
+    })
 }
 
-fn scope() -> DedicatedWorkerGlobalScope {
+pub(super) fn scope() -> DedicatedWorkerGlobalScope {
     js_sys::global().unchecked_into()
 }
 
-fn post(response: &Response) {
+pub(super) fn post(response: &Response) {
     if let Err(error) = scope().post_message(&to_js(response)) {
         console::error_2(&"could not post a response:".into(), &error);
     }
 }
 
 /// `std::time::Instant` panics on wasm32-unknown-unknown; the worker has `performance.now()`.
-fn now_ms() -> f64 {
+pub(super) fn now_ms() -> f64 {
     scope()
         .performance()
         .expect("workers have a performance clock")

@@ -7,5 +7,6 @@
 
 pub mod agent;
 mod js;
+pub mod lab;
 pub mod protocol;
 pub mod ui;

@@ -7,6 +7,8 @@ use serde::{Deserialize, Serialize};
 
 use crate::Diagnostic;
 use crate::advice::{Advice, AdviceSettings};
+use crate::web::lab::{LabPoint, LabSummary};
+use crate::workload_estimate::{ScalingParams, ScalingReport};
 
 /// Identifies one request of a kind (analysis or advice); ids grow with every request of that
 /// kind the UI sends.
@@ -25,6 +27,19 @@ pub enum Request {
         settings: AdviceSettings,
         points: String,
     },
+    /// Simulate the Scaling view's parameters on both interpreters over thread counts. With
+    /// `use_estimate` the workload (items, CPU, wait, lock) is first estimated from `source`.
+    Simulate {
+        id: RequestId,
+        source: String,
+        params: ScalingParams,
+        use_estimate: bool,
+    },
+    /// Run the measured lab (answered by `LabProgress` after each repetition, then one
+    /// `LabFinished`); a newer `RunLab` replaces a running one.
+    RunLab { id: RequestId },
+    /// Stop lab run `id` after its current repetition.
+    CancelLab { id: RequestId },
 }
 
 /// What the worker tells the UI.
@@ -49,6 +64,22 @@ pub enum Response {
         advice: Advice,
         elapsed_ms: f64,
     },
+    /// The answer to one `Request::Simulate`; `elapsed_ms` times the sweep, fit and verdict.
+    Scaling {
+        id: RequestId,
+        report: Result<ScalingReport, String>,
+        /// The workload was estimated from the source (the UI moves its sliders to it).
+        estimated: bool,
+        elapsed_ms: f64,
+    },
+    /// One timed repetition of lab run `id`, of `planned` in all.
+    LabProgress {
+        id: RequestId,
+        point: LabPoint,
+        planned: usize,
+    },
+    /// Lab run `id` finished or was cancelled.
+    LabFinished { id: RequestId, summary: LabSummary },
     /// The worker panicked; its wasm instance is unusable and the UI must start a new one.
     Failed { message: String },
 }

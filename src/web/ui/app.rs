@@ -7,13 +7,16 @@ use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
 use super::advice_form::AdviceForm;
+use super::components::ScalingPanel;
 use super::components::{
-    AdvicePanel, DiagnosticList, Editor, ErrorBanner, Header, LineMarkers, StatusBar,
-    line_height_px, line_markers,
+    AdvicePanel, DiagnosticList, Editor, ErrorBanner, Header, LineMarkers, RulesAction, RulesPanel,
+    StatusBar, line_height_px, line_markers, use_rules_view,
 };
 use super::examples::EXAMPLES;
 use super::hooks::use_analysis;
+use super::state::WorkerStatus;
 use super::{storage, text};
+use crate::workload_estimate::{ScalingParams, WorkloadEstimate};
 use crate::{Diagnostic, Location};
 
 #[function_component]
@@ -24,7 +27,29 @@ pub fn App() -> Html {
     let line_count = use_state(|| text::line_count(&initial_source));
     let textarea = use_node_ref();
     let analysis = use_analysis();
+    let rules = use_rules_view();
     let advice_form = use_state(|| AdviceForm::new(hardware_concurrency()));
+    let scaling_open = use_state(|| false);
+    let scaling_params = use_state(|| {
+        ScalingParams::from_estimate(&WorkloadEstimate::default(), hardware_concurrency())
+    });
+    {
+        // The Scaling view simulates only while it is open.
+        let simulate = analysis.simulate.clone();
+        use_effect_with(
+            ((*scaling_params).clone(), *scaling_open),
+            move |(params, open)| simulate.emit(open.then(|| params.clone())),
+        );
+    }
+    {
+        // Each workload estimated from the text moves the sliders once.
+        let scaling_params = scaling_params.clone();
+        use_effect_with(analysis.state.scaling.estimated.clone(), move |estimated| {
+            if let Some((_, params)) = estimated {
+                scaling_params.set(params.clone());
+            }
+        });
+    }
 
     {
         let analyze = analysis.analyze.clone();
@@ -54,9 +79,24 @@ pub fn App() -> Html {
         })
     };
 
-    let on_example = {
+    // Replaces the editor text with an example (the menu's or a rule's "Try it").
+    let load_source = {
         let textarea = textarea.clone();
         let on_edit = on_edit.clone();
+        Callback::from(move |source: String| {
+            if let Some(textarea) = textarea.cast::<HtmlTextAreaElement>() {
+                textarea.set_value(&source);
+                on_edit.emit(source);
+            }
+        })
+    };
+    let on_rules = {
+        let dispatcher = rules.dispatcher();
+        Callback::from(move |action: RulesAction| dispatcher.dispatch(action))
+    };
+
+    let on_example = {
+        let load_source = load_source.clone();
         Callback::from(move |event: Event| {
             let select = event.target_unchecked_into::<HtmlSelectElement>();
             let Some(example) = select
@@ -67,10 +107,7 @@ pub fn App() -> Html {
             else {
                 return;
             };
-            if let Some(textarea) = textarea.cast::<HtmlTextAreaElement>() {
-                textarea.set_value(example.source);
-                on_edit.emit(example.source.to_owned());
-            }
+            load_source.emit(example.source.to_owned());
             select.set_value("");
         })
     };
@@ -102,7 +139,20 @@ pub fn App() -> Html {
 
     html! {
         <div class="page">
-            <Header />
+            <Header>
+                <button
+                    type="button"
+                    class="rules-toggle"
+                    data-testid="rules-toggle"
+                    aria-pressed={rules.open.to_string()}
+                    onclick={on_rules.reform({
+                        let open = rules.open;
+                        move |_: MouseEvent| RulesAction::SetOpen(!open)
+                    })}
+                >
+                    { "Rules" }
+                </button>
+            </Header>
             if let Some(message) = &state.error {
                 <ErrorBanner message={message.clone()} on_dismiss={analysis.dismiss_error.clone()} />
             }
@@ -133,6 +183,7 @@ pub fn App() -> Html {
                         diagnostics={state.result.as_ref().map(|result| result.diagnostics.clone())}
                         too_large={state.too_large}
                         on_select={on_select_diagnostic}
+                        on_rule={on_rules.reform(RulesAction::Show)}
                     />
                 </section>
                 <AdvicePanel
@@ -142,6 +193,34 @@ pub fn App() -> Html {
                     {on_select}
                 />
             </main>
+            <section class="scaling-view">
+                <button
+                    type="button"
+                    class="scaling-toggle"
+                    data-testid="scaling-toggle"
+                    aria-pressed={scaling_open.to_string()}
+                    onclick={{
+                        let scaling_open = scaling_open.clone();
+                        move |_: MouseEvent| scaling_open.set(!*scaling_open)
+                    }}
+                >
+                    { if *scaling_open { "Hide the Scaling view" } else { "Scaling: simulate and measure threads" } }
+                </button>
+                if *scaling_open {
+                    <ScalingPanel
+                        params={(*scaling_params).clone()}
+                        on_params={{
+                            let scaling_params = scaling_params.clone();
+                            Callback::from(move |params| scaling_params.set(params))
+                        }}
+                        state={state.scaling.clone()}
+                        worker_ready={matches!(state.worker, WorkerStatus::Ready { .. })}
+                        on_run_lab={analysis.run_lab.clone()}
+                        on_cancel_lab={analysis.cancel_lab.clone()}
+                    />
+                }
+            </section>
+            <RulesPanel view={(*rules).clone()} on_action={on_rules} on_try={load_source} />
         </div>
     }
 }

@@ -8,6 +8,7 @@ mod app;
 mod components;
 mod examples;
 mod hooks;
+mod markdown;
 mod scheduler;
 mod state;
 mod storage;

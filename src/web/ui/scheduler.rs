@@ -39,6 +39,26 @@ impl Job for AdviceJob {
     }
 }
 
+/// A scaling simulation: the source (for the estimate) and the Scaling view's sliders.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ScalingJob {
+    pub source: String,
+    pub params: crate::workload_estimate::ScalingParams,
+    /// Replace the workload sliders by the estimate from `source` (the text changed).
+    pub use_estimate: bool,
+}
+
+impl Job for ScalingJob {
+    fn into_request(self, id: RequestId) -> Request {
+        Request::Simulate {
+            id,
+            source: self.source,
+            params: self.params,
+            use_estimate: self.use_estimate,
+        }
+    }
+}
+
 #[derive(Debug)]
 pub struct RequestScheduler<J> {
     next_id: RequestId,
@@ -160,6 +180,32 @@ mod tests {
         scheduler.discard_pending();
         assert_eq!(scheduler.worker_ready(), None);
         assert!(!scheduler.is_busy());
+    }
+
+    #[test]
+    fn scaling_jobs_supersede_each_other() {
+        use crate::workload_estimate::{ScalingParams, WorkloadEstimate};
+        let mut scheduler = RequestScheduler::<ScalingJob>::default();
+        scheduler.worker_ready();
+        let job = |threads| ScalingJob {
+            source: String::new(),
+            params: ScalingParams {
+                threads,
+                ..ScalingParams::from_estimate(&WorkloadEstimate::default(), 2)
+            },
+            use_estimate: false,
+        };
+        assert!(matches!(
+            scheduler.submit(job(1)),
+            Some(Request::Simulate { id: 0, .. })
+        ));
+        assert_eq!(scheduler.submit(job(2)), None);
+        assert_eq!(scheduler.submit(job(3)), None);
+        assert!(scheduler.accept(0));
+        assert!(matches!(
+            scheduler.next_request(),
+            Some(Request::Simulate { id: 1, params, .. }) if params.threads == 3
+        ));
     }
 
     #[test]

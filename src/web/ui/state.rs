@@ -6,6 +6,7 @@ use yew::Reducible;
 
 use crate::Diagnostic;
 use crate::advice::Advice;
+use crate::web::ui::components::{ScalingAction, ScalingState};
 
 /// The most bytes the playground sends to the worker in one request.
 pub const MAX_SOURCE_BYTES: usize = 1_000_000;
@@ -45,6 +46,8 @@ pub struct AnalysisState {
     pub too_large: Option<usize>,
     /// A worker failure to show until dismissed.
     pub error: Option<String>,
+    /// The Scaling view: the latest simulation and the measured lab.
+    pub scaling: ScalingState,
 }
 
 impl Default for AnalysisState {
@@ -56,6 +59,7 @@ impl Default for AnalysisState {
             advice: None,
             too_large: None,
             error: None,
+            scaling: ScalingState::default(),
         }
     }
 }
@@ -87,6 +91,7 @@ pub enum AnalysisAction {
         elapsed_ms: f64,
     },
     DismissError,
+    Scaling(ScalingAction),
 }
 
 impl Reducible for AnalysisState {
@@ -130,6 +135,7 @@ impl Reducible for AnalysisState {
                 })
             }
             AnalysisAction::DismissError => next.error = None,
+            AnalysisAction::Scaling(action) => next.scaling.apply(action),
         }
         Rc::new(next)
     }

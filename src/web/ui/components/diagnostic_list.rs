@@ -4,6 +4,7 @@ use yew::prelude::*;
 
 use super::severity_class;
 use crate::Diagnostic;
+use crate::detector::find_rule;
 use crate::web::ui::state::MAX_SOURCE_BYTES;
 
 #[derive(PartialEq, Properties)]
@@ -13,6 +14,8 @@ pub struct DiagnosticListProps {
     /// Size of an editor text that was too large to analyse.
     pub too_large: Option<usize>,
     pub on_select: Callback<Diagnostic>,
+    /// Opens the Rules panel at a rule's explanation (by code).
+    pub on_rule: Callback<&'static str>,
 }
 
 #[function_component]
@@ -32,16 +35,19 @@ pub fn DiagnosticList(props: &DiagnosticListProps) -> Html {
     }
     html! {
         <ol class="diagnostics">
-            { for diagnostics.iter().map(|diagnostic| diagnostic_item(diagnostic, &props.on_select)) }
+            { for diagnostics.iter().map(|diagnostic| diagnostic_item(diagnostic, props)) }
         </ol>
     }
 }
 
-fn diagnostic_item(diagnostic: &Diagnostic, on_select: &Callback<Diagnostic>) -> Html {
+fn diagnostic_item(diagnostic: &Diagnostic, props: &DiagnosticListProps) -> Html {
     let on_click = {
         let diagnostic = diagnostic.clone();
-        on_select.reform(move |_: MouseEvent| diagnostic.clone())
+        props
+            .on_select
+            .reform(move |_: MouseEvent| diagnostic.clone())
     };
+    let rule = find_rule(&diagnostic.code);
     let Diagnostic {
         code,
         name,
@@ -57,6 +63,18 @@ fn diagnostic_item(diagnostic: &Diagnostic, on_select: &Callback<Diagnostic>) ->
                 <span class="code">{ code.clone() }</span>
                 <span class="message">{ message.clone() }</span>
             </button>
+            if let Some(rule) = rule {
+                <button
+                    type="button"
+                    class="rule-link"
+                    data-testid="rule-link"
+                    title={format!("Explain {} ({})", rule.code, rule.name)}
+                    aria-label={format!("Explain {}", rule.code)}
+                    onclick={props.on_rule.reform(move |_: MouseEvent| rule.code)}
+                >
+                    { "explain" }
+                </button>
+            }
             if let Some(url) = url {
                 <a class="docs" href={url.clone()} target="_blank" rel="noopener">{ "docs" }</a>
             }

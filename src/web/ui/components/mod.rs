@@ -4,6 +4,8 @@ mod editor;
 mod error_banner;
 mod gutter;
 mod header;
+mod rules_panel;
+mod scaling;
 mod status_bar;
 
 pub use advice_panel::AdvicePanel;
@@ -12,6 +14,8 @@ pub use editor::{Editor, line_height_px};
 pub use error_banner::ErrorBanner;
 pub use gutter::{LineMarkers, line_markers};
 pub use header::Header;
+pub use rules_panel::{RulesAction, RulesPanel, use_rules_view};
+pub use scaling::{ScalingAction, ScalingPanel, ScalingState};
 pub use status_bar::StatusBar;
 
 use crate::Severity;

@@ -15,9 +15,11 @@ use yew::prelude::*;
 
 use crate::advice::AdviceSettings;
 use crate::web::js::{from_js, to_js};
-use crate::web::protocol::{Request, Response};
-use crate::web::ui::scheduler::{AdviceJob, RequestScheduler};
+use crate::web::protocol::{Request, RequestId, Response};
+use crate::web::ui::components::ScalingAction;
+use crate::web::ui::scheduler::{AdviceJob, RequestScheduler, ScalingJob};
 use crate::web::ui::state::{AnalysisAction, AnalysisState, MAX_SOURCE_BYTES};
+use crate::workload_estimate::ScalingParams;
 
 /// The loader Trunk emits for the `worker` bin (`data-loader-shim`).
 const WORKER_SCRIPT: &str = "./worker_loader.js";
@@ -31,6 +33,12 @@ pub struct AnalysisHandle {
     /// Schedules advice with new settings and pasted measurements (debounced, with the text).
     pub advise: Callback<(AdviceSettings, String)>,
     pub dismiss_error: Callback<()>,
+    /// Schedules a scaling simulation with the Scaling view's sliders (debounced, with the
+    /// text); `None` while the view is closed.
+    pub simulate: Callback<Option<ScalingParams>>,
+    /// Starts the measured lab, or cancels the running one.
+    pub run_lab: Callback<()>,
+    pub cancel_lab: Callback<()>,
 }
 
 #[hook]
@@ -53,10 +61,22 @@ pub fn use_analysis() -> AnalysisHandle {
             Callback::from(move |source: String| session.edit(source))
         })
     };
-    let advise = use_memo((), move |_| {
-        Callback::from(move |(settings, points): (AdviceSettings, String)| {
-            session.set_advice(settings, points)
+    let advise = {
+        let session = session.clone();
+        use_memo((), move |_| {
+            Callback::from(move |(settings, points): (AdviceSettings, String)| {
+                session.set_advice(settings, points)
+            })
         })
+    };
+    let scaling = use_memo((), move |_| {
+        let simulate = session.clone();
+        let run = session.clone();
+        (
+            Callback::from(move |params: Option<ScalingParams>| simulate.set_scaling(params)),
+            Callback::from(move |()| run.0.lab(true)),
+            Callback::from(move |()| session.0.lab(false)),
+        )
     });
     let dismiss_error = use_callback(state.dispatcher(), |(), dispatcher| {
         dispatcher.dispatch(AnalysisAction::DismissError)
@@ -66,6 +86,9 @@ pub fn use_analysis() -> AnalysisHandle {
         analyze: (*analyze).clone(),
         advise: (*advise).clone(),
         dismiss_error,
+        simulate: scaling.0.clone(),
+        run_lab: scaling.1.clone(),
+        cancel_lab: scaling.2.clone(),
     }
 }
 
@@ -81,6 +104,16 @@ struct Shared {
 struct Inner {
     scheduler: RequestScheduler<String>,
     advice: RequestScheduler<AdviceJob>,
+    scaling: RequestScheduler<ScalingJob>,
+    /// The Scaling view's sliders while it is open.
+    scaling_inputs: Option<ScalingParams>,
+    /// The sliders changed since the debounce last fired.
+    scaling_changed: bool,
+    /// The next scaling job takes its workload from the text (the view just opened).
+    scaling_estimate: bool,
+    /// The lab run the UI follows, and the last lab id used.
+    lab: Option<RequestId>,
+    lab_ids: RequestId,
     /// The latest editor text sent on (or refused as too large).
     source: Option<String>,
     /// The latest advice settings and measurements.
@@ -116,6 +149,15 @@ impl Session {
         let mut inner = self.0.inner.borrow_mut();
         inner.advice_inputs = Some((settings, points));
         inner.advice_changed = true;
+        drop(inner);
+        self.debounce();
+    }
+
+    fn set_scaling(&self, params: Option<ScalingParams>) {
+        let mut inner = self.0.inner.borrow_mut();
+        inner.scaling_estimate |= inner.scaling_inputs.is_none();
+        inner.scaling_inputs = params;
+        inner.scaling_changed = true;
         drop(inner);
         self.debounce();
     }
@@ -168,7 +210,9 @@ impl Shared {
     fn flush(&self) {
         self.update(|inner| {
             let edited = inner.edited.take();
+            let edited_text = edited.is_some();
             let advice_changed = std::mem::take(&mut inner.advice_changed) || edited.is_some();
+            let scaling_changed = std::mem::take(&mut inner.scaling_changed) || edited.is_some();
             let mut actions = Vec::new();
             if let Some(source) = edited {
                 let bytes = source.len();
@@ -195,8 +239,38 @@ impl Shared {
                 });
                 inner.send(request);
             }
+            if scaling_changed
+                && let (Some(source), Some(params)) = (&inner.source, &inner.scaling_inputs)
+            {
+                let job = ScalingJob {
+                    source: source.clone(),
+                    params: params.clone(),
+                    use_estimate: inner.scaling_estimate || edited_text,
+                };
+                inner.scaling_estimate = false;
+                let request = inner.scaling.submit(job);
+                inner.send(request);
+            }
             actions.push(AnalysisAction::Busy(inner.is_busy()));
             actions
+        });
+    }
+
+    /// Starts a lab run (`true`) or cancels the one the UI follows.
+    fn lab(&self, start: bool) {
+        self.update(|inner| {
+            if start {
+                inner.lab_ids += 1;
+                let id = inner.lab_ids;
+                inner.lab = Some(id);
+                inner.send(Some(Request::RunLab { id }));
+                vec![AnalysisAction::Scaling(ScalingAction::LabStarted { id })]
+            } else {
+                if let Some(id) = inner.lab {
+                    inner.send(Some(Request::CancelLab { id }));
+                }
+                Vec::new()
+            }
         });
     }
 
@@ -214,6 +288,8 @@ impl Shared {
                     let request = inner.scheduler.worker_ready();
                     inner.send(request);
                     let request = inner.advice.worker_ready();
+                    inner.send(request);
+                    let request = inner.scaling.worker_ready();
                     inner.send(request);
                     vec![AnalysisAction::WorkerReady { threads, isolated }]
                 }
@@ -248,6 +324,41 @@ impl Shared {
                         Vec::new()
                     }
                 }
+                Response::Scaling {
+                    id,
+                    report,
+                    estimated,
+                    elapsed_ms,
+                } => {
+                    let current = inner.scaling.accept(id);
+                    let request = inner.scaling.next_request();
+                    inner.send(request);
+                    if current {
+                        vec![AnalysisAction::Scaling(ScalingAction::Finished {
+                            report: Rc::new(report),
+                            estimated,
+                            elapsed_ms,
+                        })]
+                    } else {
+                        Vec::new()
+                    }
+                }
+                Response::LabProgress { id, point, planned } => {
+                    vec![AnalysisAction::Scaling(ScalingAction::LabProgress {
+                        id,
+                        point,
+                        planned,
+                    })]
+                }
+                Response::LabFinished { id, summary } => {
+                    if inner.lab == Some(id) {
+                        inner.lab = None;
+                    }
+                    vec![AnalysisAction::Scaling(ScalingAction::LabFinished {
+                        id,
+                        summary,
+                    })]
+                }
                 Response::Failed { message } => {
                     failure = Some(message);
                     Vec::new()
@@ -272,9 +383,12 @@ impl Shared {
             inner.generation += 1;
             inner.scheduler.worker_lost();
             inner.advice.worker_lost();
+            inner.scaling.worker_lost();
+            inner.lab = None;
             restart = inner.connection.as_ref().is_some_and(|c| c.ready);
             if restart {
                 vec![
+                    AnalysisAction::Scaling(ScalingAction::LabLost),
                     AnalysisAction::WorkerFailed {
                         message: format!("The analyser crashed and was restarted: {message}"),
                     },
@@ -303,7 +417,10 @@ impl Shared {
 impl Inner {
     /// Some text or advice input has not been answered yet.
     fn is_busy(&self) -> bool {
-        self.scheduler.is_busy() || self.advice.is_busy() || self.edited.is_some()
+        self.scheduler.is_busy()
+            || self.advice.is_busy()
+            || self.scaling.is_busy()
+            || self.edited.is_some()
     }
 
     fn send(&self, request: Option<Request>) {
