@@ -131,7 +131,8 @@ pub fn decide(input: &VetoInput<'_>) -> Veto {
         reason(
             ReasonCode::TooSmall,
             format!(
-                "{items} items for {} threads: some threads would have nothing to do",
+                "{items} {} for {} threads: some threads would have nothing to do",
+                if items == 1 { "item" } else { "items" },
                 input.threads
             ),
         );
