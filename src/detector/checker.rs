@@ -26,6 +26,9 @@ impl FunctionContext<'_, '_> {
 pub struct Checker<'a> {
     pub source: &'a str,
     pub model: &'a SemanticModel<'a>,
+    /// Whether the text spells `signal` at all; read once, so the per-statement signal rule
+    /// can skip modules that cannot install a handler.
+    pub mentions_signal: bool,
     line_index: LineIndex,
     diagnostics: Vec<Diagnostic>,
 }
@@ -35,6 +38,7 @@ impl<'a> Checker<'a> {
         Self {
             source,
             model,
+            mentions_signal: source.contains("signal"),
             line_index: LineIndex::from_source_text(source),
             diagnostics: Vec::new(),
         }

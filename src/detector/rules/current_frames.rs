@@ -59,6 +59,10 @@ declare_rule! {
 
 /// FT020
 pub(crate) fn current_frames(checker: &mut Checker, module: &ModModule) {
+    // A module that never spells `sys._current_frames` cannot use it: skip the walk over the whole module.
+    if !checker.source.contains("_current_frames") {
+        return;
+    }
     let mut finder = Finder {
         model: checker.model,
         found: Vec::new(),

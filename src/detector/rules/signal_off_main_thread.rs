@@ -60,6 +60,9 @@ pub(crate) fn signal_off_main_thread(
     stmt: &Stmt,
     _guarded: bool,
 ) {
+    if !checker.mentions_signal {
+        return;
+    }
     for call in own_calls(stmt) {
         let Some(name) = checker.model.qualified_name(&call.func) else {
             continue;

@@ -57,6 +57,10 @@ declare_rule! {
 
 /// FT010
 pub(crate) fn switch_interval(checker: &mut Checker, module: &ModModule) {
+    // A module that never spells `sys.setswitchinterval` cannot use it: skip the walk over the whole module.
+    if !checker.source.contains("setswitchinterval") {
+        return;
+    }
     struct Calls<'c, 'a> {
         checker: &'c Checker<'a>,
         found: Vec<(TextRange, String)>,

@@ -148,14 +148,10 @@ impl<'a> SemanticModel<'a> {
     /// The qualified name an expression refers to through the module's imports
     /// (`th.Thread` -> `threading.Thread` after `import threading as th`).
     pub fn qualified_name(&self, expr: &Expr) -> Option<String> {
-        match expr {
-            Expr::Name(name) => self.imports.get(name.id.as_str()).cloned(),
-            Expr::Attribute(attribute) => {
-                let base = self.qualified_name(&attribute.value)?;
-                Some(format!("{base}.{}", attribute.attr.as_str()))
-            }
-            _ => None,
-        }
+        // Called for nearly every call expression: find the root before allocating anything.
+        let (root, attributes) = name_and_attributes(expr)?;
+        let base = self.imports.get(root)?;
+        Some(join_path(base, attributes))
     }
 
     pub fn is_module_binding(&self, name: &str) -> bool {
@@ -302,12 +298,40 @@ impl<'a> SemanticModel<'a> {
 
 /// `a.b.c` as a string, for names and attribute chains on names.
 pub fn dotted_path(expr: &Expr) -> Option<String> {
-    match expr {
-        Expr::Name(name) => Some(name.id.to_string()),
-        Expr::Attribute(attribute) => {
-            let base = dotted_path(&attribute.value)?;
-            Some(format!("{base}.{}", attribute.attr.as_str()))
+    let (root, attributes) = name_and_attributes(expr)?;
+    Some(join_path(root, attributes))
+}
+
+/// `a.b.c` as the name `a` and the expression whose attribute chain below it is `.b.c`.
+fn name_and_attributes(expr: &Expr) -> Option<(&str, &Expr)> {
+    let mut current = expr;
+    loop {
+        match current {
+            Expr::Name(name) => return Some((name.id.as_str(), expr)),
+            Expr::Attribute(attribute) => current = &attribute.value,
+            _ => return None,
         }
-        _ => None,
     }
+}
+
+/// `base` followed by the attributes of the chain `chain` (whose root name is replaced).
+fn join_path(base: &str, chain: &Expr) -> String {
+    let mut attributes = Vec::new();
+    let mut current = chain;
+    while let Expr::Attribute(attribute) = current {
+        attributes.push(attribute.attr.as_str());
+        current = &attribute.value;
+    }
+    let length = base.len()
+        + attributes
+            .iter()
+            .map(|attribute| attribute.len() + 1)
+            .sum::<usize>();
+    let mut path = String::with_capacity(length);
+    path.push_str(base);
+    for attribute in attributes.iter().rev() {
+        path.push('.');
+        path.push_str(attribute);
+    }
+    path
 }
