@@ -12,9 +12,9 @@ use ruff_python_ast::{Expr, ExprCall, ExprContext, ModModule, Stmt, StmtFunction
 use ruff_text_size::{Ranged, TextRange};
 
 use super::threads::{
-    ThreadTarget, is_lock_factory, is_request_handler_class, is_thread_local_class,
-    is_thread_local_factory, is_thread_pool, is_thread_subclass, is_threading_server_class,
-    thread_target,
+    ThreadTarget, is_lock_factory, is_pool_submission, is_request_handler_class,
+    is_thread_local_class, is_thread_local_factory, is_thread_pool, is_thread_subclass,
+    is_threading_server_class, thread_target,
 };
 use super::{
     EntrySite, Function, FunctionId, OutgoingEntry, SemanticModel, ThreadEntry, ThreadWitness,
@@ -243,6 +243,8 @@ impl<'a> Definitions<'a> {
             self.model.locks.insert(path);
         } else if is_thread_pool(&self.model, call) {
             self.model.executors.insert(path);
+        } else if is_pool_submission(&self.model, call) {
+            self.model.futures.insert(path);
         } else if is_thread_local_factory(&self.model, call) {
             self.model.thread_locals.insert(path);
         } else if let (Expr::Name(callee), Expr::Name(name)) = (call.func.as_ref(), target) {

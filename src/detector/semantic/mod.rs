@@ -103,6 +103,8 @@ pub struct SemanticModel<'a> {
     locks: FxHashSet<String>,
     /// Dotted paths assigned a thread pool (by assignment or `with ... as`).
     executors: FxHashSet<String>,
+    /// Dotted paths assigned a future of a thread pool (`f = pool.submit(...)`).
+    futures: FxHashSet<String>,
     /// Classes of this module that serve each request in a thread (`ThreadingMixIn` bases).
     threading_server_classes: FxHashSet<&'a str>,
     entries: Vec<(FunctionId, ThreadEntry)>,

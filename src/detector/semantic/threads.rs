@@ -157,17 +157,36 @@ fn pool_task<'c>(model: &SemanticModel, call: &'c ExprCall) -> Option<&'c Expr> 
     if method_name == "run_in_executor" {
         return call.arguments.find_positional(1);
     }
+    // A pool future runs its callbacks in the worker thread that completes it.
+    if method_name == "add_done_callback" {
+        let receiver_is_pool_future = match method.value.as_ref() {
+            Expr::Call(inner) => is_pool_submission(model, inner),
+            receiver => dotted_path(receiver).is_some_and(|path| model.futures.contains(&path)),
+        };
+        return receiver_is_pool_future
+            .then(|| call.arguments.find_positional(0))
+            .flatten();
+    }
     if !POOL_TASK_METHODS.contains(&method_name) {
         return None;
     }
-    let receiver_is_pool = match method.value.as_ref() {
-        Expr::Call(inner) => is_thread_pool(model, inner),
-        receiver => dotted_path(receiver).is_some_and(|path| model.executors.contains(&path)),
-    };
-    if receiver_is_pool {
+    if is_pool_receiver(model, &method.value) {
         call.arguments.find_positional(0)
     } else {
         None
+    }
+}
+
+/// `pool.submit(...)` on a thread pool: its result is a future of that pool.
+pub fn is_pool_submission(model: &SemanticModel, call: &ExprCall) -> bool {
+    matches!(call.func.as_ref(), Expr::Attribute(method)
+        if method.attr.as_str() == "submit" && is_pool_receiver(model, &method.value))
+}
+
+fn is_pool_receiver(model: &SemanticModel, receiver: &Expr) -> bool {
+    match receiver {
+        Expr::Call(inner) => is_thread_pool(model, inner),
+        receiver => dotted_path(receiver).is_some_and(|path| model.executors.contains(&path)),
     }
 }
 
@@ -192,6 +211,8 @@ mod tests {
             "from multiprocessing.pool import ThreadPool\nThreadPool(4).map(work, range(3))",
             "import asyncio\nasync def main():\n    await asyncio.to_thread(work)",
             "import asyncio\nasync def main():\n    await asyncio.get_running_loop().run_in_executor(None, work)",
+            "from concurrent.futures import ThreadPoolExecutor\nwith ThreadPoolExecutor() as ex:\n    future = ex.submit(print)\n    future.add_done_callback(work)",
+            "from concurrent.futures import ThreadPoolExecutor\nex = ThreadPoolExecutor()\nex.submit(print).add_done_callback(work)",
         ];
         for shape in shapes {
             assert_eq!(
@@ -239,6 +260,10 @@ def other():
     pass
 with ProcessPoolExecutor() as ex:
     ex.submit(work)
+async def main(loop):
+    # An asyncio future runs its callbacks in the event loop's thread.
+    future = loop.create_future()
+    future.add_done_callback(work)
 threading.Thread(target=other).start()
 work()
 "#;
