@@ -12,7 +12,9 @@ declare_rule! {
     /// (`Thread(target=self.poll)`, `pool.submit(stats.record)`), its `__init__` creates a lock
     /// attribute (the author expects sharing, yet this update is outside the lock), or an
     /// instance is bound at module level. `__init__` and request handler classes (one instance
-    /// per request) are left alone.
+    /// per request) are left alone. The same goes for `stats.count += 1` in a function whose
+    /// `stats` parameter receives one object that every thread of a loop is given
+    /// (`Thread(target=add, args=(stats,))`, `pool.submit(add, stats)`).
     ///
     /// ## Why is this bad?
     /// `self.x += 1` loads the attribute, adds, and stores it back. When several threads call
@@ -78,7 +80,10 @@ pub(crate) fn rmw_shared_instance(
         return;
     }
     let method = &checker.model.functions[function.id];
-    let Some(class) = method.class else { return };
+    let Some(class) = method.class else {
+        shared_argument_update(checker, function, stmt);
+        return;
+    };
     if CONSTRUCTORS.contains(&method.name()) || checker.model.is_thread_local_class(class) {
         return;
     }
@@ -96,6 +101,34 @@ pub(crate) fn rmw_shared_instance(
     };
     let message = format!(
         "`{}` reads and writes `{}` without a lock, and threads share instances of `{class}` ({reason}): updates can be lost",
+        checker.text(stmt.range()),
+        checker.text(target.range()),
+    );
+    checker.report_race(&RmwSharedInstance::INFO, function, stmt.range(), message);
+}
+
+/// `stats.count += 1` in a function whose `stats` parameter is one object that several threads
+/// were given.
+fn shared_argument_update(checker: &mut Checker, function: &FunctionContext, stmt: &Stmt) {
+    let Some(Expr::Attribute(target)) = read_modify_write_target(stmt) else {
+        return;
+    };
+    let Expr::Name(receiver) = target.value.as_ref() else {
+        return;
+    };
+    let def = checker.model.functions[function.id].def;
+    let Some(index) = def
+        .parameters
+        .iter_non_variadic_params()
+        .position(|parameter| parameter.name().as_str() == receiver.id.as_str())
+    else {
+        return;
+    };
+    let Some(reason) = checker.model.shared_argument(function.id, index) else {
+        return;
+    };
+    let message = format!(
+        "`{}` reads and writes `{}` without a lock, and {reason}: updates can be lost",
         checker.text(stmt.range()),
         checker.text(target.range()),
     );
@@ -153,6 +186,43 @@ def worker():
 threading.Thread(target=worker).start()
 "#;
         assert_eq!(codes_at(source), vec![(11, "FT005".into())]);
+    }
+
+    #[test]
+    fn flags_an_object_handed_to_every_thread_of_a_loop() {
+        let source = r#"
+import threading
+from concurrent.futures import ThreadPoolExecutor
+class Totals:
+    pass
+def add(totals, n):
+    totals.count += n
+def run(jobs):
+    totals = Totals()
+    threads = [threading.Thread(target=add, args=(totals, n)) for n in jobs]
+    with ThreadPoolExecutor() as pool:
+        for n in jobs:
+            pool.submit(add, totals, n)
+"#;
+        assert_eq!(codes_at(source), vec![(7, "FT005".into())]);
+    }
+
+    #[test]
+    fn quiet_when_each_thread_gets_its_own_object() {
+        let source = r#"
+import threading
+class Totals:
+    pass
+def add(totals):
+    totals.count += 1
+for n in range(4):
+    totals = Totals()
+    threading.Thread(target=add, args=(totals,)).start()
+for n in range(4):
+    threading.Thread(target=add, args=(n,)).start()
+threading.Thread(target=add, args=(Totals(),)).start()
+"#;
+        assert_eq!(codes_at(source), vec![]);
     }
 
     #[test]

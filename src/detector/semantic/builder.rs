@@ -47,6 +47,8 @@ pub fn build<'a>(
         handlers: Vec::new(),
         foreign_targets: Vec::new(),
         foreign_calls: Vec::new(),
+        loop_targets: Vec::new(),
+        shared_arguments: Vec::new(),
     };
     links.visit_body(&module.body);
     for (function, entry) in incoming {
@@ -61,6 +63,7 @@ pub fn build<'a>(
         handlers,
         foreign_targets,
         foreign_calls,
+        shared_arguments,
         ..
     } = links;
 
@@ -82,6 +85,13 @@ pub fn build<'a>(
         outgoing,
         ..model
     };
+    for (function, index, reason) in shared_arguments {
+        model
+            .shared_arguments
+            .entry(function)
+            .or_default()
+            .push((index, reason));
+    }
     model.handler_classes.extend(handlers);
     model.mutations = super::mutations::collect(&model);
     record_top_level(&mut model, module);
@@ -423,6 +433,11 @@ struct Links<'m, 'a> {
     /// `(caller, imported callee)`: calls into other modules, kept if the caller turns out to
     /// run in threads.
     foreign_calls: Vec<(FunctionId, String)>,
+    /// Names bound by the loops and comprehensions around the current node, innermost last:
+    /// a thread started there is started again on every iteration.
+    loop_targets: Vec<Vec<&'a str>>,
+    /// `(function, parameter index, reason)`: one object handed to every thread of a loop.
+    shared_arguments: Vec<(FunctionId, usize, String)>,
 }
 
 impl<'a> Links<'_, 'a> {
@@ -496,6 +511,43 @@ impl<'a> Links<'_, 'a> {
             }
             _ => Vec::new(),
         }
+    }
+
+    /// The positional arguments a thread-starting call passes to its function that name one
+    /// object for every iteration of the enclosing loop (not the loop's own variables).
+    fn arguments_shared_by_every_thread(&self, call: &'a ExprCall) -> Vec<(usize, &'a str)> {
+        let passed: Vec<&Expr> = match self.model.qualified_name(&call.func).as_deref() {
+            Some("threading.Thread" | "threading.Timer") => match call
+                .arguments
+                .find_keyword("args")
+                .map(|keyword| &keyword.value)
+            {
+                Some(Expr::Tuple(tuple)) => tuple.iter().collect(),
+                Some(Expr::List(list)) => list.iter().collect(),
+                _ => Vec::new(),
+            },
+            // pool.submit(fn, *args)
+            _ if matches!(call.func.as_ref(), Expr::Attribute(method) if method.attr.as_str() == "submit") => {
+                call.arguments.args.iter().skip(1).collect()
+            }
+            _ => Vec::new(),
+        };
+        passed
+            .into_iter()
+            .enumerate()
+            .filter_map(|(index, argument)| match argument {
+                Expr::Name(name)
+                    if !self
+                        .loop_targets
+                        .iter()
+                        .flatten()
+                        .any(|bound| *bound == name.id.as_str()) =>
+                {
+                    Some((index, name.id.as_str()))
+                }
+                _ => None,
+            })
+            .collect()
     }
 
     /// A callable's qualified name when it comes from an import (`jobs.work`), for other modules
@@ -598,11 +650,46 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
                 visitor::walk_stmt(self, stmt);
                 self.scopes.pop();
             }
+            Stmt::For(for_stmt) => {
+                self.visit_expr(&for_stmt.iter);
+                let mut per_iteration = bound_names(&for_stmt.target);
+                per_iteration.extend(names_assigned_in(&for_stmt.body));
+                self.loop_targets.push(per_iteration);
+                self.visit_body(&for_stmt.body);
+                self.loop_targets.pop();
+                self.visit_body(&for_stmt.orelse);
+            }
+            Stmt::While(while_stmt) => {
+                self.visit_expr(&while_stmt.test);
+                self.loop_targets.push(names_assigned_in(&while_stmt.body));
+                self.visit_body(&while_stmt.body);
+                self.loop_targets.pop();
+                self.visit_body(&while_stmt.orelse);
+            }
             _ => visitor::walk_stmt(self, stmt),
         }
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
+        let comprehension_targets = match expr {
+            Expr::ListComp(comp) => Some(&comp.generators),
+            Expr::SetComp(comp) => Some(&comp.generators),
+            Expr::Generator(comp) => Some(&comp.generators),
+            Expr::DictComp(comp) => Some(&comp.generators),
+            _ => None,
+        }
+        .map(|generators| {
+            generators
+                .iter()
+                .flat_map(|generator| bound_names(&generator.target))
+                .collect::<Vec<_>>()
+        });
+        if let Some(targets) = comprehension_targets {
+            self.loop_targets.push(targets);
+            visitor::walk_expr(self, expr);
+            self.loop_targets.pop();
+            return;
+        }
         if let Expr::Call(call) = expr {
             if let Some(target) = thread_target(self.model, call) {
                 let entry = ThreadEntry {
@@ -637,6 +724,17 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
                         path: Vec::new(),
                     });
                 }
+                if !self.loop_targets.is_empty() {
+                    for (index, name) in self.arguments_shared_by_every_thread(call) {
+                        let reason = format!(
+                            "the same `{name}` is handed to every thread `{}` starts in its loop",
+                            entry.call
+                        );
+                        for &id in &targets {
+                            self.shared_arguments.push((id, index, reason.clone()));
+                        }
+                    }
+                }
                 for id in targets {
                     self.entries.push((id, entry.clone()));
                 }
@@ -652,6 +750,44 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
         }
         visitor::walk_expr(self, expr);
     }
+}
+
+/// The names an assignment target binds (`i`, `(k, v)`).
+fn bound_names(target: &Expr) -> Vec<&str> {
+    match target {
+        Expr::Name(name) => vec![name.id.as_str()],
+        Expr::Tuple(tuple) => tuple.iter().flat_map(bound_names).collect(),
+        Expr::List(list) => list.iter().flat_map(bound_names).collect(),
+        Expr::Starred(starred) => bound_names(&starred.value),
+        _ => Vec::new(),
+    }
+}
+
+/// The names a loop body assigns: bound afresh on every iteration, so not one shared object.
+fn names_assigned_in(body: &[Stmt]) -> Vec<&str> {
+    #[derive(Default)]
+    struct Stores<'a> {
+        names: Vec<&'a str>,
+    }
+    impl<'a> Visitor<'a> for Stores<'a> {
+        fn visit_stmt(&mut self, stmt: &'a Stmt) {
+            if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
+                visitor::walk_stmt(self, stmt);
+            }
+        }
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Name(name) if name.ctx == ExprContext::Store => {
+                    self.names.push(name.id.as_str())
+                }
+                Expr::Lambda(_) => {}
+                _ => visitor::walk_expr(self, expr),
+            }
+        }
+    }
+    let mut stores = Stores::default();
+    stores.visit_body(body);
+    stores.names
 }
 
 /// The callee expressions of the calls inside an expression (a lambda's body).

@@ -105,6 +105,8 @@ pub struct SemanticModel<'a> {
     executors: FxHashSet<String>,
     /// Dotted paths assigned a future of a thread pool (`f = pool.submit(...)`).
     futures: FxHashSet<String>,
+    /// Parameters (by position) that receive one object shared by several threads, and why.
+    shared_arguments: FxHashMap<FunctionId, Vec<(usize, String)>>,
     /// Classes of this module that serve each request in a thread (`ThreadingMixIn` bases).
     threading_server_classes: FxHashSet<&'a str>,
     entries: Vec<(FunctionId, ThreadEntry)>,
@@ -244,6 +246,16 @@ impl<'a> SemanticModel<'a> {
     }
 
     /// Why instances of `class` are shared between threads, if they are.
+    /// If parameter `index` of `function` receives one object that several threads share
+    /// (`for _ in range(4): Thread(target=work, args=(stats,))`), why.
+    pub fn shared_argument(&self, function: FunctionId, index: usize) -> Option<&str> {
+        self.shared_arguments
+            .get(&function)?
+            .iter()
+            .find(|(shared, _)| *shared == index)
+            .map(|(_, reason)| reason.as_str())
+    }
+
     pub fn shared_class(&self, class: &str) -> Option<&str> {
         if self.handler_classes.contains(class) {
             return None;
