@@ -722,7 +722,8 @@ fn usl_fit(points: &str) -> Option<Result<UslFit, String>> {
     )
 }
 
-fn usl_view(fit: &UslFit) -> UslView {
+/// A USL fit in plain, finite numbers.
+pub fn usl_view(fit: &UslFit) -> UslView {
     UslView {
         sigma: fit.model.sigma,
         kappa: fit.model.kappa,

@@ -350,7 +350,7 @@ mod report {
     use serde::{Deserialize, Serialize};
 
     use super::{WorkloadEstimate, human_us};
-    use crate::advice::UslView;
+    use crate::advice::{UslView, usl_view};
     use crate::models::{
         CallSiteFacts, CpuScaling, Dispatcher, Measurement, MigrationInput, VetoInput, Workload,
         advise_migration, build_overhead, decide, fit_usl,
@@ -548,26 +548,6 @@ mod report {
             verdict,
             timelines,
         })
-    }
-
-    /// A USL fit in plain, finite numbers.
-    pub fn usl_view(fit: &crate::models::UslFit) -> UslView {
-        UslView {
-            sigma: fit.model.sigma,
-            kappa: fit.model.kappa,
-            lambda: fit.model.lambda,
-            peak_threads: fit.peak_threads.filter(|value| value.is_finite()),
-            peak_throughput: fit.peak_throughput.filter(|value| value.is_finite()),
-            cliff_threads: fit.cliff_threads,
-            recommended_threads: fit.recommended_threads,
-            r_squared: if fit.r_squared.is_finite() {
-                fit.r_squared
-            } else {
-                0.0
-            },
-            points: fit.points.len(),
-            notes: fit.notes.clone(),
-        }
     }
 
     /// The timelines at `threads`: a window of about eight items, so that hand-offs show.

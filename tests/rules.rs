@@ -9,7 +9,8 @@ use std::fmt::Write;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use aether::{Diagnostic, Location, check_source};
+use aether::detector::apply_fixes;
+use aether::{Diagnostic, check_source};
 
 fn fixtures() -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/fixtures");
@@ -20,47 +21,6 @@ fn fixtures() -> Vec<PathBuf> {
         .collect();
     files.sort();
     files
-}
-
-/// The byte offset of a 1-based row/column (columns count characters).
-fn offset(source: &str, location: Location) -> usize {
-    let start: usize = source
-        .split_inclusive('\n')
-        .take(location.row - 1)
-        .map(str::len)
-        .sum();
-    let line = &source[start..];
-    start
-        + line
-            .char_indices()
-            .nth(location.column - 1)
-            .map_or(line.len(), |(at, _)| at)
-}
-
-/// Applies every fix; identical edits (one lock created for two findings) count once.
-fn apply_fixes(source: &str, diagnostics: &[Diagnostic]) -> String {
-    let mut edits: Vec<(usize, usize, &str)> = diagnostics
-        .iter()
-        .filter_map(|d| d.fix.as_ref())
-        .flat_map(|fix| &fix.edits)
-        .map(|edit| {
-            (
-                offset(source, edit.location),
-                offset(source, edit.end_location),
-                edit.content.as_str(),
-            )
-        })
-        .collect();
-    edits.sort();
-    edits.dedup();
-    let mut out = source.to_string();
-    let mut previous_start = usize::MAX;
-    for (start, end, content) in edits.into_iter().rev() {
-        assert!(end <= previous_start, "overlapping edits");
-        out.replace_range(start..end, content);
-        previous_start = start;
-    }
-    out
 }
 
 fn render(source: &str) -> String {

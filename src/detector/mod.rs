@@ -7,6 +7,7 @@
 mod checker;
 mod diagnostic;
 mod encoding;
+mod fix;
 mod helpers;
 mod limits;
 pub mod rules;
@@ -16,6 +17,7 @@ use ruff_python_ast::PySourceType;
 
 pub use diagnostic::{Diagnostic, Edit, Fix, Location, Severity};
 pub use encoding::decode_source;
+pub use fix::apply_fixes;
 pub use limits::MAX_SOURCE_BYTES;
 pub use rules::{ALL_RULES, RuleInfo, find_rule};
 
@@ -121,44 +123,5 @@ pub(crate) mod test_support {
             .into_iter()
             .map(|diagnostic| (diagnostic.location.row, diagnostic.code))
             .collect()
-    }
-
-    /// Applies the fixes of `diagnostics` to `source`. Identical edits (the same lock created
-    /// for two findings) are applied once; the rest must not overlap.
-    pub fn apply_fixes(source: &str, diagnostics: &[super::Diagnostic]) -> String {
-        let line_starts: Vec<usize> = std::iter::once(0)
-            .chain(source.match_indices('\n').map(|(at, _)| at + 1))
-            .collect();
-        let offset = |location: super::Location| {
-            let start = line_starts[location.row - 1];
-            let line = &source[start..];
-            start
-                + line
-                    .char_indices()
-                    .nth(location.column - 1)
-                    .map_or(line.len(), |(at, _)| at)
-        };
-        let mut edits: Vec<(usize, usize, &str)> = diagnostics
-            .iter()
-            .filter_map(|diagnostic| diagnostic.fix.as_ref())
-            .flat_map(|fix| &fix.edits)
-            .map(|edit| {
-                (
-                    offset(edit.location),
-                    offset(edit.end_location),
-                    edit.content.as_str(),
-                )
-            })
-            .collect();
-        edits.sort();
-        edits.dedup();
-        let mut out = source.to_string();
-        let mut previous_start = usize::MAX;
-        for (start, end, content) in edits.into_iter().rev() {
-            assert!(end <= previous_start, "overlapping edits");
-            out.replace_range(start..end, content);
-            previous_start = start;
-        }
-        out
     }
 }

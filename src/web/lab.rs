@@ -17,9 +17,8 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 use serde::{Deserialize, Serialize};
 
-use crate::advice::UslView;
+use crate::advice::{UslView, usl_view};
 use crate::models::{Measurement, fit_usl};
-use crate::workload_estimate::usl_view;
 
 /// Kernel iterations of one repetition (the same total at every thread count: strong scaling).
 pub const ITERATIONS: u64 = 40_000_000;

@@ -186,7 +186,8 @@ fn insertion(checker: &Checker, at: TextSize, content: String) -> Edit {
 #[cfg(test)]
 mod tests {
     use crate::check_source;
-    use crate::detector::test_support::{apply_fixes, codes_at};
+    use crate::detector::apply_fixes;
+    use crate::detector::test_support::codes_at;
 
     /// Applies the fix of every FT001 finding and returns the new source.
     fn fixed(source: &str) -> String {
