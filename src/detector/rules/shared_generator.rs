@@ -10,7 +10,9 @@ declare_rule! {
     /// ## What it does
     /// Finds a generator object bound at module level (`gen = numbers()` where `numbers`
     /// contains `yield`, or `gen = (x for x in ...)`) that code running in threads consumes
-    /// with `next(gen)`, `for x in gen`, `gen.send(...)` or a comprehension, without a lock.
+    /// with `next(gen)`, `for x in gen`, `gen.send(...)` or a comprehension, without a lock;
+    /// and `next(source)` on a parameter that every thread of a loop was handed the same
+    /// iterator for (`Thread(target=take, args=(source,))`).
     ///
     /// ## Why is this bad?
     /// A generator runs its body in one frame. When a second thread resumes it while the first
@@ -110,18 +112,45 @@ pub(crate) fn shared_generator(
         );
         checker.report_race(&SharedGenerator::INFO, function, range, message);
     }
+    // An iterator parameter that every thread of a loop was handed: `next(it)` proves it is one.
+    let def = checker.model.functions[function.id].def;
+    for (name, range) in consumers.resumed {
+        let Some(index) = def
+            .parameters
+            .iter_non_variadic_params()
+            .position(|parameter| parameter.name().as_str() == name)
+        else {
+            continue;
+        };
+        let Some(reason) = checker.model.shared_argument(function.id, index) else {
+            continue;
+        };
+        let message = format!(
+            "`{}` resumes iterator `{name}`, and {reason}: concurrent use of one generator raises `ValueError: generator already executing` and can crash 3.13t",
+            checker.text(range),
+        );
+        checker.report_race(&SharedGenerator::INFO, function, range, message);
+    }
 }
 
 /// Names resumed as generators: `next(g)`, `g.send(x)`, `g.__next__()`, `... for x in g`.
 #[derive(Default)]
 struct Consumers<'a> {
     found: Vec<(&'a str, TextRange)>,
+    /// Names resumed explicitly (`next(g)`, `g.send(...)`): proof that they are iterators.
+    resumed: Vec<(&'a str, TextRange)>,
 }
 
 impl<'a> Consumers<'a> {
     fn note(&mut self, iterated: &'a Expr, range: TextRange) {
         if let Expr::Name(name) = iterated {
             self.found.push((name.id.as_str(), range));
+        }
+    }
+
+    fn note_resumed(&mut self, resumed: &'a Expr, range: TextRange) {
+        if let Expr::Name(name) = resumed {
+            self.resumed.push((name.id.as_str(), range));
         }
     }
 }
@@ -134,12 +163,14 @@ impl<'a> Visitor<'a> for Consumers<'a> {
                 Expr::Name(func) if func.id == "next" => {
                     if let Some(first) = call.arguments.find_positional(0) {
                         self.note(first, call.range());
+                        self.note_resumed(first, call.range());
                     }
                 }
                 Expr::Attribute(method)
                     if matches!(method.attr.as_str(), "send" | "__next__" | "throw") =>
                 {
                     self.note(&method.value, call.range());
+                    self.note_resumed(&method.value, call.range());
                 }
                 _ => {}
             },
@@ -204,6 +235,38 @@ threading.Thread(target=worker).start()
                 .iter()
                 .all(|d| d.severity == Severity::Error)
         );
+    }
+
+    #[test]
+    fn flags_an_iterator_handed_to_every_thread_of_a_loop() {
+        let source = r#"
+import threading
+def numbers():
+    yield from range(100)
+def take(source):
+    while True:
+        item = next(source, None)
+        if item is None:
+            return
+def run():
+    source = numbers()
+    for _ in range(4):
+        threading.Thread(target=take, args=(source,)).start()
+"#;
+        assert_eq!(codes_at(source), vec![(7, "FT014".into())]);
+    }
+
+    #[test]
+    fn quiet_when_a_shared_list_is_only_iterated() {
+        let source = r#"
+import threading
+def total(items):
+    return sum(item for item in items)
+def run(items):
+    for _ in range(4):
+        threading.Thread(target=total, args=(items,)).start()
+"#;
+        assert_eq!(codes_at(source), vec![]);
     }
 
     #[test]
