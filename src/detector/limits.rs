@@ -39,36 +39,59 @@ pub fn check_limits(source: &str) -> Result<(), LimitExceeded> {
     Scanner::new(source).run()
 }
 
-/// Bytes the scanner has nothing to do for: not a bracket, separator, operator, quote, comment,
-/// escape, newline or word character.
-const INERT: [bool; 256] = {
-    let mut inert = [true; 256];
-    let significant = b"#'\"\\\n([{)]},;:.+-*/%@&|^~_";
-    let mut i = 0;
-    while i < significant.len() {
-        inert[significant[i] as usize] = false;
-        i += 1;
-    }
+/// What a byte means to the scanner. Most bytes (spaces, `=`, comparison signs, non-ASCII text)
+/// change no limit; names and numbers only matter when they are a nesting keyword.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Class {
+    Inert,
+    Word,
+    Newline,
+    Open,
+    Close,
+    Separator,
+    Dot,
+    Operator,
+    Quote,
+    Comment,
+    Backslash,
+}
+
+const CLASSES: [Class; 256] = {
+    let mut classes = [Class::Inert; 256];
     let mut byte = 0;
     while byte < 128 {
-        if (byte as u8).is_ascii_alphanumeric() {
-            inert[byte] = false;
+        if (byte as u8).is_ascii_alphanumeric() || byte as u8 == b'_' {
+            classes[byte] = Class::Word;
         }
         byte += 1;
     }
-    inert
+    classes[b'\n' as usize] = Class::Newline;
+    classes[b'(' as usize] = Class::Open;
+    classes[b'[' as usize] = Class::Open;
+    classes[b'{' as usize] = Class::Open;
+    classes[b')' as usize] = Class::Close;
+    classes[b']' as usize] = Class::Close;
+    classes[b'}' as usize] = Class::Close;
+    classes[b',' as usize] = Class::Separator;
+    classes[b';' as usize] = Class::Separator;
+    classes[b':' as usize] = Class::Separator;
+    classes[b'.' as usize] = Class::Dot;
+    let operators = b"+-*/%@&|^~";
+    let mut i = 0;
+    while i < operators.len() {
+        classes[operators[i] as usize] = Class::Operator;
+        i += 1;
+    }
+    classes[b'\'' as usize] = Class::Quote;
+    classes[b'"' as usize] = Class::Quote;
+    classes[b'#' as usize] = Class::Comment;
+    classes[b'\\' as usize] = Class::Backslash;
+    classes
 };
 
-/// Bytes of names, keywords and numbers.
-const WORD: [bool; 256] = {
-    let mut word = [false; 256];
-    let mut byte = 0;
-    while byte < 128 {
-        word[byte] = (byte as u8).is_ascii_alphanumeric() || byte as u8 == b'_';
-        byte += 1;
-    }
-    word
-};
+fn class_of(byte: u8) -> Class {
+    CLASSES[usize::from(byte)]
+}
 
 struct Scanner<'a> {
     bytes: &'a [u8],
@@ -77,7 +100,6 @@ struct Scanner<'a> {
     chain_per_level: Vec<usize>,
     chain_total: usize,
     indent_widths: Vec<usize>,
-    at_line_start: bool,
 }
 
 impl<'a> Scanner<'a> {
@@ -88,7 +110,6 @@ impl<'a> Scanner<'a> {
             chain_per_level: vec![0],
             chain_total: 0,
             indent_widths: Vec::new(),
-            at_line_start: true,
         }
     }
 
@@ -104,25 +125,33 @@ impl<'a> Scanner<'a> {
         self.chain_per_level.len() - 1
     }
 
+    /// One step per token, not per byte: this scan runs over every file before parsing.
     fn run(mut self) -> Result<(), LimitExceeded> {
-        while self.pos < self.bytes.len() {
-            if self.at_line_start && self.bracket_depth() == 0 {
-                self.measure_indentation()?;
-                continue;
-            }
-            let byte = self.bytes[self.pos];
-            match byte {
-                b'#' => self.skip_comment(),
-                b'\'' | b'"' => self.skip_string(byte),
-                b'\\' => self.pos += 2,
-                b'\n' => {
-                    if self.bracket_depth() == 0 {
-                        self.at_line_start = true;
-                        self.reset_chain();
-                    }
+        self.measure_indentation()?;
+        while let Some(&byte) = self.bytes.get(self.pos) {
+            match class_of(byte) {
+                Class::Inert => {
                     self.pos += 1;
+                    while self
+                        .bytes
+                        .get(self.pos)
+                        .is_some_and(|&byte| class_of(byte) == Class::Inert)
+                    {
+                        self.pos += 1;
+                    }
                 }
-                b'(' | b'[' | b'{' => {
+                Class::Word => self.scan_word()?,
+                Class::Comment => self.skip_comment(),
+                Class::Quote => self.skip_string(byte),
+                Class::Backslash => self.pos += 2,
+                Class::Newline => {
+                    self.pos += 1;
+                    if self.bracket_depth() == 0 {
+                        self.reset_chain();
+                        self.measure_indentation()?;
+                    }
+                }
+                Class::Open => {
                     if self.follows_operand() {
                         self.add_to_chain()?;
                     }
@@ -134,47 +163,43 @@ impl<'a> Scanner<'a> {
                     }
                     self.pos += 1;
                 }
-                b')' | b']' | b'}' => {
+                Class::Close => {
                     if self.chain_per_level.len() > 1 {
                         let closed = self.chain_per_level.pop().unwrap_or(0);
                         self.chain_total -= closed;
                     }
                     self.pos += 1;
                 }
-                b',' | b';' | b':' => {
+                Class::Separator => {
                     self.reset_chain();
                     self.pos += 1;
                 }
-                b'.' if !self.between_digits() => {
+                Class::Dot => {
+                    if !self.between_digits() {
+                        self.add_to_chain()?;
+                    }
+                    self.pos += 1;
+                }
+                Class::Operator => {
                     self.add_to_chain()?;
                     self.pos += 1;
                 }
-                b'+' | b'-' | b'*' | b'/' | b'%' | b'@' | b'&' | b'|' | b'^' | b'~' => {
-                    self.add_to_chain()?;
-                    self.pos += 1;
-                }
-                _ if WORD[usize::from(byte)] => self.scan_word()?,
-                _ => self.skip_inert_bytes(),
             }
         }
         Ok(())
     }
 
-    /// Most bytes (spaces, `=`, comparison signs, non-ASCII text) change no limit: skip them in
-    /// a tight loop, as this scan runs over every file before parsing.
-    fn skip_inert_bytes(&mut self) {
-        self.pos += 1;
-        while self.pos < self.bytes.len() && INERT[usize::from(self.bytes[self.pos])] {
-            self.pos += 1;
-        }
-    }
-
     fn measure_indentation(&mut self) -> Result<(), LimitExceeded> {
         let start = self.pos;
+        // Eight spaces at a time: most indentation is a multiple of four spaces.
+        while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8)
+            && chunk == b"        "
+        {
+            self.pos += 8;
+        }
         while self.pos < self.bytes.len() && matches!(self.bytes[self.pos], b' ' | b'\t') {
             self.pos += 1;
         }
-        self.at_line_start = false;
         // Blank and comment-only lines do not open or close blocks.
         if matches!(self.bytes.get(self.pos), None | Some(b'\n' | b'\r' | b'#')) {
             return Ok(());
@@ -230,13 +255,17 @@ impl<'a> Scanner<'a> {
 
     fn scan_word(&mut self) -> Result<(), LimitExceeded> {
         let start = self.pos;
-        while self.pos < self.bytes.len() && WORD[usize::from(self.bytes[self.pos])] {
-            self.pos += 1;
-        }
+        let length = self.bytes[start..]
+            .iter()
+            .position(|&byte| class_of(byte) != Class::Word)
+            .unwrap_or(self.bytes.len() - start);
+        self.pos += length;
         // Keywords that nest the expression after them.
-        let word = &self.bytes[start..self.pos];
-        if (2..=6).contains(&word.len())
-            && matches!(word, b"not" | b"lambda" | b"if" | b"await" | b"yield")
+        if (2..=6).contains(&length)
+            && matches!(
+                &self.bytes[start..self.pos],
+                b"not" | b"lambda" | b"if" | b"await" | b"yield"
+            )
         {
             self.add_to_chain()?;
         }
