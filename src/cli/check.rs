@@ -10,7 +10,7 @@ use walkdir::WalkDir;
 use super::output::{FileDiagnostics, write_diagnostics};
 use super::{CheckFormat, Outcome};
 use crate::concurrency::{Options, par_map};
-use crate::detector::{CrossModuleEntry, ModuleReport, Severity, check_module};
+use crate::detector::{CrossModuleEntry, Severity, check_module};
 use crate::models::veto::CallSiteFacts;
 
 /// Time to analyse one typical file (measured: the CPython standard library averages about
@@ -39,29 +39,7 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, out: &mut impl Write) -> Outc
         ..CallSiteFacts::default()
     };
     let options = Options::default().with_facts(&facts);
-    let (sources, _) = par_map(&files, options, |path| read_source(path));
-    let mut modules = Vec::new();
-    let mut results = Vec::with_capacity(files.len());
-    for (path, source) in files.iter().zip(sources) {
-        match source {
-            Ok(text) => {
-                results.push(Ok(modules.len()));
-                modules.push(Module {
-                    label: path.display().to_string(),
-                    names: module_names(path),
-                    text,
-                });
-            }
-            Err(message) => results.push(Err(message)),
-        }
-    }
-    let mut reports = check_modules(&modules, options);
-    let results = results.into_iter().map(|result| {
-        result.map(|index| FileDiagnostics {
-            path: modules[index].label.clone(),
-            diagnostics: std::mem::take(&mut reports[index].diagnostics),
-        })
-    });
+    let results = check_files(&files, options);
 
     let mut checked = Vec::with_capacity(files.len());
     for result in results {
@@ -90,29 +68,45 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, out: &mut impl Write) -> Outc
     }
 }
 
-/// A readable Python file of the run.
-struct Module {
-    label: String,
+/// A Python file of the run.
+struct Module<'p> {
+    path: &'p Path,
     /// The dotted names an import may use for it, longest first.
     names: Vec<String>,
-    text: String,
+}
+
+impl Module<'_> {
+    fn label(&self) -> String {
+        self.path.display().to_string()
+    }
 }
 
 /// Most rounds of passing thread entry points between modules; each round follows one more
 /// import hop, and real call chains across modules are short.
 const MAX_ROUNDS: usize = 8;
 
-/// Analyses every module, then passes each module's thread entry points into the others it
-/// imports from (a function given to `Thread` or called from threaded code) and re-analyses
-/// those, until nothing new arrives.
-fn check_modules(modules: &[Module], options: Options<'_>) -> Vec<ModuleReport> {
-    let (mut reports, _) = par_map(modules, options, |module| {
-        check_module(&module.text, &module.label, &[])
+/// Reads and analyses every file (one task a file, so the text is dropped as soon as it is
+/// analysed), then passes each module's thread entry points into the others it imports from (a
+/// function given to `Thread` or called from threaded code) and re-analyses those, until nothing
+/// new arrives.
+fn check_files(files: &[PathBuf], options: Options<'_>) -> Vec<Result<FileDiagnostics, String>> {
+    let modules: Vec<Module> = files
+        .iter()
+        .map(|path| Module {
+            path,
+            names: module_names(path),
+        })
+        .collect();
+    let (mut reports, _) = par_map(&modules, options, |module| {
+        let text = read_source(module.path)?;
+        Ok(check_module(&text, &module.label(), &[]))
     });
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
     for (index, module) in modules.iter().enumerate() {
-        for name in &module.names {
-            by_name.entry(name.as_str()).or_default().push(index);
+        if reports[index].is_ok() {
+            for name in &module.names {
+                by_name.entry(name.as_str()).or_default().push(index);
+            }
         }
     }
     // Only which functions run in threads matters to the analysis, so a module is analysed
@@ -123,7 +117,8 @@ fn check_modules(modules: &[Module], options: Options<'_>) -> Vec<ModuleReport> 
     for _ in 0..MAX_ROUNDS {
         let mut routed: Vec<BTreeMap<String, CrossModuleEntry>> =
             vec![BTreeMap::new(); modules.len()];
-        for entry in reports.iter().flat_map(|report| &report.outgoing) {
+        let outgoing = reports.iter().flatten().flat_map(|report| &report.outgoing);
+        for entry in outgoing {
             for &target in by_name.get(entry.module.as_str()).into_iter().flatten() {
                 let kept = routed[target]
                     .entry(entry.function.clone())
@@ -144,13 +139,27 @@ fn check_modules(modules: &[Module], options: Options<'_>) -> Vec<ModuleReport> 
             break;
         }
         let (rerun_reports, _) = par_map(&rerun, options, |(index, entries)| {
-            check_module(&modules[*index].text, &modules[*index].label, entries)
+            let module = &modules[*index];
+            let text = read_source(module.path)?;
+            Ok(check_module(&text, &module.label(), entries))
         });
         for ((index, _), report) in rerun.iter().zip(rerun_reports) {
-            reports[*index] = report;
+            // A file that can no longer be read keeps its first analysis.
+            if report.is_ok() {
+                reports[*index] = report;
+            }
         }
     }
-    reports
+    modules
+        .iter()
+        .zip(reports)
+        .map(|(module, report)| {
+            report.map(|report| FileDiagnostics {
+                path: module.label(),
+                diagnostics: report.diagnostics,
+            })
+        })
+        .collect()
 }
 
 /// `a/pkg/jobs.py` may be imported as `a.pkg.jobs`, `pkg.jobs` or `jobs` depending on where the

@@ -127,30 +127,6 @@ pub fn own_expressions(stmt: &Stmt) -> Vec<&Expr> {
     }
 }
 
-/// Every call a statement makes itself (see [`own_expressions`]), not those in lambdas.
-pub fn own_calls(stmt: &Stmt) -> Vec<&ExprCall> {
-    struct Calls<'a> {
-        found: Vec<&'a ExprCall>,
-    }
-    impl<'a> Visitor<'a> for Calls<'a> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            match expr {
-                Expr::Lambda(_) => {}
-                Expr::Call(call) => {
-                    self.found.push(call);
-                    visitor::walk_expr(self, expr);
-                }
-                _ => visitor::walk_expr(self, expr),
-            }
-        }
-    }
-    let mut calls = Calls { found: Vec::new() };
-    for expr in own_expressions(stmt) {
-        calls.visit_expr(expr);
-    }
-    calls.found
-}
-
 /// `receiver.method(...)`: the receiver, if the call is to a method named `method`.
 pub fn method_receiver<'a>(call: &'a ExprCall, method: &str) -> Option<&'a Expr> {
     match call.func.as_ref() {

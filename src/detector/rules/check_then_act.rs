@@ -4,6 +4,7 @@ use ruff_text_size::Ranged;
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
 use crate::detector::helpers::walk_statements;
+use crate::detector::semantic::Statement;
 use crate::detector::semantic::dotted_path;
 
 declare_rule! {
@@ -83,9 +84,9 @@ const MUTATORS: &[&str] = &[
 pub(crate) fn check_then_act(
     checker: &mut Checker,
     function: &FunctionContext,
-    stmt: &Stmt,
-    guarded: bool,
+    statement: &Statement,
 ) {
+    let Statement { stmt, guarded, .. } = *statement;
     let Stmt::If(if_stmt) = stmt else { return };
     if guarded {
         return;
@@ -96,7 +97,7 @@ pub(crate) fn check_then_act(
     let Some(root) = container.split('.').next() else {
         return;
     };
-    if !function.scope.refers_to_module_scope(root) || !checker.model.is_module_binding(root) {
+    if !function.scope().refers_to_module_scope(root) || !checker.model.is_module_binding(root) {
         return;
     }
     let Some(act) = first_mutation(checker, if_stmt, &container) else {

@@ -109,7 +109,7 @@ pub(crate) fn copy_then_clear(
 fn is_shared(checker: &Checker, function: &FunctionContext, container: &Expr) -> bool {
     match container {
         Expr::Name(name) => {
-            function.scope.refers_to_module_scope(name.id.as_str())
+            function.scope().refers_to_module_scope(name.id.as_str())
                 && checker.model.is_module_binding(name.id.as_str())
                 && !checker.model.is_thread_local(container)
         }

@@ -61,7 +61,7 @@ const MUTATORS: &[&str] = &[
 /// FT019
 pub(crate) fn frame_locals_write(checker: &mut Checker, module: &ModModule) {
     // A module that never spells `f_locals` or `locals()` cannot use it: skip the walk over the whole module.
-    if !checker.source.contains("locals") {
+    if !checker.mentions("locals") {
         return;
     }
     let mut finder = Finder {

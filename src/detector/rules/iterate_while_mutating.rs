@@ -5,6 +5,7 @@ use ruff_text_size::{Ranged, TextRange};
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
 use crate::detector::helpers::own_expressions;
+use crate::detector::semantic::Statement;
 use crate::detector::semantic::ThreadContext;
 
 declare_rule! {
@@ -89,9 +90,9 @@ const CONSUMERS: &[&str] = &[
 pub(crate) fn iterate_while_mutating(
     checker: &mut Checker,
     function: &FunctionContext,
-    stmt: &Stmt,
-    guarded: bool,
+    statement: &Statement,
 ) {
+    let Statement { stmt, guarded, .. } = *statement;
     if guarded {
         return;
     }
@@ -114,7 +115,7 @@ pub(crate) fn iterate_while_mutating(
             continue;
         };
         if reported.contains(&name)
-            || !function.scope.refers_to_module_scope(name)
+            || !function.scope().refers_to_module_scope(name)
             || !checker.model.is_module_binding(name)
         {
             continue;

@@ -4,6 +4,7 @@ use ruff_text_size::Ranged;
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
 use crate::detector::helpers::walk_statements;
+use crate::detector::semantic::Statement;
 
 declare_rule! {
     /// ## What it does
@@ -67,9 +68,9 @@ declare_rule! {
 pub(crate) fn lazy_init_global(
     checker: &mut Checker,
     function: &FunctionContext,
-    stmt: &Stmt,
-    guarded: bool,
+    statement: &Statement,
 ) {
+    let Statement { stmt, guarded, .. } = *statement;
     let Stmt::If(if_stmt) = stmt else { return };
     if guarded {
         return;
@@ -77,7 +78,7 @@ pub(crate) fn lazy_init_global(
     let Some(name) = unset_test(&if_stmt.test) else {
         return;
     };
-    if !function.scope.globals.contains(name) {
+    if !function.scope().globals.contains(name) {
         return;
     }
     // Safe only as double-checked locking: the test repeated under the lock before the store.

@@ -3,6 +3,7 @@ use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::semantic::Statement;
 
 declare_rule! {
     /// ## What it does
@@ -64,9 +65,9 @@ declare_rule! {
 pub(crate) fn lock_per_call(
     checker: &mut Checker,
     function: &FunctionContext,
-    stmt: &Stmt,
-    _guarded: bool,
+    statement: &Statement,
 ) {
+    let stmt = statement.stmt;
     let Stmt::With(with) = stmt else { return };
     if with.is_async {
         return;

@@ -3,10 +3,11 @@
 //! A rule's doc comment is both its rustdoc and the explanation that `aether rule CODE` and the
 //! playground show, so the two cannot drift apart.
 
-use ruff_python_ast::{ModModule, Stmt, StmtFunctionDef};
+use ruff_python_ast::{ModModule, StmtFunctionDef};
 
 use super::Severity;
 use super::checker::{Checker, FunctionContext};
+use super::semantic::Statement;
 
 pub(crate) mod acquire_without_release;
 pub(crate) mod check_then_act;
@@ -77,25 +78,23 @@ pub(crate) use declare_rule;
 pub(crate) fn check_statement(
     checker: &mut Checker,
     function: &FunctionContext,
-    stmt: &Stmt,
-    guarded: bool,
+    statement: &Statement,
 ) {
     // Coroutines of one event loop are not threads: the race rules skip `async def` bodies.
     if !checker.model.functions[function.id].def.is_async {
-        rmw_global::rmw_global(checker, function, stmt, guarded);
-        check_then_act::check_then_act(checker, function, stmt, guarded);
-        lazy_init_global::lazy_init_global(checker, function, stmt, guarded);
-        rmw_class_attr::rmw_class_attr(checker, function, stmt, guarded);
-        rmw_shared_instance::rmw_shared_instance(checker, function, stmt, guarded);
-        rmw_nonlocal::rmw_nonlocal(checker, function, stmt, guarded);
-        rmw_container_item::rmw_container_item(checker, function, stmt, guarded);
-        iterate_while_mutating::iterate_while_mutating(checker, function, stmt, guarded);
+        rmw_global::rmw_global(checker, function, statement);
+        check_then_act::check_then_act(checker, function, statement);
+        lazy_init_global::lazy_init_global(checker, function, statement);
+        rmw_class_attr::rmw_class_attr(checker, function, statement);
+        rmw_shared_instance::rmw_shared_instance(checker, function, statement);
+        rmw_nonlocal::rmw_nonlocal(checker, function, statement);
+        rmw_container_item::rmw_container_item(checker, function, statement);
+        iterate_while_mutating::iterate_while_mutating(checker, function, statement);
     }
-    process_global_state::process_global_state(checker, function, stmt, guarded);
-    signal_off_main_thread::signal_off_main_thread(checker, function, stmt, guarded);
-    lock_per_call::lock_per_call(checker, function, stmt, guarded);
-    shared_generator::shared_generator(checker, function, stmt, guarded);
-    mutable_default_shared::mutable_default_shared(checker, function, stmt, guarded);
+    process_global_state::process_global_state(checker, function, statement);
+    signal_off_main_thread::signal_off_main_thread(checker, function, statement);
+    lock_per_call::lock_per_call(checker, function, statement);
+    shared_generator::shared_generator(checker, function, statement);
 }
 
 /// Runs the rules that need a whole function body at once (statements and what follows them).
@@ -105,6 +104,7 @@ pub(crate) fn check_function(
     def: &StmtFunctionDef,
 ) {
     acquire_without_release::acquire_without_release(checker, function, def);
+    mutable_default_shared::mutable_default_shared(checker, function, def);
     if !def.is_async {
         copy_then_clear::copy_then_clear(checker, function, def);
         compound_state_update::compound_state_update(checker, function, def);

@@ -1,9 +1,9 @@
-use ruff_python_ast::{Expr, Stmt};
+use ruff_python_ast::{Expr, Stmt, StmtFunctionDef};
 use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
-use crate::detector::helpers::own_calls;
+use crate::detector::semantic::Statement;
 
 declare_rule! {
     /// ## What it does
@@ -88,10 +88,8 @@ const CONTAINER_FACTORIES: &[&str] = &[
 pub(crate) fn mutable_default_shared(
     checker: &mut Checker,
     function: &FunctionContext,
-    stmt: &Stmt,
-    _guarded: bool,
+    def: &StmtFunctionDef,
 ) {
-    let def = checker.model.functions[function.id].def;
     let mutable_defaults: Vec<(&str, &Expr)> = def
         .parameters
         .iter_non_variadic_params()
@@ -100,23 +98,26 @@ pub(crate) fn mutable_default_shared(
             is_mutable(checker, default).then(|| (parameter.name().as_str(), default))
         })
         // A parameter the body rebinds (`acc = acc or []`) may no longer be the default.
-        .filter(|(name, _)| function.scope.is_local(name) && !rebinds(def, name))
+        .filter(|(name, _)| function.scope().is_local(name) && !rebinds(def, name))
         .collect();
     if mutable_defaults.is_empty() {
         return;
     }
-    let Some(name) = mutated_name(stmt) else {
-        return;
-    };
-    let Some((name, default)) = mutable_defaults.into_iter().find(|(n, _)| *n == name) else {
-        return;
-    };
-    let message = format!(
-        "`{}` changes the default `{name}={}`, one object shared by every call in every thread",
-        checker.text(stmt.range()),
-        checker.text(default.range()),
-    );
-    checker.report_race(&MutableDefaultShared::INFO, function, stmt.range(), message);
+    for statement in function.body.statements() {
+        let Some(name) = mutated_name(&statement) else {
+            continue;
+        };
+        let Some((name, default)) = mutable_defaults.iter().find(|(n, _)| *n == name) else {
+            continue;
+        };
+        let stmt = statement.stmt;
+        let message = format!(
+            "`{}` changes the default `{name}={}`, one object shared by every call in every thread",
+            checker.text(stmt.range()),
+            checker.text(default.range()),
+        );
+        checker.report_race(&MutableDefaultShared::INFO, function, stmt.range(), message);
+    }
 }
 
 fn is_mutable(checker: &Checker, expr: &Expr) -> bool {
@@ -143,7 +144,7 @@ fn is_mutable(checker: &Checker, expr: &Expr) -> bool {
 }
 
 /// Whether the body assigns the parameter a new value.
-fn rebinds(def: &ruff_python_ast::StmtFunctionDef, name: &str) -> bool {
+fn rebinds(def: &StmtFunctionDef, name: &str) -> bool {
     ruff_python_ast::helpers::any_over_body(
         &def.body,
         |expr| matches!(expr, Expr::Name(n) if n.id == name && n.ctx.is_store()),
@@ -152,7 +153,7 @@ fn rebinds(def: &ruff_python_ast::StmtFunctionDef, name: &str) -> bool {
 
 /// The name whose object a statement changes: `n.append(x)`, `n[k] = v`, `n[k] += 1`,
 /// `del n[k]`, `n += [x]`.
-fn mutated_name(stmt: &Stmt) -> Option<&str> {
+fn mutated_name<'a>(statement: &Statement<'a, '_>) -> Option<&'a str> {
     fn item_of(target: &Expr) -> Option<&str> {
         match target {
             Expr::Subscript(subscript) => match subscript.value.as_ref() {
@@ -162,15 +163,16 @@ fn mutated_name(stmt: &Stmt) -> Option<&str> {
             _ => None,
         }
     }
-    let found = match stmt {
+    let found = match statement.stmt {
         Stmt::Assign(assign) => assign.targets.iter().find_map(item_of),
         Stmt::AugAssign(assign) => item_of(&assign.target),
         Stmt::Delete(delete) => delete.targets.iter().find_map(item_of),
         _ => None,
     };
     found.or_else(|| {
-        own_calls(stmt)
-            .into_iter()
+        statement
+            .calls
+            .iter()
             .find_map(|call| match call.func.as_ref() {
                 Expr::Attribute(method) if MUTATORS.contains(&method.attr.as_str()) => {
                     match method.value.as_ref() {

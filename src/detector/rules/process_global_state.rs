@@ -3,7 +3,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
-use crate::detector::helpers::own_calls;
+use crate::detector::semantic::Statement;
 
 declare_rule! {
     /// ## What it does
@@ -159,11 +159,11 @@ const GLOBAL_ATTRIBUTES: &[(&str, &str)] = &[
 pub(crate) fn process_global_state(
     checker: &mut Checker,
     function: &FunctionContext,
-    stmt: &Stmt,
-    _guarded: bool,
+    statement: &Statement,
 ) {
+    let stmt = statement.stmt;
     let mut findings: Vec<(TextRange, String)> = Vec::new();
-    for call in own_calls(stmt) {
+    for call in statement.calls.iter().copied() {
         if let Some(what) = changed_by_call(checker, call) {
             findings.push((call.range(), what.to_string()));
         }

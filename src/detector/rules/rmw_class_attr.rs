@@ -1,9 +1,9 @@
-use ruff_python_ast::{Expr, Stmt};
+use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
-use crate::detector::helpers::read_modify_write_target;
+use crate::detector::semantic::Statement;
 
 declare_rule! {
     /// ## What it does
@@ -70,13 +70,13 @@ declare_rule! {
 pub(crate) fn rmw_class_attr(
     checker: &mut Checker,
     function: &FunctionContext,
-    stmt: &Stmt,
-    guarded: bool,
+    statement: &Statement,
 ) {
+    let Statement { stmt, guarded, .. } = *statement;
     if guarded {
         return;
     }
-    let Some(Expr::Attribute(target)) = read_modify_write_target(stmt) else {
+    let Some(Expr::Attribute(target)) = statement.read_modify_write else {
         return;
     };
     let Some(class) = class_reference(checker, function, &target.value) else {
@@ -97,7 +97,7 @@ fn class_reference(checker: &Checker, function: &FunctionContext, expr: &Expr) -
     match expr {
         Expr::Name(name) => {
             let name = name.id.as_str();
-            if checker.model.is_class(name) && function.scope.refers_to_module_scope(name) {
+            if checker.model.is_class(name) && function.scope().refers_to_module_scope(name) {
                 return Some(name.to_string());
             }
             let def = checker.model.functions[function.id].def;

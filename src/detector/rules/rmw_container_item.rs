@@ -6,6 +6,7 @@ use ruff_text_size::Ranged;
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
 use crate::detector::helpers::contains_expr;
+use crate::detector::semantic::Statement;
 use crate::detector::semantic::dotted_path;
 
 declare_rule! {
@@ -65,9 +66,9 @@ declare_rule! {
 pub(crate) fn rmw_container_item(
     checker: &mut Checker,
     function: &FunctionContext,
-    stmt: &Stmt,
-    guarded: bool,
+    statement: &Statement,
 ) {
+    let Statement { stmt, guarded, .. } = *statement;
     if guarded {
         return;
     }
@@ -86,7 +87,7 @@ pub(crate) fn rmw_container_item(
         return;
     };
     let root = container.split('.').next().unwrap_or(&container);
-    if !function.scope.refers_to_module_scope(root)
+    if !function.scope().refers_to_module_scope(root)
         || !checker.model.is_module_binding(root)
         || checker.model.is_thread_local(&target.value)
     {

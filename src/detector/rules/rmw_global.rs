@@ -4,6 +4,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
 use crate::detector::helpers::reads_name;
+use crate::detector::semantic::Statement;
 use crate::detector::{Edit, Fix};
 
 declare_rule! {
@@ -74,12 +75,8 @@ declare_rule! {
 }
 
 /// FT001
-pub(crate) fn rmw_global(
-    checker: &mut Checker,
-    function: &FunctionContext,
-    stmt: &Stmt,
-    guarded: bool,
-) {
+pub(crate) fn rmw_global(checker: &mut Checker, function: &FunctionContext, statement: &Statement) {
+    let Statement { stmt, guarded, .. } = *statement;
     if guarded {
         return;
     }
@@ -96,7 +93,7 @@ pub(crate) fn rmw_global(
         },
         _ => return,
     };
-    if !function.scope.globals.contains(name) {
+    if !function.scope().globals.contains(name) {
         return;
     }
     let message = format!(

@@ -1,9 +1,9 @@
-use ruff_python_ast::{Expr, Stmt};
+use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
-use crate::detector::helpers::read_modify_write_target;
+use crate::detector::semantic::Statement;
 use crate::detector::semantic::ThreadContext;
 
 declare_rule! {
@@ -63,17 +63,17 @@ declare_rule! {
 pub(crate) fn rmw_nonlocal(
     checker: &mut Checker,
     function: &FunctionContext,
-    stmt: &Stmt,
-    guarded: bool,
+    statement: &Statement,
 ) {
+    let Statement { stmt, guarded, .. } = *statement;
     if guarded {
         return;
     }
-    let Some(Expr::Name(target)) = read_modify_write_target(stmt) else {
+    let Some(Expr::Name(target)) = statement.read_modify_write else {
         return;
     };
     let name = target.id.as_str();
-    if !function.scope.nonlocals.contains(name) {
+    if !function.scope().nonlocals.contains(name) {
         return;
     }
     // A closure's cells belong to one call of the function that made it: threads share them

@@ -1,9 +1,9 @@
-use ruff_python_ast::{Expr, Stmt};
+use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
-use crate::detector::helpers::read_modify_write_target;
+use crate::detector::semantic::Statement;
 
 declare_rule! {
     /// ## What it does
@@ -73,15 +73,15 @@ const CONSTRUCTORS: &[&str] = &["__init__", "__new__", "__post_init__", "__init_
 pub(crate) fn rmw_shared_instance(
     checker: &mut Checker,
     function: &FunctionContext,
-    stmt: &Stmt,
-    guarded: bool,
+    statement: &Statement,
 ) {
+    let Statement { stmt, guarded, .. } = *statement;
     if guarded {
         return;
     }
     let method = &checker.model.functions[function.id];
     let Some(class) = method.class else {
-        shared_argument_update(checker, function, stmt);
+        shared_argument_update(checker, function, statement);
         return;
     };
     if CONSTRUCTORS.contains(&method.name()) || checker.model.is_thread_local_class(class) {
@@ -90,7 +90,7 @@ pub(crate) fn rmw_shared_instance(
     let Some(receiver) = method.def.parameters.iter_non_variadic_params().next() else {
         return;
     };
-    let Some(Expr::Attribute(target)) = read_modify_write_target(stmt) else {
+    let Some(Expr::Attribute(target)) = statement.read_modify_write else {
         return;
     };
     if !matches!(target.value.as_ref(), Expr::Name(name) if name.id == receiver.name().as_str()) {
@@ -109,8 +109,13 @@ pub(crate) fn rmw_shared_instance(
 
 /// `stats.count += 1` in a function whose `stats` parameter is one object that several threads
 /// were given.
-fn shared_argument_update(checker: &mut Checker, function: &FunctionContext, stmt: &Stmt) {
-    let Some(Expr::Attribute(target)) = read_modify_write_target(stmt) else {
+fn shared_argument_update(
+    checker: &mut Checker,
+    function: &FunctionContext,
+    statement: &Statement,
+) {
+    let stmt = statement.stmt;
+    let Some(Expr::Attribute(target)) = statement.read_modify_write else {
         return;
     };
     let Expr::Name(receiver) = target.value.as_ref() else {

@@ -5,6 +5,7 @@ use ruff_text_size::{Ranged, TextRange};
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
 use crate::detector::helpers::own_expressions;
+use crate::detector::semantic::Statement;
 
 declare_rule! {
     /// ## What it does
@@ -78,9 +79,9 @@ declare_rule! {
 pub(crate) fn shared_generator(
     checker: &mut Checker,
     function: &FunctionContext,
-    stmt: &Stmt,
-    guarded: bool,
+    statement: &Statement,
 ) {
+    let Statement { stmt, guarded, .. } = *statement;
     if guarded {
         return;
     }
@@ -92,7 +93,7 @@ pub(crate) fn shared_generator(
         consumers.visit_expr(expr);
     }
     for (name, range) in consumers.found {
-        if !function.scope.refers_to_module_scope(name) {
+        if !function.scope().refers_to_module_scope(name) {
             continue;
         }
         let Some(binding) = checker.model.module_generator(name) else {

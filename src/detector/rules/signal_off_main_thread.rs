@@ -1,9 +1,8 @@
-use ruff_python_ast::Stmt;
 use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
-use crate::detector::helpers::own_calls;
+use crate::detector::semantic::Statement;
 
 declare_rule! {
     /// ## What it does
@@ -57,13 +56,12 @@ declare_rule! {
 pub(crate) fn signal_off_main_thread(
     checker: &mut Checker,
     function: &FunctionContext,
-    stmt: &Stmt,
-    _guarded: bool,
+    statement: &Statement,
 ) {
     if !checker.mentions_signal {
         return;
     }
-    for call in own_calls(stmt) {
+    for call in statement.calls.iter().copied() {
         let Some(name) = checker.model.qualified_name(&call.func) else {
             continue;
         };

@@ -58,7 +58,7 @@ declare_rule! {
 /// FT010
 pub(crate) fn switch_interval(checker: &mut Checker, module: &ModModule) {
     // A module that never spells `sys.setswitchinterval` cannot use it: skip the walk over the whole module.
-    if !checker.source.contains("setswitchinterval") {
+    if !checker.mentions("setswitchinterval") {
         return;
     }
     struct Calls<'c, 'a> {

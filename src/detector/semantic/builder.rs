@@ -17,8 +17,8 @@ use super::threads::{
     is_threading_server_class, thread_target,
 };
 use super::{
-    EntrySite, Function, FunctionId, OutgoingEntry, SemanticModel, ThreadEntry, ThreadWitness,
-    dotted_path,
+    EntrySite, Function, FunctionBody, FunctionId, OutgoingEntry, SemanticModel, ThreadEntry,
+    ThreadWitness, dotted_path,
 };
 
 pub fn build<'a>(
@@ -93,6 +93,11 @@ pub fn build<'a>(
             .push((index, reason));
     }
     model.handler_classes.extend(handlers);
+    model.bodies = model
+        .functions
+        .iter()
+        .map(|function| FunctionBody::new(function.def, &model))
+        .collect();
     model.mutations = super::mutations::collect(&model);
     record_top_level(&mut model, module);
     for (class, reason) in shared {

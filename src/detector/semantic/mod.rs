@@ -3,6 +3,7 @@
 //!
 //! Built once per module before any rule runs; rules only query it.
 
+mod body;
 mod builder;
 mod mutations;
 mod scope;
@@ -13,6 +14,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 use ruff_python_ast::{Expr, ExprCall, ModModule, Stmt, StmtFunctionDef, StmtWith};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
+pub use body::{FunctionBody, Statement};
 pub use mutations::Mutation;
 pub use scope::FunctionScope;
 
@@ -97,6 +99,8 @@ pub struct SemanticModel<'a> {
     /// Local name to the qualified name it was imported as (`T` -> `threading.Thread`).
     imports: FxHashMap<&'a str, String>,
     pub functions: Vec<Function<'a>>,
+    /// Each function's statements, by [`FunctionId`].
+    bodies: Vec<FunctionBody<'a>>,
     /// Names bound at module level (assignments, imports, `def`, `class`).
     module_bindings: FxHashSet<&'a str>,
     /// Dotted paths (`lock`, `self._lock`) assigned a lock object somewhere in the module.
@@ -156,6 +160,10 @@ impl<'a> SemanticModel<'a> {
         let (root, attributes) = name_and_attributes(expr)?;
         let base = self.imports.get(root)?;
         Some(join_path(base, attributes))
+    }
+
+    pub fn body(&self, function: FunctionId) -> &FunctionBody<'a> {
+        &self.bodies[function]
     }
 
     pub fn is_module_binding(&self, name: &str) -> bool {

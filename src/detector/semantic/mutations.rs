@@ -6,8 +6,7 @@ use rustc_hash::FxHashMap;
 use ruff_python_ast::{Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
-use super::{FunctionId, FunctionScope, SemanticModel};
-use crate::detector::helpers::{own_calls, walk_statements};
+use super::{FunctionId, SemanticModel, Statement};
 
 /// Methods of `list`, `dict`, `set` and `deque` that change a container's size or contents.
 pub const MUTATING_METHODS: &[&str] = &[
@@ -43,31 +42,31 @@ pub struct Mutation {
 /// Module-level container name to the in-place changes functions make to it.
 pub fn collect<'a>(model: &SemanticModel<'a>) -> FxHashMap<&'a str, Vec<Mutation>> {
     let mut found: FxHashMap<&'a str, Vec<Mutation>> = FxHashMap::default();
-    for (id, function) in model.functions.iter().enumerate() {
-        let scope = FunctionScope::new(function.def);
-        walk_statements(&function.def.body, model, false, &mut |stmt, guarded| {
-            for name in mutated_names(stmt) {
-                if scope.refers_to_module_scope(name) && model.is_module_binding(name) {
+    for id in 0..model.functions.len() {
+        let body = model.body(id);
+        for statement in body.statements() {
+            for name in mutated_names(&statement) {
+                if body.scope.refers_to_module_scope(name) && model.is_module_binding(name) {
                     found.entry(name).or_default().push(Mutation {
                         function: id,
-                        range: stmt.range(),
-                        guarded,
+                        range: statement.stmt.range(),
+                        guarded: statement.guarded,
                     });
                 }
             }
-        });
+        }
     }
     found
 }
 
 /// The names a statement changes in place: `n.append(...)`, `n[k] = v`, `del n[k]`.
-fn mutated_names(stmt: &Stmt) -> Vec<&str> {
-    let mut names: Vec<&str> = match stmt {
+fn mutated_names<'a>(statement: &Statement<'a, '_>) -> Vec<&'a str> {
+    let mut names: Vec<&str> = match statement.stmt {
         Stmt::Assign(assign) => assign.targets.iter().filter_map(subscript_name).collect(),
         Stmt::Delete(delete) => delete.targets.iter().filter_map(subscript_name).collect(),
         _ => Vec::new(),
     };
-    for call in own_calls(stmt) {
+    for call in statement.calls {
         if let Expr::Attribute(method) = call.func.as_ref()
             && MUTATING_METHODS.contains(&method.attr.as_str())
             && let Expr::Name(name) = method.value.as_ref()

@@ -1,0 +1,98 @@
+//! A function's own statements, walked once: which lock guards each one, which calls it makes,
+//! what it reads and writes back. The model (where containers change) and the statement rules
+//! both read them, so no rule walks a body or collects its calls again.
+
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{Expr, ExprCall, Stmt, StmtFunctionDef};
+
+use super::{FunctionScope, SemanticModel};
+use crate::detector::helpers::{own_expressions, read_modify_write_target, walk_statements};
+
+/// The statements of one function and the names it binds.
+#[derive(Debug)]
+pub struct FunctionBody<'a> {
+    pub scope: FunctionScope<'a>,
+    statements: Vec<StatementFacts<'a>>,
+    /// The calls of every statement, one run after another (see [`StatementFacts::calls_end`]).
+    calls: Vec<&'a ExprCall>,
+}
+
+#[derive(Debug)]
+struct StatementFacts<'a> {
+    stmt: &'a Stmt,
+    guarded: bool,
+    read_modify_write: Option<&'a Expr>,
+    /// Where this statement's calls end in [`FunctionBody::calls`]; they start where the
+    /// previous statement's end.
+    calls_end: usize,
+}
+
+/// One statement of a function body as the rules see it.
+#[derive(Debug, Clone, Copy)]
+pub struct Statement<'a, 'b> {
+    pub stmt: &'a Stmt,
+    /// Whether a shared lock is held around it (`with lock:`, `acquire()` ... `finally:
+    /// release()`).
+    pub guarded: bool,
+    /// The calls the statement makes itself, not those of the blocks nested in it or of lambdas.
+    pub calls: &'b [&'a ExprCall],
+    /// The target of a read-modify-write: `t += v`, or `t = <expression reading t>`.
+    pub read_modify_write: Option<&'a Expr>,
+}
+
+impl<'a> FunctionBody<'a> {
+    pub fn new(def: &'a StmtFunctionDef, model: &SemanticModel) -> Self {
+        let mut statements = Vec::new();
+        let mut calls = CallCollector { found: Vec::new() };
+        walk_statements(&def.body, model, false, &mut |stmt, guarded| {
+            for expr in own_expressions(stmt) {
+                calls.visit_expr(expr);
+            }
+            statements.push(StatementFacts {
+                stmt,
+                guarded,
+                read_modify_write: read_modify_write_target(stmt),
+                calls_end: calls.found.len(),
+            });
+        });
+        Self {
+            scope: FunctionScope::new(def),
+            statements,
+            calls: calls.found,
+        }
+    }
+
+    /// The function's own statements in source order, those of nested blocks included.
+    pub fn statements(&self) -> impl Iterator<Item = Statement<'a, '_>> {
+        let mut calls_start = 0;
+        self.statements.iter().map(move |facts| {
+            let calls = &self.calls[calls_start..facts.calls_end];
+            calls_start = facts.calls_end;
+            Statement {
+                stmt: facts.stmt,
+                guarded: facts.guarded,
+                calls,
+                read_modify_write: facts.read_modify_write,
+            }
+        })
+    }
+}
+
+/// The calls in an expression, outermost first, not those in lambdas (which run later, and
+/// maybe elsewhere).
+struct CallCollector<'a> {
+    found: Vec<&'a ExprCall>,
+}
+
+impl<'a> Visitor<'a> for CallCollector<'a> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Lambda(_) => {}
+            Expr::Call(call) => {
+                self.found.push(call);
+                visitor::walk_expr(self, expr);
+            }
+            _ => visitor::walk_expr(self, expr),
+        }
+    }
+}
