@@ -94,7 +94,10 @@ struct Finder<'m, 'a> {
 impl<'b> Visitor<'b> for Finder<'_, '_> {
     fn visit_expr(&mut self, expr: &'b Expr) {
         if let Expr::Call(call) = expr
-            && self.model.qualified_name(&call.func).as_deref() == Some("sys._current_frames")
+            && self
+                .model
+                .resolve(&call.func)
+                .is_some_and(|name| name.is("sys._current_frames"))
         {
             self.found.push(expr.range());
         }

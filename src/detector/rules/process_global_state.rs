@@ -163,7 +163,7 @@ pub(crate) fn process_global_state(
 ) {
     let stmt = statement.stmt;
     let mut findings: Vec<(TextRange, String)> = Vec::new();
-    for call in statement.calls.iter().copied() {
+    for call in statement.calls {
         if let Some(what) = changed_by_call(checker, call) {
             findings.push((call.range(), what.to_string()));
         }
@@ -190,10 +190,10 @@ pub(crate) fn process_global_state(
 }
 
 fn changed_by_call(checker: &Checker, call: &ExprCall) -> Option<&'static str> {
-    let name = checker.model.qualified_name(&call.func)?;
-    let (_, what) = GLOBAL_CALLS.iter().find(|(api, _)| *api == name)?;
+    let name = checker.model.resolve(&call.func)?;
+    let what = name.find(GLOBAL_CALLS)?;
     // `setlocale(category)` and `setlocale(category, None)` only query the locale.
-    if name == "locale.setlocale" {
+    if name.is("locale.setlocale") {
         let value = call.arguments.find_argument_value("locale", 1)?;
         if value.is_none_literal_expr() {
             return None;
@@ -204,26 +204,25 @@ fn changed_by_call(checker: &Checker, call: &ExprCall) -> Option<&'static str> {
 
 fn changed_by_store(checker: &Checker, target: &Expr) -> Option<String> {
     match target {
-        Expr::Subscript(subscript) => (checker.model.qualified_name(&subscript.value).as_deref()
-            == Some("os.environ"))
-        .then(|| "the environment of the process (C `setenv` races with `getenv`)".to_string()),
+        Expr::Subscript(subscript) => checker
+            .model
+            .resolve(&subscript.value)
+            .is_some_and(|name| name.is("os.environ"))
+            .then(|| "the environment of the process (C `setenv` races with `getenv`)".to_string()),
         Expr::Attribute(attribute) => {
             if let Expr::Call(call) = attribute.value.as_ref() {
-                let context = checker.model.qualified_name(&call.func)?;
-                return (context == "decimal.getcontext").then(|| {
+                let context = checker.model.resolve(&call.func)?;
+                return context.is("decimal.getcontext").then(|| {
                     "the decimal context, which a new thread shares with its parent on 3.14t (`thread_inherit_context`); use `decimal.localcontext()`".to_string()
                 });
             }
-            let name = checker.model.qualified_name(target)?;
-            if name.starts_with("decimal.DefaultContext.") {
+            let name = checker.model.resolve(target)?;
+            if name.is_within("decimal.DefaultContext") {
                 return Some(
                     "`decimal.DefaultContext`, the template of every thread's context".to_string(),
                 );
             }
-            GLOBAL_ATTRIBUTES
-                .iter()
-                .find(|(api, _)| *api == name)
-                .map(|(_, what)| (*what).to_string())
+            name.find(GLOBAL_ATTRIBUTES).map(|what| (*what).to_string())
         }
         _ => None,
     }

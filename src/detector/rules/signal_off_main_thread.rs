@@ -61,11 +61,12 @@ pub(crate) fn signal_off_main_thread(
     if !checker.mentions_signal {
         return;
     }
-    for call in statement.calls.iter().copied() {
-        let Some(name) = checker.model.qualified_name(&call.func) else {
-            continue;
-        };
-        if !matches!(name.as_str(), "signal.signal" | "signal.set_wakeup_fd") {
+    for call in statement.calls {
+        let is_handler_call = checker
+            .model
+            .resolve(&call.func)
+            .is_some_and(|name| name.is_any(&["signal.signal", "signal.set_wakeup_fd"]));
+        if !is_handler_call {
             continue;
         }
         let message = format!(

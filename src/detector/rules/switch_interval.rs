@@ -68,16 +68,12 @@ pub(crate) fn switch_interval(checker: &mut Checker, module: &ModModule) {
     impl<'e> Visitor<'e> for Calls<'_, '_> {
         fn visit_expr(&mut self, expr: &'e Expr) {
             if let Expr::Call(call) = expr {
-                match self.checker.model.qualified_name(&call.func).as_deref() {
-                    Some("sys.setswitchinterval") => self.found.push((
-                        call.range(),
-                        "has no effect on interleaving without the GIL (3.13t, 3.14t): it cannot keep other threads out; use a lock".to_string(),
-                    )),
-                    Some("sys.setcheckinterval") => self.found.push((
-                        call.range(),
-                        "was removed in Python 3.9 (AttributeError) and never made code atomic; use a lock".to_string(),
-                    )),
-                    _ => {}
+                let why = self.checker.model.resolve(&call.func).and_then(|name| name.find(&[
+                    ("sys.setswitchinterval", "has no effect on interleaving without the GIL (3.13t, 3.14t): it cannot keep other threads out; use a lock"),
+                    ("sys.setcheckinterval", "was removed in Python 3.9 (AttributeError) and never made code atomic; use a lock"),
+                ]));
+                if let Some(why) = why {
+                    self.found.push((call.range(), (*why).to_string()));
                 }
             }
             visitor::walk_expr(self, expr);

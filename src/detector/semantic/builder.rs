@@ -73,7 +73,7 @@ pub fn build<'a>(
         .chain(foreign_calls.into_iter().filter_map(|(caller, callee)| {
             let witness = witnesses[caller].as_ref()?;
             Some(OutgoingEntry {
-                qualified_name: callee,
+                qualified_name: imported_name(&model, callee)?,
                 entry: witness.entry.clone(),
                 path: witness.path.clone(),
             })
@@ -104,6 +104,14 @@ pub fn build<'a>(
         model.shared_classes.entry(class).or_insert(reason);
     }
     model
+}
+
+/// A callable's qualified name when it comes from an import (`jobs.work`), for other modules of
+/// the same run to resolve.
+fn imported_name(model: &SemanticModel, callable: &Expr) -> Option<String> {
+    model
+        .qualified_name(callable)
+        .filter(|name| name.contains('.'))
 }
 
 /// A name bound to a call that may be a generator object or an instance of a class.
@@ -437,7 +445,7 @@ struct Links<'m, 'a> {
     foreign_targets: Vec<OutgoingEntry>,
     /// `(caller, imported callee)`: calls into other modules, kept if the caller turns out to
     /// run in threads.
-    foreign_calls: Vec<(FunctionId, String)>,
+    foreign_calls: Vec<(FunctionId, &'a Expr)>,
     /// Names bound by the loops and comprehensions around the current node, innermost last:
     /// a thread started there is started again on every iteration.
     loop_targets: Vec<Vec<&'a str>>,
@@ -497,8 +505,8 @@ impl<'a> Links<'_, 'a> {
             Expr::Call(call)
                 if self
                     .model
-                    .qualified_name(&call.func)
-                    .is_some_and(|name| name == "functools.partial") =>
+                    .resolve(&call.func)
+                    .is_some_and(|name| name.is("functools.partial")) =>
             {
                 call.arguments
                     .find_positional(0)
@@ -553,14 +561,6 @@ impl<'a> Links<'_, 'a> {
                 _ => None,
             })
             .collect()
-    }
-
-    /// A callable's qualified name when it comes from an import (`jobs.work`), for other modules
-    /// of the same run to resolve.
-    fn imported_name(&self, callable: &Expr) -> Option<String> {
-        self.model
-            .qualified_name(callable)
-            .filter(|name| name.contains('.'))
     }
 
     /// Module-level functions named `name`.
@@ -721,7 +721,7 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
                 };
                 if targets.is_empty()
                     && let ThreadTarget::Callable(callable) = target
-                    && let Some(qualified_name) = self.imported_name(callable)
+                    && let Some(qualified_name) = imported_name(self.model, callable)
                 {
                     self.foreign_targets.push(OutgoingEntry {
                         qualified_name,
@@ -745,10 +745,8 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
                 }
             } else if let Some(caller) = self.current_function() {
                 let callees = self.resolve_callable(&call.func);
-                if callees.is_empty()
-                    && let Some(qualified_name) = self.imported_name(&call.func)
-                {
-                    self.foreign_calls.push((caller, qualified_name));
+                if callees.is_empty() && self.model.resolve(&call.func).is_some() {
+                    self.foreign_calls.push((caller, &call.func));
                 }
                 self.calls[caller].extend(callees);
             }

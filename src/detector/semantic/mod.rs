@@ -154,12 +154,17 @@ impl<'a> SemanticModel<'a> {
     }
 
     /// The qualified name an expression refers to through the module's imports
-    /// (`th.Thread` -> `threading.Thread` after `import threading as th`).
-    pub fn qualified_name(&self, expr: &Expr) -> Option<String> {
-        // Called for nearly every call expression: find the root before allocating anything.
-        let (root, attributes) = name_and_attributes(expr)?;
+    /// (`th.Thread` -> `threading.Thread` after `import threading as th`). Nothing is allocated:
+    /// this runs for nearly every call expression.
+    pub fn resolve<'e>(&self, expr: &'e Expr) -> Option<QualifiedName<'_, 'e>> {
+        let (root, chain) = name_and_attributes(expr)?;
         let base = self.imports.get(root)?;
-        Some(join_path(base, attributes))
+        Some(QualifiedName { base, chain })
+    }
+
+    /// [`Self::resolve`] as a string, for messages and for names other modules resolve.
+    pub fn qualified_name(&self, expr: &Expr) -> Option<String> {
+        self.resolve(expr).map(|name| name.to_string())
     }
 
     pub fn body(&self, function: FunctionId) -> &FunctionBody<'a> {
@@ -333,6 +338,72 @@ fn name_and_attributes(expr: &Expr) -> Option<(&str, &Expr)> {
             Expr::Attribute(attribute) => current = &attribute.value,
             _ => return None,
         }
+    }
+}
+
+/// A name as the module's imports resolve it: what the root was imported as, followed by the
+/// attributes of the expression's chain. Compared segment by segment, never built unless shown.
+#[derive(Debug, Clone, Copy)]
+pub struct QualifiedName<'m, 'e> {
+    base: &'m str,
+    chain: &'e Expr,
+}
+
+impl QualifiedName<'_, '_> {
+    /// Whether this is the dotted name `dotted` (`"threading.Thread"`).
+    pub fn is(&self, dotted: &str) -> bool {
+        self.strip_attributes(dotted) == Some(self.base)
+    }
+
+    pub fn is_any(&self, dotted: &[&str]) -> bool {
+        dotted.iter().any(|name| self.is(name))
+    }
+
+    /// The first of `table`'s names this is, with its value.
+    pub fn find<'t, T>(&self, table: &'t [(&str, T)]) -> Option<&'t T> {
+        table
+            .iter()
+            .find(|(name, _)| self.is(name))
+            .map(|(_, value)| value)
+    }
+
+    /// Whether this is `prefix` or an attribute below it (`decimal.DefaultContext.prec` for
+    /// `decimal.DefaultContext`).
+    pub fn is_within(&self, prefix: &str) -> bool {
+        let mut current = self.chain;
+        loop {
+            if (QualifiedName {
+                base: self.base,
+                chain: current,
+            })
+            .is(prefix)
+            {
+                return true;
+            }
+            match current {
+                Expr::Attribute(attribute) => current = &attribute.value,
+                _ => return false,
+            }
+        }
+    }
+
+    /// `dotted` without the chain's attributes (from the last), if it ends with them.
+    fn strip_attributes<'d>(&self, dotted: &'d str) -> Option<&'d str> {
+        let mut rest = dotted;
+        let mut current = self.chain;
+        while let Expr::Attribute(attribute) = current {
+            rest = rest
+                .strip_suffix(attribute.attr.as_str())?
+                .strip_suffix('.')?;
+            current = &attribute.value;
+        }
+        Some(rest)
+    }
+}
+
+impl std::fmt::Display for QualifiedName<'_, '_> {
+    fn fmt(&self, formatter: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        formatter.write_str(&join_path(self.base, self.chain))
     }
 }
 

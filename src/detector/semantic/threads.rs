@@ -57,14 +57,14 @@ pub enum ThreadTarget<'c> {
 
 pub fn is_thread_pool(model: &SemanticModel, call: &ExprCall) -> bool {
     model
-        .qualified_name(&call.func)
-        .is_some_and(|name| THREAD_POOLS.contains(&name.as_str()))
+        .resolve(&call.func)
+        .is_some_and(|name| name.is_any(THREAD_POOLS))
 }
 
 pub fn is_lock_factory(model: &SemanticModel, call: &ExprCall) -> bool {
     model
-        .qualified_name(&call.func)
-        .is_some_and(|name| LOCK_FACTORIES.contains(&name.as_str()))
+        .resolve(&call.func)
+        .is_some_and(|name| name.is_any(LOCK_FACTORIES))
 }
 
 /// Request handler bases: the server makes a new instance for every request.
@@ -79,40 +79,42 @@ const REQUEST_HANDLERS: &[&str] = &[
 
 pub fn is_thread_local_factory(model: &SemanticModel, call: &ExprCall) -> bool {
     model
-        .qualified_name(&call.func)
-        .is_some_and(|name| matches!(name.as_str(), "threading.local" | "_threading_local.local"))
+        .resolve(&call.func)
+        .is_some_and(|name| name.is_any(&["threading.local", "_threading_local.local"]))
 }
 
 /// `class Context(threading.local)`: every instance attribute is per thread.
 pub fn is_thread_local_class(model: &SemanticModel, class: &StmtClassDef) -> bool {
-    class
-        .bases()
-        .iter()
-        .any(|base| model.qualified_name(base).as_deref() == Some("threading.local"))
+    class.bases().iter().any(|base| {
+        model
+            .resolve(base)
+            .is_some_and(|name| name.is("threading.local"))
+    })
 }
 
 /// `class Handler(socketserver.BaseRequestHandler)`: one instance a request.
 pub fn is_request_handler_class(model: &SemanticModel, class: &StmtClassDef) -> bool {
     class.bases().iter().any(|base| {
         model
-            .qualified_name(base)
-            .is_some_and(|name| REQUEST_HANDLERS.contains(&name.as_str()))
+            .resolve(base)
+            .is_some_and(|name| name.is_any(REQUEST_HANDLERS))
     })
 }
 
 /// Whether a class runs its `run` method in a thread of its own (`class W(threading.Thread)`).
 pub fn is_thread_subclass(model: &SemanticModel, class: &StmtClassDef) -> bool {
-    class
-        .bases()
-        .iter()
-        .any(|base| model.qualified_name(base).as_deref() == Some("threading.Thread"))
+    class.bases().iter().any(|base| {
+        model
+            .resolve(base)
+            .is_some_and(|name| name.is("threading.Thread"))
+    })
 }
 
 /// Whether a class is a server that handles requests in threads (`ThreadingMixIn` in its bases).
 pub fn is_threading_server_class(model: &SemanticModel, class: &StmtClassDef) -> bool {
     class.bases().iter().any(|base| {
-        model.qualified_name(base).is_some_and(|name| {
-            name == "socketserver.ThreadingMixIn" || THREADING_SERVERS.contains(&name.as_str())
+        model.resolve(base).is_some_and(|name| {
+            name.is("socketserver.ThreadingMixIn") || name.is_any(THREADING_SERVERS)
         })
     })
 }
@@ -120,29 +122,28 @@ pub fn is_threading_server_class(model: &SemanticModel, class: &StmtClassDef) ->
 /// If `call` starts a thread, what that thread runs.
 pub fn thread_target<'c>(model: &SemanticModel, call: &'c ExprCall) -> Option<ThreadTarget<'c>> {
     let arguments = &call.arguments;
-    let qualified = model.qualified_name(&call.func);
-    let callable = match qualified.as_deref() {
+    let qualified = model.resolve(&call.func);
+    let is = |name: &str| qualified.is_some_and(|qualified| qualified.is(name));
+    let callable = if is("threading.Thread") {
         // Thread(group=None, target=None, name=None, args=(), kwargs=None, *, daemon=None)
-        Some("threading.Thread") => arguments.find_argument_value("target", 1),
+        arguments.find_argument_value("target", 1)
+    } else if is("threading.Timer") {
         // Timer(interval, function, args=None, kwargs=None)
-        Some("threading.Timer") => arguments.find_argument_value("function", 1),
-        Some("_thread.start_new_thread" | "_thread.start_new") => {
-            arguments.find_argument_value("function", 0)
-        }
-        Some("asyncio.to_thread") => arguments.find_positional(0),
-        Some(name) if THREADING_SERVERS.contains(&name) => {
-            return arguments
-                .find_argument_value("RequestHandlerClass", 1)
-                .map(ThreadTarget::HandlerClass);
-        }
-        _ if dotted_path(&call.func)
-            .is_some_and(|path| model.threading_server_classes.contains(path.as_str())) =>
-        {
-            return arguments
-                .find_argument_value("RequestHandlerClass", 1)
-                .map(ThreadTarget::HandlerClass);
-        }
-        _ => pool_task(model, call),
+        arguments.find_argument_value("function", 1)
+    } else if is("_thread.start_new_thread") || is("_thread.start_new") {
+        arguments.find_argument_value("function", 0)
+    } else if is("asyncio.to_thread") {
+        arguments.find_positional(0)
+    } else if qualified.is_some_and(|qualified| qualified.is_any(THREADING_SERVERS))
+        || (!model.threading_server_classes.is_empty()
+            && dotted_path(&call.func)
+                .is_some_and(|path| model.threading_server_classes.contains(path.as_str())))
+    {
+        return arguments
+            .find_argument_value("RequestHandlerClass", 1)
+            .map(ThreadTarget::HandlerClass);
+    } else {
+        pool_task(model, call)
     };
     callable.map(ThreadTarget::Callable)
 }
