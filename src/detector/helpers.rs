@@ -92,38 +92,42 @@ pub fn contains_expr(expr: &Expr, wanted: &Expr) -> bool {
     })
 }
 
-/// The expressions a statement holds itself, not those of the statements nested in it (which
+/// Appends the expressions a statement holds itself, not those of the statements nested in it (which
 /// the walk visits on their own): the test of an `if`, the iterable of a `for`, the items of a
 /// `with`, and every expression of a simple statement.
-pub fn own_expressions(stmt: &Stmt) -> Vec<&Expr> {
+pub fn push_own_expressions<'a>(stmt: &'a Stmt, out: &mut Vec<&'a Expr>) {
     match stmt {
-        Stmt::Expr(expr) => vec![&expr.value],
-        Stmt::Assign(assign) => std::iter::once(assign.value.as_ref())
-            .chain(assign.targets.iter())
-            .collect(),
-        Stmt::AugAssign(assign) => vec![&assign.target, &assign.value],
-        Stmt::AnnAssign(assign) => std::iter::once(assign.target.as_ref())
-            .chain(assign.value.as_deref())
-            .collect(),
-        Stmt::Return(ret) => ret.value.as_deref().into_iter().collect(),
-        Stmt::Delete(delete) => delete.targets.iter().collect(),
-        Stmt::If(if_stmt) => std::iter::once(if_stmt.test.as_ref())
-            .chain(
+        Stmt::Expr(expr) => out.push(&expr.value),
+        Stmt::Assign(assign) => {
+            out.push(&assign.value);
+            out.extend(&assign.targets);
+        }
+        Stmt::AugAssign(assign) => out.extend([&*assign.target, &*assign.value]),
+        Stmt::AnnAssign(assign) => {
+            out.push(&assign.target);
+            out.extend(assign.value.as_deref());
+        }
+        Stmt::Return(ret) => out.extend(ret.value.as_deref()),
+        Stmt::Delete(delete) => out.extend(&delete.targets),
+        Stmt::If(if_stmt) => {
+            out.push(&if_stmt.test);
+            out.extend(
                 if_stmt
                     .elif_else_clauses
                     .iter()
                     .filter_map(|clause| clause.test.as_ref()),
-            )
-            .collect(),
-        Stmt::While(while_stmt) => vec![&while_stmt.test],
-        Stmt::For(for_stmt) => vec![&for_stmt.iter],
-        Stmt::With(with) => with.items.iter().map(|item| &item.context_expr).collect(),
-        Stmt::Match(match_stmt) => vec![&match_stmt.subject],
-        Stmt::Raise(raise) => raise.exc.as_deref().into_iter().collect(),
-        Stmt::Assert(assert) => std::iter::once(assert.test.as_ref())
-            .chain(assert.msg.as_deref())
-            .collect(),
-        _ => Vec::new(),
+            );
+        }
+        Stmt::While(while_stmt) => out.push(&while_stmt.test),
+        Stmt::For(for_stmt) => out.push(&for_stmt.iter),
+        Stmt::With(with) => out.extend(with.items.iter().map(|item| &item.context_expr)),
+        Stmt::Match(match_stmt) => out.push(&match_stmt.subject),
+        Stmt::Raise(raise) => out.extend(raise.exc.as_deref()),
+        Stmt::Assert(assert) => {
+            out.push(&assert.test);
+            out.extend(assert.msg.as_deref());
+        }
+        _ => {}
     }
 }
 

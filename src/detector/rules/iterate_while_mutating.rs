@@ -4,7 +4,6 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
-use crate::detector::helpers::own_expressions;
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::ThreadContext;
 
@@ -93,7 +92,7 @@ pub(crate) fn iterate_while_mutating(
     statement: &Statement,
 ) {
     let Statement { stmt, guarded, .. } = *statement;
-    if guarded {
+    if guarded || !checker.model.threads_mutate_containers() {
         return;
     }
     let mut iterables = Vec::new();
@@ -103,7 +102,7 @@ pub(crate) fn iterate_while_mutating(
         iterables.push(for_stmt.iter.as_ref());
     }
     let mut finder = Iterables { found: Vec::new() };
-    for expr in own_expressions(stmt) {
+    for &expr in statement.expressions {
         if !matches!(stmt, Stmt::For(for_stmt) if std::ptr::eq(expr, for_stmt.iter.as_ref())) {
             finder.visit_expr(expr);
         }

@@ -4,7 +4,6 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
-use crate::detector::helpers::own_expressions;
 use crate::detector::semantic::Statement;
 
 declare_rule! {
@@ -82,14 +81,16 @@ pub(crate) fn shared_generator(
     statement: &Statement,
 ) {
     let Statement { stmt, guarded, .. } = *statement;
-    if guarded {
+    let could_resume_shared =
+        checker.model.has_module_generators() || checker.model.has_shared_arguments(function.id);
+    if guarded || !could_resume_shared {
         return;
     }
     let mut consumers = Consumers::default();
     if let Stmt::For(for_stmt) = stmt {
         consumers.note(&for_stmt.iter, stmt.range());
     }
-    for expr in own_expressions(stmt) {
+    for &expr in statement.expressions {
         consumers.visit_expr(expr);
     }
     for (name, range) in consumers.found {

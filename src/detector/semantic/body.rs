@@ -6,14 +6,16 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprCall, Stmt, StmtFunctionDef};
 
 use super::{FunctionScope, SemanticModel};
-use crate::detector::helpers::{own_expressions, read_modify_write_target, walk_statements};
+use crate::detector::helpers::{push_own_expressions, read_modify_write_target, walk_statements};
 
 /// The statements of one function and the names it binds.
 #[derive(Debug)]
 pub struct FunctionBody<'a> {
     pub scope: FunctionScope<'a>,
     statements: Vec<StatementFacts<'a>>,
-    /// The calls of every statement, one run after another (see [`StatementFacts::calls_end`]).
+    /// The expressions of every statement, one run after another (see [`StatementFacts`]).
+    expressions: Vec<&'a Expr>,
+    /// The calls of every statement, one run after another.
     calls: Vec<&'a ExprCall>,
 }
 
@@ -22,8 +24,9 @@ struct StatementFacts<'a> {
     stmt: &'a Stmt,
     guarded: bool,
     read_modify_write: Option<&'a Expr>,
-    /// Where this statement's calls end in [`FunctionBody::calls`]; they start where the
-    /// previous statement's end.
+    /// Where this statement's expressions and calls end in [`FunctionBody`]'s lists; they
+    /// start where the previous statement's end.
+    expressions_end: usize,
     calls_end: usize,
 }
 
@@ -34,6 +37,9 @@ pub struct Statement<'a, 'b> {
     /// Whether a shared lock is held around it (`with lock:`, `acquire()` ... `finally:
     /// release()`).
     pub guarded: bool,
+    /// The expressions the statement holds itself: the test of an `if`, the iterable of a
+    /// `for`, every expression of a simple statement; not those of the blocks nested in it.
+    pub expressions: &'b [&'a Expr],
     /// The calls the statement makes itself, not those of the blocks nested in it or of lambdas.
     pub calls: &'b [&'a ExprCall],
     /// The target of a read-modify-write: `t += v`, or `t = <expression reading t>`.
@@ -43,34 +49,42 @@ pub struct Statement<'a, 'b> {
 impl<'a> FunctionBody<'a> {
     pub fn new(def: &'a StmtFunctionDef, model: &SemanticModel) -> Self {
         let mut statements = Vec::new();
+        let mut expressions = Vec::new();
         let mut calls = CallCollector { found: Vec::new() };
         walk_statements(&def.body, model, false, &mut |stmt, guarded| {
-            for expr in own_expressions(stmt) {
+            let expressions_start = expressions.len();
+            push_own_expressions(stmt, &mut expressions);
+            for expr in &expressions[expressions_start..] {
                 calls.visit_expr(expr);
             }
             statements.push(StatementFacts {
                 stmt,
                 guarded,
                 read_modify_write: read_modify_write_target(stmt),
+                expressions_end: expressions.len(),
                 calls_end: calls.found.len(),
             });
         });
         Self {
             scope: FunctionScope::new(def),
             statements,
+            expressions,
             calls: calls.found,
         }
     }
 
     /// The function's own statements in source order, those of nested blocks included.
     pub fn statements(&self) -> impl Iterator<Item = Statement<'a, '_>> {
-        let mut calls_start = 0;
+        let (mut expressions_start, mut calls_start) = (0, 0);
         self.statements.iter().map(move |facts| {
+            let expressions = &self.expressions[expressions_start..facts.expressions_end];
             let calls = &self.calls[calls_start..facts.calls_end];
+            expressions_start = facts.expressions_end;
             calls_start = facts.calls_end;
             Statement {
                 stmt: facts.stmt,
                 guarded: facts.guarded,
+                expressions,
                 calls,
                 read_modify_write: facts.read_modify_write,
             }

@@ -99,6 +99,11 @@ pub fn build<'a>(
         .map(|function| FunctionBody::new(function.def, &model))
         .collect();
     model.mutations = super::mutations::collect(&model);
+    model.threads_mutate_containers = model
+        .mutations
+        .values()
+        .flatten()
+        .any(|mutation| !mutation.guarded && model.witnesses[mutation.function].is_some());
     record_top_level(&mut model, module);
     for (class, reason) in shared {
         model.shared_classes.entry(class).or_insert(reason);

@@ -138,6 +138,8 @@ pub struct SemanticModel<'a> {
     generators: FxHashMap<&'a str, TextRange>,
     /// Module-level names whose container functions change in place, with each change.
     mutations: FxHashMap<&'a str, Vec<Mutation>>,
+    /// Whether some function that runs in threads changes one of them without a lock.
+    threads_mutate_containers: bool,
     /// Top-level statements (not nested in `if`/`try`) that first assign each name.
     top_level_assignments: FxHashMap<&'a str, TextRange>,
     /// Names a top-level statement binds to a `threading.Lock()` or `RLock()`, in order.
@@ -285,6 +287,22 @@ impl<'a> SemanticModel<'a> {
     /// module make to the module-level container `name`.
     pub fn mutations_of(&self, name: &str) -> &[Mutation] {
         self.mutations.get(name).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether a function that runs in threads changes a module-level container in place
+    /// without a lock: without one, no iteration can race with a writer.
+    pub fn threads_mutate_containers(&self) -> bool {
+        self.threads_mutate_containers
+    }
+
+    /// Whether the module binds a generator object at module level.
+    pub fn has_module_generators(&self) -> bool {
+        !self.generators.is_empty()
+    }
+
+    /// Whether some parameter of `function` receives one object shared by several threads.
+    pub fn has_shared_arguments(&self, function: FunctionId) -> bool {
+        self.shared_arguments.contains_key(&function)
     }
 
     /// The top-level statement that first assigns `name` (`name = ...`), if any.
