@@ -50,26 +50,39 @@ impl<'a> FunctionBody<'a> {
     pub fn new(def: &'a StmtFunctionDef, model: &SemanticModel) -> Self {
         let mut statements = Vec::new();
         let mut expressions = Vec::new();
-        let mut calls = CallCollector { found: Vec::new() };
+        let mut scan = ExpressionScan {
+            scope: FunctionScope::with_parameters(def),
+            calls: Vec::new(),
+            nested_scopes: 0,
+            collect_calls: true,
+        };
         walk_statements(&def.body, model, false, &mut |stmt, guarded| {
+            scan.scope.bind_statement(stmt);
             let expressions_start = expressions.len();
             push_own_expressions(stmt, &mut expressions);
+            scan.collect_calls = true;
             for expr in &expressions[expressions_start..] {
-                calls.visit_expr(expr);
+                scan.visit_expr(expr);
+            }
+            // Expressions that bind names but are not the statement's own for the rules.
+            scan.collect_calls = false;
+            for expr in binding_only_expressions(stmt) {
+                scan.visit_expr(expr);
             }
             statements.push(StatementFacts {
                 stmt,
                 guarded,
                 read_modify_write: read_modify_write_target(stmt),
                 expressions_end: expressions.len(),
-                calls_end: calls.found.len(),
+                calls_end: scan.calls.len(),
             });
         });
+        scan.scope.finish();
         Self {
-            scope: FunctionScope::new(def),
+            scope: scan.scope,
             statements,
             expressions,
-            calls: calls.found,
+            calls: scan.calls,
         }
     }
 
@@ -92,21 +105,59 @@ impl<'a> FunctionBody<'a> {
     }
 }
 
-/// The calls in an expression, outermost first, not those in lambdas (which run later, and
-/// maybe elsewhere).
-struct CallCollector<'a> {
-    found: Vec<&'a ExprCall>,
+/// One walk over a statement's expressions: the calls it makes (outermost first, not those in
+/// lambdas, which run later and maybe elsewhere) and the names it stores in the function's scope
+/// (not those bound inside lambdas and comprehensions, which have scopes of their own).
+struct ExpressionScan<'a> {
+    scope: FunctionScope<'a>,
+    calls: Vec<&'a ExprCall>,
+    /// Comprehensions entered: the names they bind are theirs.
+    nested_scopes: u32,
+    collect_calls: bool,
 }
 
-impl<'a> Visitor<'a> for CallCollector<'a> {
+impl<'a> Visitor<'a> for ExpressionScan<'a> {
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Lambda(_) => {}
             Expr::Call(call) => {
-                self.found.push(call);
+                if self.collect_calls {
+                    self.calls.push(call);
+                }
                 visitor::walk_expr(self, expr);
             }
-            _ => visitor::walk_expr(self, expr),
+            Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_) => {
+                self.nested_scopes += 1;
+                visitor::walk_expr(self, expr);
+                self.nested_scopes -= 1;
+            }
+            _ => {
+                if self.nested_scopes == 0 {
+                    self.scope.bind_expression(expr);
+                }
+                visitor::walk_expr(self, expr);
+            }
         }
+    }
+}
+
+/// The expressions of a statement, besides its own (see [`push_own_expressions`]), where a
+/// name can be stored: a `for` target, `with ... as` targets, `case` guards, the name of a
+/// `type` alias.
+fn binding_only_expressions(stmt: &Stmt) -> Vec<&Expr> {
+    match stmt {
+        Stmt::For(for_stmt) => vec![&for_stmt.target],
+        Stmt::With(with) => with
+            .items
+            .iter()
+            .filter_map(|item| item.optional_vars.as_deref())
+            .collect(),
+        Stmt::Match(match_stmt) => match_stmt
+            .cases
+            .iter()
+            .filter_map(|case| case.guard.as_deref())
+            .collect(),
+        Stmt::TypeAlias(alias) => vec![&alias.name],
+        _ => Vec::new(),
     }
 }

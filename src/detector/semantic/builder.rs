@@ -8,7 +8,9 @@ use rustc_hash::FxHashMap;
 use ruff_python_ast::helpers::any_over_body;
 use ruff_python_ast::statement_visitor::{StatementVisitor, walk_stmt};
 use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{Expr, ExprCall, ExprContext, ModModule, Stmt, StmtFunctionDef};
+use ruff_python_ast::{
+    Comprehension, Expr, ExprCall, ExprContext, ModModule, Stmt, StmtFunctionDef,
+};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::threads::{
@@ -47,7 +49,7 @@ pub fn build<'a>(
         handlers: Vec::new(),
         foreign_targets: Vec::new(),
         foreign_calls: Vec::new(),
-        loop_targets: Vec::new(),
+        loops: Vec::new(),
         shared_arguments: Vec::new(),
     };
     links.visit_body(&module.body);
@@ -170,16 +172,14 @@ impl<'a> Definitions<'a> {
                 self.model.thread_locals.insert(binding.name.to_string());
             }
         }
-        let generator_functions: Vec<&str> = self
-            .model
-            .functions
-            .iter()
-            .filter(|function| function.parent.is_none() && function.class.is_none())
-            .filter(|function| contains_yield(function.def))
-            .map(|function| function.name())
-            .collect();
         for binding in &self.generator_candidates {
-            if generator_functions.contains(&binding.callee) {
+            let is_generator_function = self.model.functions.iter().any(|function| {
+                function.parent.is_none()
+                    && function.class.is_none()
+                    && function.name() == binding.callee
+                    && contains_yield(function.def)
+            });
+            if is_generator_function {
                 self.model.generators.insert(binding.name, binding.range);
             }
         }
@@ -290,7 +290,8 @@ impl<'a> Definitions<'a> {
     }
 }
 
-impl<'a> Visitor<'a> for Definitions<'a> {
+// Statements only: nothing this pass records is an expression of its own.
+impl<'a> StatementVisitor<'a> for Definitions<'a> {
     fn visit_stmt(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::FunctionDef(def) => {
@@ -309,7 +310,7 @@ impl<'a> Visitor<'a> for Definitions<'a> {
                 self.model.functions.push(Function { def, class, parent });
                 self.record_per_call_locks(def);
                 self.scopes.push(Scope::Function(id));
-                visitor::walk_stmt(self, stmt);
+                walk_stmt(self, stmt);
                 self.scopes.pop();
             }
             Stmt::ClassDef(class) => {
@@ -329,7 +330,7 @@ impl<'a> Visitor<'a> for Definitions<'a> {
                         .insert(class.name.as_str());
                 }
                 self.scopes.push(Scope::Class(class.name.as_str()));
-                visitor::walk_stmt(self, stmt);
+                walk_stmt(self, stmt);
                 self.scopes.pop();
             }
             Stmt::Import(import) => {
@@ -376,7 +377,7 @@ impl<'a> Visitor<'a> for Definitions<'a> {
                         .generators
                         .insert(name.id.as_str(), assign.range());
                 }
-                visitor::walk_stmt(self, stmt);
+                walk_stmt(self, stmt);
             }
             Stmt::AnnAssign(assign) => {
                 if self.at_module_level() {
@@ -385,15 +386,15 @@ impl<'a> Visitor<'a> for Definitions<'a> {
                 if let Some(value) = &assign.value {
                     self.record_special_value(&assign.target, value);
                 }
-                visitor::walk_stmt(self, stmt);
+                walk_stmt(self, stmt);
             }
             Stmt::AugAssign(assign) if self.at_module_level() => {
                 self.bind_module_names(&assign.target);
-                visitor::walk_stmt(self, stmt);
+                walk_stmt(self, stmt);
             }
             Stmt::For(for_stmt) if self.at_module_level() => {
                 self.bind_module_names(&for_stmt.target);
-                visitor::walk_stmt(self, stmt);
+                walk_stmt(self, stmt);
             }
             Stmt::With(with) => {
                 for item in &with.items {
@@ -404,9 +405,9 @@ impl<'a> Visitor<'a> for Definitions<'a> {
                         self.record_special_value(target, &item.context_expr);
                     }
                 }
-                visitor::walk_stmt(self, stmt);
+                walk_stmt(self, stmt);
             }
-            _ => visitor::walk_stmt(self, stmt),
+            _ => walk_stmt(self, stmt),
         }
     }
 }
@@ -451,9 +452,9 @@ struct Links<'m, 'a> {
     /// `(caller, imported callee)`: calls into other modules, kept if the caller turns out to
     /// run in threads.
     foreign_calls: Vec<(FunctionId, &'a Expr)>,
-    /// Names bound by the loops and comprehensions around the current node, innermost last:
-    /// a thread started there is started again on every iteration.
-    loop_targets: Vec<Vec<&'a str>>,
+    /// The loops and comprehensions around the current node, innermost last: a thread started
+    /// there is started again on every iteration.
+    loops: Vec<Iteration<'a>>,
     /// `(function, parameter index, reason)`: one object handed to every thread of a loop.
     shared_arguments: Vec<(FunctionId, usize, String)>,
 }
@@ -556,10 +557,9 @@ impl<'a> Links<'_, 'a> {
             .filter_map(|(index, argument)| match argument {
                 Expr::Name(name)
                     if !self
-                        .loop_targets
+                        .loops
                         .iter()
-                        .flatten()
-                        .any(|bound| *bound == name.id.as_str()) =>
+                        .any(|iteration| iteration.binds(name.id.as_str())) =>
                 {
                     Some((index, name.id.as_str()))
                 }
@@ -662,18 +662,22 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
             }
             Stmt::For(for_stmt) => {
                 self.visit_expr(&for_stmt.iter);
-                let mut per_iteration = bound_names(&for_stmt.target);
-                per_iteration.extend(names_assigned_in(&for_stmt.body));
-                self.loop_targets.push(per_iteration);
+                self.loops.push(Iteration::Loop {
+                    target: Some(&for_stmt.target),
+                    body: &for_stmt.body,
+                });
                 self.visit_body(&for_stmt.body);
-                self.loop_targets.pop();
+                self.loops.pop();
                 self.visit_body(&for_stmt.orelse);
             }
             Stmt::While(while_stmt) => {
                 self.visit_expr(&while_stmt.test);
-                self.loop_targets.push(names_assigned_in(&while_stmt.body));
+                self.loops.push(Iteration::Loop {
+                    target: None,
+                    body: &while_stmt.body,
+                });
                 self.visit_body(&while_stmt.body);
-                self.loop_targets.pop();
+                self.loops.pop();
                 self.visit_body(&while_stmt.orelse);
             }
             _ => visitor::walk_stmt(self, stmt),
@@ -681,23 +685,17 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
     }
 
     fn visit_expr(&mut self, expr: &'a Expr) {
-        let comprehension_targets = match expr {
+        let comprehension = match expr {
             Expr::ListComp(comp) => Some(&comp.generators),
             Expr::SetComp(comp) => Some(&comp.generators),
             Expr::Generator(comp) => Some(&comp.generators),
             Expr::DictComp(comp) => Some(&comp.generators),
             _ => None,
-        }
-        .map(|generators| {
-            generators
-                .iter()
-                .flat_map(|generator| bound_names(&generator.target))
-                .collect::<Vec<_>>()
-        });
-        if let Some(targets) = comprehension_targets {
-            self.loop_targets.push(targets);
+        };
+        if let Some(generators) = comprehension {
+            self.loops.push(Iteration::Comprehension(generators));
             visitor::walk_expr(self, expr);
-            self.loop_targets.pop();
+            self.loops.pop();
             return;
         }
         if let Expr::Call(call) = expr {
@@ -734,7 +732,7 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
                         path: Vec::new(),
                     });
                 }
-                if !self.loop_targets.is_empty() {
+                if !self.loops.is_empty() {
                     for (index, name) in self.arguments_shared_by_every_thread(call) {
                         let reason = format!(
                             "the same `{name}` is handed to every thread `{}` starts in its loop",
@@ -757,6 +755,32 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
             }
         }
         visitor::walk_expr(self, expr);
+    }
+}
+
+/// A loop or comprehension around a thread-starting call.
+enum Iteration<'a> {
+    Loop {
+        /// A `for` loop's target; `while` has none.
+        target: Option<&'a Expr>,
+        body: &'a [Stmt],
+    },
+    Comprehension(&'a [Comprehension]),
+}
+
+impl Iteration<'_> {
+    /// Whether every iteration binds `name` afresh (so it is not one object for all of them).
+    /// Asked only about thread-starting calls in loops, so the body is walked only then.
+    fn binds(&self, name: &str) -> bool {
+        match self {
+            Iteration::Loop { target, body } => {
+                target.is_some_and(|target| bound_names(target).contains(&name))
+                    || names_assigned_in(body).contains(&name)
+            }
+            Iteration::Comprehension(generators) => generators
+                .iter()
+                .any(|generator| bound_names(&generator.target).contains(&name)),
+        }
     }
 }
 

@@ -1,11 +1,13 @@
-//! What one function binds: its `global` declarations and its local names.
+//! What one function binds: its `global` and `nonlocal` declarations and its local names.
+//!
+//! Filled by the walk over the function's statements in [`super::body`], so a function body is
+//! walked once for its scope, its calls and its statements.
 
 use rustc_hash::FxHashSet;
 
-use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprContext, Stmt, StmtFunctionDef};
 
-/// The names a function declares `global` and the names it binds locally.
+/// The names a function declares `global` or `nonlocal` and the names it binds locally.
 #[derive(Debug, Default)]
 pub struct FunctionScope<'a> {
     pub globals: FxHashSet<&'a str>,
@@ -14,19 +16,6 @@ pub struct FunctionScope<'a> {
 }
 
 impl<'a> FunctionScope<'a> {
-    pub fn new(def: &'a StmtFunctionDef) -> Self {
-        let mut scope = Self::default();
-        for parameter in def.parameters.iter() {
-            scope.locals.insert(parameter.name().as_str());
-        }
-        let mut collector = Bindings { scope: &mut scope };
-        collector.visit_body(&def.body);
-        for name in scope.globals.iter().chain(&scope.nonlocals) {
-            scope.locals.remove(name);
-        }
-        scope
-    }
-
     /// Whether `name` in this function refers to a module-level name rather than a local one.
     pub fn refers_to_module_scope(&self, name: &str) -> bool {
         self.globals.contains(name)
@@ -38,31 +27,36 @@ impl<'a> FunctionScope<'a> {
     pub fn is_local(&self, name: &str) -> bool {
         self.locals.contains(name)
     }
-}
 
-/// Walks a function body, not the bodies of the functions and classes nested in it.
-struct Bindings<'s, 'a> {
-    scope: &'s mut FunctionScope<'a>,
-}
+    /// A scope holding the function's parameters, to which its statements are added.
+    pub(super) fn with_parameters(def: &'a StmtFunctionDef) -> Self {
+        let mut scope = Self::default();
+        for parameter in def.parameters.iter() {
+            scope.locals.insert(parameter.name().as_str());
+        }
+        scope
+    }
 
-impl<'a> Visitor<'a> for Bindings<'_, 'a> {
-    fn visit_stmt(&mut self, stmt: &'a Stmt) {
+    /// Records what a statement of the function binds by itself: declarations, nested `def`
+    /// and `class` names, imports. Names stored by its expressions come through
+    /// [`Self::bind_expression`].
+    pub(super) fn bind_statement(&mut self, stmt: &'a Stmt) {
         match stmt {
             Stmt::Global(global) => {
                 for name in &global.names {
-                    self.scope.globals.insert(name.as_str());
+                    self.globals.insert(name.as_str());
                 }
             }
             Stmt::Nonlocal(nonlocal) => {
                 for name in &nonlocal.names {
-                    self.scope.nonlocals.insert(name.as_str());
+                    self.nonlocals.insert(name.as_str());
                 }
             }
             Stmt::FunctionDef(def) => {
-                self.scope.locals.insert(def.name.as_str());
+                self.locals.insert(def.name.as_str());
             }
             Stmt::ClassDef(class) => {
-                self.scope.locals.insert(class.name.as_str());
+                self.locals.insert(class.name.as_str());
             }
             Stmt::Import(import) => {
                 for alias in &import.names {
@@ -70,32 +64,33 @@ impl<'a> Visitor<'a> for Bindings<'_, 'a> {
                         Some(asname) => asname.as_str(),
                         None => alias.name.as_str().split('.').next().unwrap_or_default(),
                     };
-                    self.scope.locals.insert(local);
+                    self.locals.insert(local);
                 }
             }
             Stmt::ImportFrom(import) => {
                 for alias in &import.names {
                     let local = alias.asname.as_ref().unwrap_or(&alias.name);
-                    self.scope.locals.insert(local.as_str());
+                    self.locals.insert(local.as_str());
                 }
             }
-            _ => visitor::walk_stmt(self, stmt),
+            _ => {}
         }
     }
 
-    fn visit_expr(&mut self, expr: &'a Expr) {
-        match expr {
-            Expr::Name(name) if name.ctx == ExprContext::Store => {
-                self.scope.locals.insert(name.id.as_str());
-            }
-            // Names bound inside these belong to their own scope.
-            Expr::Lambda(_)
-            | Expr::ListComp(_)
-            | Expr::SetComp(_)
-            | Expr::DictComp(_)
-            | Expr::Generator(_) => return,
-            _ => {}
+    /// Records a name an expression of the function's own scope stores (not one inside a
+    /// lambda or comprehension, which have scopes of their own).
+    pub(super) fn bind_expression(&mut self, expr: &'a Expr) {
+        if let Expr::Name(name) = expr
+            && name.ctx == ExprContext::Store
+        {
+            self.locals.insert(name.id.as_str());
         }
-        visitor::walk_expr(self, expr);
+    }
+
+    /// Declarations win over assignments: `global n; n = 1` does not make `n` local.
+    pub(super) fn finish(&mut self) {
+        for name in self.globals.iter().chain(&self.nonlocals) {
+            self.locals.remove(name);
+        }
     }
 }
