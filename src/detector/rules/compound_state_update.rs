@@ -6,7 +6,6 @@ use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
-use crate::detector::helpers::walk_statements;
 
 declare_rule! {
     /// ## What it does
@@ -102,9 +101,10 @@ pub(crate) fn compound_state_update(
     let receiver = receiver.name().as_str();
     // Unguarded stores to `self.<attr>`: the statement, the attribute, the value stored.
     let mut stores: Vec<(&Stmt, &str, &Expr)> = Vec::new();
-    walk_statements(&def.body, checker.model, false, &mut |stmt, guarded| {
-        if guarded {
-            return;
+    for statement in function.body.statements() {
+        let stmt = statement.stmt;
+        if statement.guarded {
+            continue;
         }
         match stmt {
             Stmt::Assign(assign) => {
@@ -121,7 +121,7 @@ pub(crate) fn compound_state_update(
             }
             _ => {}
         }
-    });
+    }
     let written: BTreeSet<&str> = stores.iter().map(|(_, attr, _)| *attr).collect();
     if written.len() < 2 {
         return;

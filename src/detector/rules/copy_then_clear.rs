@@ -1,9 +1,8 @@
-use ruff_python_ast::{Expr, Stmt, StmtFunctionDef};
+use ruff_python_ast::{Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
-use crate::detector::helpers::walk_statements;
 use crate::detector::semantic::dotted_path;
 
 declare_rule! {
@@ -64,19 +63,12 @@ declare_rule! {
 }
 
 /// FT017
-pub(crate) fn copy_then_clear(
-    checker: &mut Checker,
-    function: &FunctionContext,
-    def: &StmtFunctionDef,
-) {
-    let mut statements = Vec::new();
-    walk_statements(&def.body, checker.model, false, &mut |stmt, guarded| {
-        statements.push((stmt, guarded));
-    });
+pub(crate) fn copy_then_clear(checker: &mut Checker, function: &FunctionContext) {
     // Snapshots seen so far: container path, range of the snapshot, guarded.
     let mut snapshots: Vec<(String, TextRange, bool)> = Vec::new();
     let mut reported: Vec<String> = Vec::new();
-    for (stmt, guarded) in statements {
+    for statement in function.body.statements() {
+        let (stmt, guarded) = (statement.stmt, statement.guarded);
         if let Some(cleared) = emptied_container(stmt) {
             let Some(path) = dotted_path(cleared) else {
                 continue;

@@ -106,7 +106,7 @@ pub(crate) fn check_function(
     acquire_without_release::acquire_without_release(checker, function, def);
     mutable_default_shared::mutable_default_shared(checker, function, def);
     if !def.is_async {
-        copy_then_clear::copy_then_clear(checker, function, def);
+        copy_then_clear::copy_then_clear(checker, function);
         compound_state_update::compound_state_update(checker, function, def);
     }
 }

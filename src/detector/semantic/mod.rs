@@ -374,15 +374,31 @@ impl QualifiedName<'_, '_> {
     }
 
     pub fn is_any(&self, dotted: &[&str]) -> bool {
-        dotted.iter().any(|name| self.is(name))
+        let length = self.len();
+        dotted
+            .iter()
+            .any(|name| name.len() == length && self.is(name))
     }
 
     /// The first of `table`'s names this is, with its value.
     pub fn find<'t, T>(&self, table: &'t [(&str, T)]) -> Option<&'t T> {
+        // Comparing lengths first rejects nearly every entry without touching its text.
+        let length = self.len();
         table
             .iter()
-            .find(|(name, _)| self.is(name))
+            .find(|(name, _)| name.len() == length && self.is(name))
             .map(|(_, value)| value)
+    }
+
+    /// The length of the dotted name.
+    fn len(&self) -> usize {
+        let mut length = self.base.len();
+        let mut current = self.chain;
+        while let Expr::Attribute(attribute) = current {
+            length += attribute.attr.len() + 1;
+            current = &attribute.value;
+        }
+        length
     }
 
     /// Whether this is `prefix` or an attribute below it (`decimal.DefaultContext.prec` for
