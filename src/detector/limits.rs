@@ -45,6 +45,8 @@ pub fn check_limits(source: &str) -> Result<(), LimitExceeded> {
 enum Class {
     Inert,
     Word,
+    /// The first letter of a nesting keyword (`not`, `lambda`, `if`, `await`, `yield`).
+    KeywordStart,
     Newline,
     Open,
     Close,
@@ -64,6 +66,12 @@ const CLASSES: [Class; 256] = {
             classes[byte] = Class::Word;
         }
         byte += 1;
+    }
+    let keyword_starts = b"nliay";
+    let mut i = 0;
+    while i < keyword_starts.len() {
+        classes[keyword_starts[i] as usize] = Class::KeywordStart;
+        i += 1;
     }
     classes[b'\n' as usize] = Class::Newline;
     classes[b'(' as usize] = Class::Open;
@@ -91,6 +99,10 @@ const CLASSES: [Class; 256] = {
 
 fn class_of(byte: u8) -> Class {
     CLASSES[usize::from(byte)]
+}
+
+fn is_word_byte(byte: u8) -> bool {
+    matches!(class_of(byte), Class::Word | Class::KeywordStart)
 }
 
 struct Scanner<'a> {
@@ -130,17 +142,7 @@ impl<'a> Scanner<'a> {
         self.measure_indentation()?;
         while let Some(&byte) = self.bytes.get(self.pos) {
             match class_of(byte) {
-                Class::Inert => {
-                    self.pos += 1;
-                    while self
-                        .bytes
-                        .get(self.pos)
-                        .is_some_and(|&byte| class_of(byte) == Class::Inert)
-                    {
-                        self.pos += 1;
-                    }
-                }
-                Class::Word => self.scan_word()?,
+                Class::Inert | Class::Word | Class::KeywordStart => self.skip_words()?,
                 Class::Comment => self.skip_comment(),
                 Class::Quote => self.skip_string(byte),
                 Class::Backslash => self.pos += 2,
@@ -253,22 +255,33 @@ impl<'a> Scanner<'a> {
             && self.bytes.get(self.pos + 1).is_none_or(u8::is_ascii_digit)
     }
 
-    fn scan_word(&mut self) -> Result<(), LimitExceeded> {
-        let start = self.pos;
-        let length = self.bytes[start..]
-            .iter()
-            .position(|&byte| class_of(byte) != Class::Word)
-            .unwrap_or(self.bytes.len() - start);
-        self.pos += length;
-        // Keywords that nest the expression after them.
-        if (2..=6).contains(&length)
-            && matches!(
-                &self.bytes[start..self.pos],
-                b"not" | b"lambda" | b"if" | b"await" | b"yield"
-            )
-        {
-            self.add_to_chain()?;
+    /// Skips names, numbers and inert bytes (most of any source text) in one tight loop, which
+    /// only stops at a word that may be a nesting keyword.
+    fn skip_words(&mut self) -> Result<(), LimitExceeded> {
+        let bytes = self.bytes;
+        let mut pos = self.pos;
+        while let Some(&byte) = bytes.get(pos) {
+            match class_of(byte) {
+                Class::Inert | Class::Word => pos += 1,
+                Class::KeywordStart => {
+                    let starts_word = pos == 0 || !is_word_byte(bytes[pos - 1]);
+                    let length = bytes[pos..]
+                        .iter()
+                        .position(|&byte| !is_word_byte(byte))
+                        .unwrap_or(bytes.len() - pos);
+                    let word = &bytes[pos..pos + length];
+                    pos += length;
+                    if starts_word
+                        && matches!(word, b"not" | b"lambda" | b"if" | b"await" | b"yield")
+                    {
+                        self.pos = pos;
+                        self.add_to_chain()?;
+                    }
+                }
+                _ => break,
+            }
         }
+        self.pos = pos;
         Ok(())
     }
 
