@@ -1,9 +1,9 @@
-use ruff_python_ast::Expr;
+use ruff_python_ast::{Expr, Stmt};
 use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
-use crate::detector::semantic::Statement;
+use crate::detector::semantic::{Statement, ThreadContext};
 
 declare_rule! {
     /// ## What it does
@@ -11,8 +11,10 @@ declare_rule! {
     /// whose instances threads share: a bound method of it runs in threads
     /// (`Thread(target=self.poll)`, `pool.submit(stats.record)`), its `__init__` creates a lock
     /// attribute (the author expects sharing, yet this update is outside the lock), or an
-    /// instance is bound at module level. `__init__` and request handler classes (one instance
-    /// per request) are left alone. The same goes for `stats.count += 1` in a function whose
+    /// instance is bound at module level. In a `threading.Thread` subclass it flags the update
+    /// in `run` (or what `run` calls) when a method that runs outside that thread writes the same
+    /// attribute. `__init__` and request handler classes (one instance per request) are left
+    /// alone. The same goes for `stats.count += 1` in a function whose
     /// `stats` parameter receives one object that every thread of a loop is given
     /// (`Thread(target=add, args=(stats,))`, `pool.submit(add, stats)`).
     ///
@@ -96,8 +98,12 @@ pub(crate) fn rmw_shared_instance(
     if !matches!(target.value.as_ref(), Expr::Name(name) if name.id == receiver.name().as_str()) {
         return;
     }
-    let Some(reason) = checker.model.shared_class(class) else {
-        return;
+    let reason = match checker.model.shared_class(class) {
+        Some(reason) => reason.to_string(),
+        None => match written_from_another_thread(checker, function, class, target.attr.as_str()) {
+            Some(reason) => reason,
+            None => return,
+        },
     };
     let message = format!(
         "`{}` reads and writes `{}` without a lock, and threads share instances of `{class}` ({reason}): updates can be lost",
@@ -105,6 +111,67 @@ pub(crate) fn rmw_shared_instance(
         checker.text(target.range()),
     );
     checker.report_race(&RmwSharedInstance::INFO, function, stmt.range(), message);
+}
+
+/// In a `threading.Thread` subclass, `run` updates `self` in the new thread while the thread that
+/// started it keeps the object: an attribute is shared when a method that runs elsewhere also
+/// writes it (`crawler.reset_stats()` beside `self.pages += 1` in `run`). Attributes only `run`'s
+/// thread writes are not: other threads at most read a slightly old value.
+fn written_from_another_thread(
+    checker: &Checker,
+    function: &FunctionContext,
+    class: &str,
+    attribute: &str,
+) -> Option<String> {
+    if !checker.model.is_thread_class(class) {
+        return None;
+    }
+    let entry_of = |id| match checker.model.thread_context(id) {
+        ThreadContext::Threaded(witness) => Some(&witness.entry),
+        _ => None,
+    };
+    let here = entry_of(function.id);
+    checker
+        .model
+        .functions
+        .iter()
+        .enumerate()
+        .filter(|&(id, method)| {
+            id != function.id
+                && method.class == Some(class)
+                && !CONSTRUCTORS.contains(&method.name())
+                && !(here.is_some() && entry_of(id) == here)
+        })
+        .find_map(|(id, method)| {
+            let receiver = method.def.parameters.iter_non_variadic_params().next()?;
+            let receiver = receiver.name().as_str();
+            let writes = checker
+                .model
+                .body(id)
+                .statements()
+                .any(|statement| writes_attribute(statement.stmt, receiver, attribute));
+            writes.then(|| {
+                format!(
+                    "it is a `threading.Thread`, and its method `{}`, which runs outside that thread, also writes `{receiver}.{attribute}`",
+                    method.name()
+                )
+            })
+        })
+}
+
+/// Whether a statement stores `receiver.attribute` (`=`, `+=`, annotated).
+fn writes_attribute(stmt: &Stmt, receiver: &str, attribute: &str) -> bool {
+    let is_target = |target: &Expr| {
+        matches!(target, Expr::Attribute(stored)
+            if stored.attr.as_str() == attribute
+                && matches!(stored.value.as_ref(), Expr::Name(name) if name.id == receiver))
+    };
+    match stmt {
+        Stmt::Assign(assign) => assign.targets.iter().any(is_target),
+        Stmt::AugAssign(assign) => is_target(&assign.target),
+        Stmt::AnnAssign(assign) => is_target(&assign.target),
+        _ => false,
+    }
 }
 
 /// `stats.count += 1` in a function whose `stats` parameter is one object that several threads
@@ -170,6 +237,48 @@ def main():
             codes_at(source),
             vec![(10, "FT005".into()), (15, "FT005".into())]
         );
+    }
+
+    #[test]
+    fn flags_a_thread_subclass_attribute_that_another_thread_also_writes() {
+        let source = r#"
+import threading
+class Crawler(threading.Thread):
+    def __init__(self):
+        super().__init__()
+        self.pages = 0
+        self.errors = 0
+    def run(self):
+        self.pages += 1
+        self.errors += 1
+    def reset_stats(self):
+        pages = self.pages
+        self.pages -= pages
+        return pages
+    def error_count(self):
+        return self.errors
+"#;
+        // `errors` is only written by the crawler's own thread; the monitor just reads it.
+        assert_eq!(codes_at(source), vec![(9, "FT005".into())]);
+    }
+
+    #[test]
+    fn leaves_a_thread_subclass_whose_helpers_run_in_its_own_thread() {
+        let source = r#"
+import threading
+class Worker(threading.Thread):
+    def __init__(self):
+        super().__init__()
+        self.done = 0
+    def run(self):
+        self.step()
+        self.done += 1
+    def step(self):
+        self.done = 0
+    def progress(self):
+        return self.done
+"#;
+        assert_eq!(codes_at(source), vec![]);
     }
 
     #[test]

@@ -47,6 +47,7 @@ pub fn build<'a>(
         entries: Vec::new(),
         shared: Vec::new(),
         handlers: Vec::new(),
+        thread_classes: Vec::new(),
         foreign_targets: Vec::new(),
         foreign_calls: Vec::new(),
         loops: Vec::new(),
@@ -63,6 +64,7 @@ pub fn build<'a>(
         entries,
         shared,
         handlers,
+        thread_classes,
         foreign_targets,
         foreign_calls,
         shared_arguments,
@@ -95,6 +97,7 @@ pub fn build<'a>(
             .push((index, reason));
     }
     model.handler_classes.extend(handlers);
+    model.thread_classes.extend(thread_classes);
     model.bodies = model
         .functions
         .iter()
@@ -447,6 +450,8 @@ struct Links<'m, 'a> {
     shared: Vec<(&'a str, String)>,
     /// Classes passed to a threading server as its request handler.
     handlers: Vec<&'a str>,
+    /// Classes derived from `threading.Thread`.
+    thread_classes: Vec<&'a str>,
     /// Thread targets imported from other modules.
     foreign_targets: Vec<OutgoingEntry>,
     /// `(caller, imported callee)`: calls into other modules, kept if the caller turns out to
@@ -647,6 +652,7 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
             }
             Stmt::ClassDef(class) => {
                 if is_thread_subclass(self.model, class) {
+                    self.thread_classes.push(class.name.as_str());
                     let entry = ThreadEntry {
                         call: format!("class {}(threading.Thread)", class.name.as_str()),
                         site: EntrySite::Here(class.name.range()),

@@ -113,6 +113,8 @@ pub struct SemanticModel<'a> {
     shared_arguments: FxHashMap<FunctionId, Vec<(usize, String)>>,
     /// Classes of this module that serve each request in a thread (`ThreadingMixIn` bases).
     threading_server_classes: FxHashSet<&'a str>,
+    /// Classes of this module derived from `threading.Thread`.
+    thread_classes: FxHashSet<&'a str>,
     entries: Vec<(FunctionId, ThreadEntry)>,
     /// Functions of other modules that this module runs in threads.
     pub outgoing: Vec<OutgoingEntry>,
@@ -254,6 +256,12 @@ impl<'a> SemanticModel<'a> {
             }
         }
         false
+    }
+
+    /// Whether `class` derives from `threading.Thread`: its `run` works on the object in the
+    /// new thread while the thread that started it keeps the object.
+    pub fn is_thread_class(&self, class: &str) -> bool {
+        self.thread_classes.contains(class)
     }
 
     pub fn is_thread_local_class(&self, class: &str) -> bool {
