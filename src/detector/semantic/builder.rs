@@ -616,6 +616,31 @@ impl<'a> Links<'_, 'a> {
         }
     }
 
+    /// `pool.run` on a receiver of unknown class (a parameter, a call's result): the method
+    /// named `run` if exactly one class of the module defines one. Used for thread targets only,
+    /// where a method handed to a pool is almost always the module's own.
+    fn only_method_named(&self, callable: &Expr) -> Vec<FunctionId> {
+        let Expr::Attribute(attribute) = callable else {
+            return Vec::new();
+        };
+        if matches!(attribute.value.as_ref(), Expr::Name(receiver)
+            if self.model.resolve(&attribute.value).is_some() || self.model.is_class(receiver.id.as_str()))
+        {
+            return Vec::new();
+        }
+        let methods: Vec<FunctionId> = self
+            .index
+            .named(attribute.attr.as_str())
+            .iter()
+            .copied()
+            .filter(|&id| self.model.functions[id].class.is_some())
+            .collect();
+        match methods.as_slice() {
+            [only] => vec![*only],
+            _ => Vec::new(),
+        }
+    }
+
     /// The class whose instance a bound method such as `self.run` or `stats.record` belongs to.
     fn bound_method_class(&self, callable: &Expr) -> Option<&'a str> {
         let Expr::Attribute(attribute) = callable else {
@@ -713,13 +738,24 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
                 };
                 let targets = match target {
                     ThreadTarget::Callable(callable) => {
-                        if let Some(class) = self.bound_method_class(callable) {
+                        let mut targets = self.resolve_callable(callable);
+                        let class = match self.bound_method_class(callable) {
+                            Some(class) => Some(class),
+                            None if targets.is_empty() => {
+                                targets = self.only_method_named(callable);
+                                targets
+                                    .first()
+                                    .and_then(|&id| self.model.functions[id].class)
+                            }
+                            None => None,
+                        };
+                        if let Some(class) = class {
                             self.shared.push((
                                 class,
                                 format!("`{}` runs its method in threads", entry.call),
                             ));
                         }
-                        self.resolve_callable(callable)
+                        targets
                     }
                     ThreadTarget::HandlerClass(class) => {
                         if let Expr::Name(name) = class {

@@ -249,6 +249,28 @@ server = socketserver.ThreadingTCPServer(("127.0.0.1", 0), Handler)
     }
 
     #[test]
+    fn a_method_handed_to_a_pool_through_a_parameter_is_the_module_s_only_method_of_that_name() {
+        let source = r#"
+from concurrent.futures import ThreadPoolExecutor
+class Pool:
+    def __init__(self):
+        self.served = 0
+    def run(self, job):
+        self.served += 1
+def serve(pool, jobs):
+    with ThreadPoolExecutor() as ex:
+        return list(ex.map(pool.run, jobs))
+"#;
+        assert_eq!(codes_at(source), vec![(7, "FT005".into())]);
+        // Two classes define `run`: which one `pool` is, the module does not say.
+        let ambiguous = source.replace(
+            "def serve(",
+            "class Other:\n    def run(self, job):\n        pass\ndef serve(",
+        );
+        assert_eq!(codes_at(&ambiguous), vec![]);
+    }
+
+    #[test]
     fn process_pools_and_plain_calls_are_not_threads() {
         let source = r#"
 import threading
