@@ -1,6 +1,6 @@
 //! `aether check`: finds the Python files, analyses them in parallel, prints in path order.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::time::Duration;
@@ -101,6 +101,15 @@ fn check_files(files: &[PathBuf], options: Options<'_>) -> Vec<Result<FileDiagno
         let text = read_source(module.path)?;
         Ok(check_module(&text, &module.label(), &[]))
     });
+    // An entry matters to a module only if it names a function that the module's own threads do
+    // not already reach (as the first analysis, without entries from elsewhere, found).
+    let unthreaded: Vec<HashSet<String>> = reports
+        .iter()
+        .map(|report| match report {
+            Ok(report) => report.unthreaded_functions.iter().cloned().collect(),
+            Err(_) => HashSet::new(),
+        })
+        .collect();
     let mut by_name: HashMap<&str, Vec<usize>> = HashMap::new();
     for (index, module) in modules.iter().enumerate() {
         if reports[index].is_ok() {
@@ -120,6 +129,9 @@ fn check_files(files: &[PathBuf], options: Options<'_>) -> Vec<Result<FileDiagno
         let outgoing = reports.iter().flatten().flat_map(|report| &report.outgoing);
         for entry in outgoing {
             for &target in by_name.get(entry.module.as_str()).into_iter().flatten() {
+                if !unthreaded[target].contains(&entry.function) {
+                    continue;
+                }
                 let kept = routed[target]
                     .entry(entry.function.clone())
                     .or_insert_with(|| entry.clone());

@@ -51,6 +51,9 @@ pub struct ModuleReport {
     pub diagnostics: Vec<Diagnostic>,
     /// Functions of other modules this one runs in threads (for the caller to route).
     pub outgoing: Vec<CrossModuleEntry>,
+    /// Module-level functions that no thread entry point reaches: an entry from another module
+    /// changes the analysis only if it names one of these.
+    pub unthreaded_functions: Vec<String>,
 }
 
 /// Analyses one module of a multi-file run. `incoming` lists entries other modules found for
@@ -64,6 +67,7 @@ pub fn check_module(source: &str, label: &str, incoming: &[CrossModuleEntry]) ->
         return ModuleReport {
             diagnostics: checker.into_diagnostics(),
             outgoing: Vec::new(),
+            unthreaded_functions: Vec::new(),
         };
     }
     let parsed = ruff_python_parser::parse_unchecked_source(source, PySourceType::Python);
@@ -112,6 +116,7 @@ pub fn check_module(source: &str, label: &str, incoming: &[CrossModuleEntry]) ->
     ModuleReport {
         diagnostics: checker.into_diagnostics(),
         outgoing,
+        unthreaded_functions: model.unthreaded_top_level_functions(),
     }
 }
 

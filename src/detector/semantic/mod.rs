@@ -335,6 +335,18 @@ impl<'a> SemanticModel<'a> {
             .is_some_and(|q| q == "threading")
     }
 
+    /// Names of the module-level functions that no thread entry point reaches.
+    pub fn unthreaded_top_level_functions(&self) -> Vec<String> {
+        self.functions
+            .iter()
+            .zip(&self.witnesses)
+            .filter(|(function, witness)| {
+                function.parent.is_none() && function.class.is_none() && witness.is_none()
+            })
+            .map(|(function, _)| function.name().to_string())
+            .collect()
+    }
+
     /// Whether the module starts any thread (has a thread entry point).
     pub fn starts_threads(&self) -> bool {
         !self.entries.is_empty()
