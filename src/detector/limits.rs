@@ -67,35 +67,27 @@ const CLASSES: [Class; 256] = {
         }
         byte += 1;
     }
-    let keyword_starts = b"nliay";
-    let mut i = 0;
-    while i < keyword_starts.len() {
-        classes[keyword_starts[i] as usize] = Class::KeywordStart;
-        i += 1;
-    }
-    classes[b'\n' as usize] = Class::Newline;
-    classes[b'(' as usize] = Class::Open;
-    classes[b'[' as usize] = Class::Open;
-    classes[b'{' as usize] = Class::Open;
-    classes[b')' as usize] = Class::Close;
-    classes[b']' as usize] = Class::Close;
-    classes[b'}' as usize] = Class::Close;
-    classes[b',' as usize] = Class::Separator;
-    classes[b';' as usize] = Class::Separator;
-    classes[b':' as usize] = Class::Separator;
-    classes[b'.' as usize] = Class::Dot;
-    let operators = b"+-*/%@&|^~";
-    let mut i = 0;
-    while i < operators.len() {
-        classes[operators[i] as usize] = Class::Operator;
-        i += 1;
-    }
-    classes[b'\'' as usize] = Class::Quote;
-    classes[b'"' as usize] = Class::Quote;
-    classes[b'#' as usize] = Class::Comment;
-    classes[b'\\' as usize] = Class::Backslash;
-    classes
+    classes = with_class(classes, b"nliay", Class::KeywordStart);
+    classes = with_class(classes, b"\n", Class::Newline);
+    classes = with_class(classes, b"([{", Class::Open);
+    classes = with_class(classes, b")]}", Class::Close);
+    classes = with_class(classes, b",;:", Class::Separator);
+    classes = with_class(classes, b".", Class::Dot);
+    classes = with_class(classes, b"+-*/%@&|^~", Class::Operator);
+    classes = with_class(classes, b"'\"", Class::Quote);
+    classes = with_class(classes, b"#", Class::Comment);
+    with_class(classes, b"\\", Class::Backslash)
 };
+
+/// `classes` with each of `bytes` given `class`.
+const fn with_class(mut classes: [Class; 256], bytes: &[u8], class: Class) -> [Class; 256] {
+    let mut i = 0;
+    while i < bytes.len() {
+        classes[bytes[i] as usize] = class;
+        i += 1;
+    }
+    classes
+}
 
 fn class_of(byte: u8) -> Class {
     CLASSES[usize::from(byte)]
