@@ -131,6 +131,17 @@ pub fn push_own_expressions<'a>(stmt: &'a Stmt, out: &mut Vec<&'a Expr>) {
     }
 }
 
+/// `n` in `n[k]`.
+pub fn subscripted_name(target: &Expr) -> Option<&str> {
+    match target {
+        Expr::Subscript(subscript) => match subscript.value.as_ref() {
+            Expr::Name(name) => Some(name.id.as_str()),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 /// `receiver.method(...)`: the receiver, if the call is to a method named `method`.
 pub fn method_receiver<'a>(call: &'a ExprCall, method: &str) -> Option<&'a Expr> {
     match call.func.as_ref() {

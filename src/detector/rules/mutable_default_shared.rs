@@ -3,6 +3,7 @@ use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::helpers::subscripted_name;
 use crate::detector::semantic::Statement;
 
 declare_rule! {
@@ -151,38 +152,15 @@ fn rebinds(def: &StmtFunctionDef, name: &str) -> bool {
     )
 }
 
-/// The name whose object a statement changes: `n.append(x)`, `n[k] = v`, `n[k] += 1`,
-/// `del n[k]`, `n += [x]`.
+/// The name whose object a statement changes: `n.append(x)`, `n[k] = v`, `n[k] += 1`, `del n[k]`.
 fn mutated_name<'a>(statement: &Statement<'a, '_>) -> Option<&'a str> {
-    fn item_of(target: &Expr) -> Option<&str> {
-        match target {
-            Expr::Subscript(subscript) => match subscript.value.as_ref() {
-                Expr::Name(name) => Some(name.id.as_str()),
-                _ => None,
-            },
-            _ => None,
-        }
-    }
-    let found = match statement.stmt {
-        Stmt::Assign(assign) => assign.targets.iter().find_map(item_of),
-        Stmt::AugAssign(assign) => item_of(&assign.target),
-        Stmt::Delete(delete) => delete.targets.iter().find_map(item_of),
+    let item = match statement.stmt {
+        Stmt::Assign(assign) => assign.targets.iter().find_map(subscripted_name),
+        Stmt::AugAssign(assign) => subscripted_name(&assign.target),
+        Stmt::Delete(delete) => delete.targets.iter().find_map(subscripted_name),
         _ => None,
     };
-    found.or_else(|| {
-        statement
-            .calls
-            .iter()
-            .find_map(|call| match call.func.as_ref() {
-                Expr::Attribute(method) if MUTATORS.contains(&method.attr.as_str()) => {
-                    match method.value.as_ref() {
-                        Expr::Name(name) => Some(name.id.as_str()),
-                        _ => None,
-                    }
-                }
-                _ => None,
-            })
-    })
+    item.or_else(|| statement.method_receivers(MUTATORS).next())
 }
 
 #[cfg(test)]

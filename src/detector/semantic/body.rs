@@ -46,6 +46,26 @@ pub struct Statement<'a, 'b> {
     pub read_modify_write: Option<&'a Expr>,
 }
 
+impl<'a> Statement<'a, '_> {
+    /// The names the statement calls one of `methods` on (`n.append(x)` for `append`).
+    pub fn method_receivers<'s>(
+        &'s self,
+        methods: &'s [&str],
+    ) -> impl Iterator<Item = &'a str> + 's {
+        self.calls
+            .iter()
+            .filter_map(|call| match call.func.as_ref() {
+                Expr::Attribute(method) if methods.contains(&method.attr.as_str()) => {
+                    match method.value.as_ref() {
+                        Expr::Name(name) => Some(name.id.as_str()),
+                        _ => None,
+                    }
+                }
+                _ => None,
+            })
+    }
+}
+
 impl<'a> FunctionBody<'a> {
     pub fn new(def: &'a StmtFunctionDef, model: &SemanticModel) -> Self {
         let mut statements = Vec::new();

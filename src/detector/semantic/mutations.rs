@@ -3,13 +3,14 @@
 
 use rustc_hash::FxHashMap;
 
-use ruff_python_ast::{Expr, Stmt};
+use ruff_python_ast::Stmt;
 use ruff_text_size::{Ranged, TextRange};
 
 use super::{FunctionId, SemanticModel, Statement};
+use crate::detector::helpers::subscripted_name;
 
 /// Methods of `list`, `dict`, `set` and `deque` that change a container's size or contents.
-pub const MUTATING_METHODS: &[&str] = &[
+const MUTATING_METHODS: &[&str] = &[
     "append",
     "appendleft",
     "extend",
@@ -61,29 +62,14 @@ pub fn collect<'a>(model: &SemanticModel<'a>) -> FxHashMap<&'a str, Vec<Mutation
 
 /// The names a statement changes in place: `n.append(...)`, `n[k] = v`, `del n[k]`.
 fn mutated_names<'a>(statement: &Statement<'a, '_>) -> Vec<&'a str> {
-    let mut names: Vec<&str> = match statement.stmt {
-        Stmt::Assign(assign) => assign.targets.iter().filter_map(subscript_name).collect(),
-        Stmt::Delete(delete) => delete.targets.iter().filter_map(subscript_name).collect(),
-        _ => Vec::new(),
+    let targets = match statement.stmt {
+        Stmt::Assign(assign) => assign.targets.as_slice(),
+        Stmt::Delete(delete) => delete.targets.as_slice(),
+        _ => &[],
     };
-    for call in statement.calls {
-        if let Expr::Attribute(method) = call.func.as_ref()
-            && MUTATING_METHODS.contains(&method.attr.as_str())
-            && let Expr::Name(name) = method.value.as_ref()
-        {
-            names.push(name.id.as_str());
-        }
-    }
-    names
-}
-
-/// `n` in `n[k]`.
-fn subscript_name(target: &Expr) -> Option<&str> {
-    match target {
-        Expr::Subscript(subscript) => match subscript.value.as_ref() {
-            Expr::Name(name) => Some(name.id.as_str()),
-            _ => None,
-        },
-        _ => None,
-    }
+    targets
+        .iter()
+        .filter_map(subscripted_name)
+        .chain(statement.method_receivers(MUTATING_METHODS))
+        .collect()
 }
