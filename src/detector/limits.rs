@@ -364,6 +364,20 @@ mod tests {
     }
 
     #[test]
+    fn nesting_keywords_count_but_names_that_start_like_them_do_not() {
+        let keywords = format!("x = {}y\n", "not ".repeat(2_000));
+        let error = check_limits(&keywords).unwrap_err();
+        assert!(
+            error.message.contains("nested too deeply"),
+            "{}",
+            error.message
+        );
+        // 599 operators; counting each `nothing` as `not` would make 1,199.
+        let names = format!("x = {}\n", vec!["nothing"; 600].join(" + "));
+        assert_eq!(check_limits(&names), Ok(()));
+    }
+
+    #[test]
     fn deep_indentation_is_refused() {
         let mut source = String::new();
         for level in 0..150 {
