@@ -1,11 +1,16 @@
-//! Input limits checked before parsing.
+//! Input limits: what is too large or too deeply nested to analyse.
 //!
-//! The parser, the visitors and the AST's `Drop` all recurse once per nesting level, and a
-//! Web Worker has a small fixed stack. Pathological input (a pasted 100,000-term `1+1+...`,
-//! `((((...))))`, 500 levels of indentation) must give a clear diagnostic, not a stack overflow.
-//! The bracket and indentation limits are CPython's own (its tokenizer's `MAXLEVEL` and
-//! `MAXINDENT`); the operator-chain limit is far beyond what real code writes.
+//! The visitors and the AST's `Drop` recurse once per nesting level, and so does the parser in a
+//! Web Worker, whose stack cannot grow. Pathological input (a pasted 100,000-term `1+1+...`,
+//! `((((...))))`, `lambda: lambda: ...`, 500 levels of indentation) must give a clear diagnostic,
+//! not a stack overflow. The limits are counted over tokens: natively over the parser's own (it
+//! grows its stack as it recurses), in the browser over a lexer pass before parsing. The bracket
+//! and indentation limits are CPython's own (its tokenizer's `MAXLEVEL` and `MAXINDENT`); the
+//! expression-depth limit is far beyond what real code writes.
 
+use ruff_python_ast::token::TokenKind;
+use ruff_python_ast::{ModModule, PySourceType};
+use ruff_python_parser::Parsed;
 use ruff_text_size::{TextRange, TextSize};
 
 /// Largest source text analysed (bytes). Bigger pastes are refused with a clear message.
@@ -14,320 +19,281 @@ pub const MAX_SOURCE_BYTES: usize = 4 * 1024 * 1024;
 pub const MAX_BRACKET_DEPTH: usize = 200;
 /// CPython refuses more than 100 indentation levels ("too many levels of indentation").
 pub const MAX_INDENT_LEVELS: usize = 100;
-/// Operators, attribute accesses, calls and subscripts chained inside one expression.
+/// Operators, attribute accesses, calls, subscripts and nesting keywords chained inside one
+/// expression, plus the brackets around them.
 pub const MAX_EXPRESSION_DEPTH: usize = 1_000;
 
-/// Why a source text was not parsed, and where.
+/// Why a source text was not analysed, and where.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LimitExceeded {
     pub message: String,
     pub range: TextRange,
 }
 
-/// Scans the raw text (strings and comments skipped) and reports the first limit it exceeds.
-pub fn check_limits(source: &str) -> Result<(), LimitExceeded> {
-    if source.len() > MAX_SOURCE_BYTES {
-        return Err(LimitExceeded {
-            message: format!(
-                "file is too large to analyse ({} bytes; the limit is {} bytes)",
-                source.len(),
-                MAX_SOURCE_BYTES
-            ),
-            range: TextRange::empty(TextSize::new(0)),
-        });
+/// Parses `source` unless it goes over a limit.
+pub fn parse_within_limits(source: &str) -> Result<Parsed<ModModule>, LimitExceeded> {
+    check_size(source)?;
+    #[cfg(target_arch = "wasm32")]
+    check_before_parsing(source)?;
+    let parsed = ruff_python_parser::parse_unchecked_source(source, PySourceType::Python);
+    #[cfg(not(target_arch = "wasm32"))]
+    if let Err(limit) = check_tokens(parsed.tokens()) {
+        // Dropping a tree this deep would overflow the stack (`Drop` recurses and cannot grow
+        // it); only pathological input gets here, so its memory is left to the process.
+        std::mem::forget(parsed);
+        return Err(limit);
     }
-    Scanner::new(source).run()
+    Ok(parsed)
 }
 
-/// What a byte means to the scanner. Most bytes (spaces, `=`, comparison signs, non-ASCII text)
-/// change no limit; names and numbers only matter when they are a nesting keyword.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Class {
-    Inert,
-    Word,
-    /// The first letter of a nesting keyword (`not`, `lambda`, `if`, `await`, `yield`).
-    KeywordStart,
-    Newline,
-    Open,
-    Close,
-    Separator,
-    Dot,
-    Operator,
-    Quote,
-    Comment,
-    Backslash,
+/// Refuses a text over [`MAX_SOURCE_BYTES`], before any other work.
+fn check_size(source: &str) -> Result<(), LimitExceeded> {
+    if source.len() <= MAX_SOURCE_BYTES {
+        return Ok(());
+    }
+    Err(LimitExceeded {
+        message: format!(
+            "file is too large to analyse ({} bytes; the limit is {} bytes)",
+            source.len(),
+            MAX_SOURCE_BYTES
+        ),
+        range: TextRange::empty(TextSize::new(0)),
+    })
 }
 
-const CLASSES: [Class; 256] = {
-    let mut classes = [Class::Inert; 256];
-    let mut byte = 0;
-    while byte < 128 {
-        if (byte as u8).is_ascii_alphanumeric() || byte as u8 == b'_' {
-            classes[byte] = Class::Word;
+/// Checks the parser's tokens; the error points just after the token that went over a limit.
+#[cfg(not(target_arch = "wasm32"))]
+fn check_tokens(tokens: &[ruff_python_ast::token::Token]) -> Result<(), LimitExceeded> {
+    use ruff_text_size::Ranged;
+    let mut nesting = Nesting::new();
+    for token in tokens {
+        if let Err(message) = nesting.push(token.kind()) {
+            return Err(LimitExceeded {
+                message,
+                range: TextRange::empty(token.end()),
+            });
         }
-        byte += 1;
     }
-    classes = with_class(classes, b"nliay", Class::KeywordStart);
-    classes = with_class(classes, b"\n", Class::Newline);
-    classes = with_class(classes, b"([{", Class::Open);
-    classes = with_class(classes, b")]}", Class::Close);
-    classes = with_class(classes, b",;:", Class::Separator);
-    classes = with_class(classes, b".", Class::Dot);
-    classes = with_class(classes, b"+-*/%@&|^~", Class::Operator);
-    classes = with_class(classes, b"'\"", Class::Quote);
-    classes = with_class(classes, b"#", Class::Comment);
-    with_class(classes, b"\\", Class::Backslash)
-};
+    Ok(())
+}
 
-/// `classes` with each of `bytes` given `class`.
-const fn with_class(mut classes: [Class; 256], bytes: &[u8], class: Class) -> [Class; 256] {
-    let mut i = 0;
-    while i < bytes.len() {
-        classes[bytes[i] as usize] = class;
-        i += 1;
+/// Checks `source` without parsing it, for a parser that must not recurse too deep. The lexer
+/// gives token kinds but no positions, so the error position is the end of the shortest prefix
+/// that goes over the limit (found by bisection, only when there is an error).
+#[cfg(any(target_arch = "wasm32", test))]
+fn check_before_parsing(source: &str) -> Result<(), LimitExceeded> {
+    let Err(message) = lex_nesting(source) else {
+        return Ok(());
+    };
+    let (mut within, mut over) = (0, source.len());
+    while over - within > 1 {
+        let mut middle = within + (over - within) / 2;
+        while !source.is_char_boundary(middle) {
+            middle += 1;
+        }
+        if middle == over {
+            break;
+        }
+        if lex_nesting(&source[..middle]).is_err() {
+            over = middle;
+        } else {
+            within = middle;
+        }
     }
-    classes
+    Err(LimitExceeded {
+        message,
+        range: TextRange::empty(TextSize::try_from(over).unwrap_or_default()),
+    })
 }
 
-fn class_of(byte: u8) -> Class {
-    CLASSES[usize::from(byte)]
+#[cfg(any(target_arch = "wasm32", test))]
+fn lex_nesting(source: &str) -> Result<(), String> {
+    let mut lexer = ruff_python_parser::lexer::lex(source, ruff_python_parser::Mode::Module);
+    let mut nesting = Nesting::new();
+    loop {
+        match lexer.next_token() {
+            TokenKind::EndOfFile => return Ok(()),
+            kind => nesting.push(kind)?,
+        }
+    }
 }
 
-fn is_word_byte(byte: u8) -> bool {
-    matches!(class_of(byte), Class::Word | Class::KeywordStart)
+/// One bracket level (the first is the statement's own).
+#[derive(Default)]
+struct Level {
+    /// Links chained since the last separator at this level.
+    chain: usize,
+    /// `lambda`s whose `:` is still to come: that colon ends the parameters, not the chain.
+    open_lambdas: usize,
 }
 
-struct Scanner<'a> {
-    bytes: &'a [u8],
-    pos: usize,
-    /// Depth-making tokens seen since the last separator, one counter per open bracket level.
-    chain_per_level: Vec<usize>,
+/// How deep the tree being read would nest, token by token.
+struct Nesting {
+    levels: Vec<Level>,
     chain_total: usize,
-    indent_widths: Vec<usize>,
+    indentation: usize,
+    /// The last token that is not a comment or a line break inside brackets.
+    previous: TokenKind,
 }
 
-impl<'a> Scanner<'a> {
-    fn new(source: &'a str) -> Self {
+impl Nesting {
+    fn new() -> Self {
         Self {
-            bytes: source.as_bytes(),
-            pos: 0,
-            chain_per_level: vec![0],
+            levels: vec![Level::default()],
             chain_total: 0,
-            indent_widths: Vec::new(),
+            indentation: 0,
+            previous: TokenKind::Newline,
         }
-    }
-
-    fn error(&self, message: String) -> Result<(), LimitExceeded> {
-        let offset = TextSize::try_from(self.pos.min(self.bytes.len())).unwrap_or_default();
-        Err(LimitExceeded {
-            message,
-            range: TextRange::empty(offset),
-        })
     }
 
     fn bracket_depth(&self) -> usize {
-        self.chain_per_level.len() - 1
+        self.levels.len() - 1
     }
 
-    /// One step per token, not per byte: this scan runs over every file before parsing.
-    fn run(mut self) -> Result<(), LimitExceeded> {
-        self.measure_indentation()?;
-        while let Some(&byte) = self.bytes.get(self.pos) {
-            match class_of(byte) {
-                Class::Inert | Class::Word | Class::KeywordStart => self.skip_words()?,
-                Class::Comment => self.skip_comment(),
-                Class::Quote => self.skip_string(byte),
-                Class::Backslash => self.pos += 2,
-                Class::Newline => {
-                    self.pos += 1;
-                    if self.bracket_depth() == 0 {
-                        self.reset_chain();
-                        self.measure_indentation()?;
-                    }
-                }
-                Class::Open => {
-                    if self.follows_operand() {
-                        self.add_to_chain()?;
-                    }
-                    self.chain_per_level.push(0);
-                    if self.bracket_depth() > MAX_BRACKET_DEPTH {
-                        return self.error(format!(
-                            "too many nested brackets (more than {MAX_BRACKET_DEPTH})"
-                        ));
-                    }
-                    self.pos += 1;
-                }
-                Class::Close => {
-                    if self.chain_per_level.len() > 1 {
-                        let closed = self.chain_per_level.pop().unwrap_or(0);
-                        self.chain_total -= closed;
-                    }
-                    self.pos += 1;
-                }
-                Class::Separator => {
-                    self.reset_chain();
-                    self.pos += 1;
-                }
-                Class::Dot => {
-                    if !self.between_digits() {
-                        self.add_to_chain()?;
-                    }
-                    self.pos += 1;
-                }
-                Class::Operator => {
-                    self.add_to_chain()?;
-                    self.pos += 1;
+    fn push(&mut self, kind: TokenKind) -> Result<(), String> {
+        match kind {
+            TokenKind::Comment | TokenKind::NonLogicalNewline => return Ok(()),
+            TokenKind::Indent => {
+                self.indentation += 1;
+                if self.indentation > MAX_INDENT_LEVELS {
+                    return Err(format!(
+                        "too many levels of indentation (more than {MAX_INDENT_LEVELS})"
+                    ));
                 }
             }
+            TokenKind::Dedent => self.indentation = self.indentation.saturating_sub(1),
+            TokenKind::Newline | TokenKind::Comma | TokenKind::Semi | TokenKind::ColonEqual => {
+                self.end_chain();
+            }
+            TokenKind::Colon => match self.levels.last_mut() {
+                Some(level) if level.open_lambdas > 0 => level.open_lambdas -= 1,
+                _ => self.end_chain(),
+            },
+            TokenKind::Lpar | TokenKind::Lsqb | TokenKind::Lbrace => {
+                // A bracket right after an operand is a call or a subscript: one level more.
+                if ends_operand(self.previous) {
+                    self.link()?;
+                }
+                self.levels.push(Level::default());
+                if self.bracket_depth() > MAX_BRACKET_DEPTH {
+                    return Err(format!(
+                        "too many nested brackets (more than {MAX_BRACKET_DEPTH})"
+                    ));
+                }
+            }
+            TokenKind::Rpar | TokenKind::Rsqb | TokenKind::Rbrace if self.levels.len() > 1 => {
+                let closed = self.levels.pop().unwrap_or_default();
+                self.chain_total -= closed.chain;
+            }
+            TokenKind::Lambda => {
+                if let Some(level) = self.levels.last_mut() {
+                    level.open_lambdas += 1;
+                }
+                self.link()?;
+            }
+            // Attribute access, binary and unary operators, and the keywords whose operand
+            // nests: `x if c else y if d else ...`, `await await ...`, `yield yield ...`.
+            TokenKind::Dot
+            | TokenKind::Plus
+            | TokenKind::Minus
+            | TokenKind::Star
+            | TokenKind::At
+            | TokenKind::DoubleStar
+            | TokenKind::Slash
+            | TokenKind::DoubleSlash
+            | TokenKind::Percent
+            | TokenKind::Amper
+            | TokenKind::Vbar
+            | TokenKind::CircumFlex
+            | TokenKind::LeftShift
+            | TokenKind::RightShift
+            | TokenKind::Tilde
+            | TokenKind::Not
+            | TokenKind::If
+            | TokenKind::Await
+            | TokenKind::Yield => self.link()?,
+            _ => {}
         }
+        self.previous = kind;
         Ok(())
     }
 
-    fn measure_indentation(&mut self) -> Result<(), LimitExceeded> {
-        let start = self.pos;
-        // Eight spaces at a time: most indentation is a multiple of four spaces.
-        while let Some(chunk) = self.bytes.get(self.pos..self.pos + 8)
-            && chunk == b"        "
-        {
-            self.pos += 8;
-        }
-        while self.pos < self.bytes.len() && matches!(self.bytes[self.pos], b' ' | b'\t') {
-            self.pos += 1;
-        }
-        // Blank and comment-only lines do not open or close blocks.
-        if matches!(self.bytes.get(self.pos), None | Some(b'\n' | b'\r' | b'#')) {
-            return Ok(());
-        }
-        let width = self.pos - start;
-        while self.indent_widths.last().is_some_and(|&last| last > width) {
-            self.indent_widths.pop();
-        }
-        if self.indent_widths.last().is_none_or(|&last| last < width) {
-            self.indent_widths.push(width);
-        }
-        if self.indent_widths.len() > MAX_INDENT_LEVELS {
-            return self.error(format!(
-                "too many levels of indentation (more than {MAX_INDENT_LEVELS})"
-            ));
-        }
-        Ok(())
-    }
-
-    fn reset_chain(&mut self) {
-        if let Some(current) = self.chain_per_level.last_mut() {
-            self.chain_total -= *current;
-            *current = 0;
+    fn end_chain(&mut self) {
+        if let Some(level) = self.levels.last_mut() {
+            self.chain_total -= level.chain;
+            level.chain = 0;
         }
     }
 
-    fn add_to_chain(&mut self) -> Result<(), LimitExceeded> {
-        if let Some(current) = self.chain_per_level.last_mut() {
-            *current += 1;
+    fn link(&mut self) -> Result<(), String> {
+        if let Some(level) = self.levels.last_mut() {
+            level.chain += 1;
         }
         self.chain_total += 1;
         if self.chain_total + self.bracket_depth() > MAX_EXPRESSION_DEPTH {
-            return self.error(format!(
+            return Err(format!(
                 "expression nested too deeply (more than {MAX_EXPRESSION_DEPTH} operators, calls or attribute accesses in a chain)"
             ));
         }
         Ok(())
     }
+}
 
-    /// A bracket right after a name or a closing bracket is a call or subscript: one more level.
-    fn follows_operand(&self) -> bool {
-        self.pos > 0 && {
-            let prev = self.bytes[self.pos - 1];
-            prev.is_ascii_alphanumeric() || matches!(prev, b'_' | b')' | b']')
-        }
-    }
-
-    fn between_digits(&self) -> bool {
-        self.pos > 0
-            && self.bytes[self.pos - 1].is_ascii_digit()
-            && self.bytes.get(self.pos + 1).is_none_or(u8::is_ascii_digit)
-    }
-
-    /// Skips names, numbers and inert bytes (most of any source text) in one tight loop, which
-    /// only stops at a word that may be a nesting keyword.
-    fn skip_words(&mut self) -> Result<(), LimitExceeded> {
-        let bytes = self.bytes;
-        let mut pos = self.pos;
-        while let Some(&byte) = bytes.get(pos) {
-            match class_of(byte) {
-                Class::Inert | Class::Word => pos += 1,
-                Class::KeywordStart => {
-                    let starts_word = pos == 0 || !is_word_byte(bytes[pos - 1]);
-                    let length = bytes[pos..]
-                        .iter()
-                        .position(|&byte| !is_word_byte(byte))
-                        .unwrap_or(bytes.len() - pos);
-                    let word = &bytes[pos..pos + length];
-                    pos += length;
-                    if starts_word
-                        && matches!(word, b"not" | b"lambda" | b"if" | b"await" | b"yield")
-                    {
-                        self.pos = pos;
-                        self.add_to_chain()?;
-                    }
-                }
-                _ => break,
-            }
-        }
-        self.pos = pos;
-        Ok(())
-    }
-
-    fn skip_comment(&mut self) {
-        self.pos = memchr::memchr(b'\n', &self.bytes[self.pos..])
-            .map_or(self.bytes.len(), |offset| self.pos + offset);
-    }
-
-    fn skip_string(&mut self, quote: u8) {
-        let triple = self.bytes.get(self.pos + 1) == Some(&quote)
-            && self.bytes.get(self.pos + 2) == Some(&quote);
-        self.pos += if triple { 3 } else { 1 };
-        // Jump from one byte that can end or escape the string to the next.
-        while let Some(offset) = memchr::memchr3(quote, b'\\', b'\n', &self.bytes[self.pos..]) {
-            self.pos += offset;
-            match self.bytes[self.pos] {
-                b'\\' => self.pos += 2,
-                b'\n' if !triple => return,
-                b'\n' => self.pos += 1,
-                _ if !triple => {
-                    self.pos += 1;
-                    return;
-                }
-                _ if self.bytes.get(self.pos + 1) == Some(&quote)
-                    && self.bytes.get(self.pos + 2) == Some(&quote) =>
-                {
-                    self.pos += 3;
-                    return;
-                }
-                _ => self.pos += 1,
-            }
-            if self.pos >= self.bytes.len() {
-                return;
-            }
-        }
-        self.pos = self.bytes.len();
-    }
+/// Whether a bracket after this token is a call or a subscript.
+fn ends_operand(kind: TokenKind) -> bool {
+    matches!(
+        kind,
+        TokenKind::Name
+            | TokenKind::Rpar
+            | TokenKind::Rsqb
+            | TokenKind::Rbrace
+            | TokenKind::String
+            | TokenKind::Int
+            | TokenKind::Float
+            | TokenKind::Complex
+    ) || kind.is_interpolated_string_end()
+        || kind.is_soft_keyword()
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// Checks `source` both ways (the parser's tokens natively, a lexer pass before parsing in
+    /// the browser) and asserts that they agree, on the same line.
+    fn check(source: &str) -> Result<(), LimitExceeded> {
+        let after_parsing = parse_within_limits(source).map(drop);
+        let before_parsing = check_before_parsing(source);
+        match (&after_parsing, &before_parsing) {
+            (Err(after), Err(before)) => {
+                assert_eq!(after.message, before.message);
+                let line = |error: &LimitExceeded| {
+                    source[..error.range.start().to_usize()]
+                        .matches('\n')
+                        .count()
+                };
+                assert_eq!(line(after), line(before), "{after:?} {before:?}");
+            }
+            _ => assert_eq!(after_parsing, before_parsing),
+        }
+        after_parsing
+    }
+
+    fn refusal(source: &str) -> String {
+        check(source).unwrap_err().message
+    }
+
     #[test]
     fn ordinary_code_passes() {
         let source = "def f(x):\n    return [a.b.c(x) + 1 for a in x if a]\n";
-        assert_eq!(check_limits(source), Ok(()));
+        assert_eq!(check(source), Ok(()));
     }
 
     #[test]
     fn long_flat_literals_pass() {
         let numbers: Vec<String> = (0..50_000).map(|i| format!("-{i}")).collect();
         let source = format!("DATA = [{}]\n", numbers.join(", "));
-        assert_eq!(check_limits(&source), Ok(()));
+        assert_eq!(check(&source), Ok(()));
     }
 
     #[test]
@@ -338,43 +304,45 @@ mod tests {
             "[".repeat(500),
             "{".repeat(500)
         );
-        assert_eq!(check_limits(&source), Ok(()));
+        assert_eq!(check(&source), Ok(()));
     }
 
     #[test]
-    fn deep_brackets_are_refused() {
+    fn deep_brackets_are_refused_just_after_the_bracket_over_the_limit() {
         let source = format!("x = {}1{}\n", "(".repeat(300), ")".repeat(300));
-        let error = check_limits(&source).unwrap_err();
+        let error = check(&source).unwrap_err();
         assert!(
             error.message.contains("too many nested brackets"),
             "{}",
             error.message
         );
+        // `x = ` and 201 brackets.
+        assert_eq!(error.range, TextRange::empty(TextSize::new(4 + 201)));
     }
 
     #[test]
     fn long_operator_chains_are_refused() {
         let source = format!("x = 1{}\n", "+1".repeat(5_000));
-        let error = check_limits(&source).unwrap_err();
-        assert!(
-            error.message.contains("nested too deeply"),
-            "{}",
-            error.message
-        );
+        assert!(refusal(&source).contains("nested too deeply"));
     }
 
     #[test]
     fn nesting_keywords_count_but_names_that_start_like_them_do_not() {
         let keywords = format!("x = {}y\n", "not ".repeat(2_000));
-        let error = check_limits(&keywords).unwrap_err();
-        assert!(
-            error.message.contains("nested too deeply"),
-            "{}",
-            error.message
-        );
+        assert!(refusal(&keywords).contains("nested too deeply"));
         // 599 operators; counting each `nothing` as `not` would make 1,199.
         let names = format!("x = {}\n", vec!["nothing"; 600].join(" + "));
-        assert_eq!(check_limits(&names), Ok(()));
+        assert_eq!(check(&names), Ok(()));
+    }
+
+    #[test]
+    fn lambda_chains_are_refused_but_many_lambdas_side_by_side_pass() {
+        // Each `lambda`'s colon ends its parameters, not the chain: the bodies nest.
+        let chain = format!("f = {}1\n", "lambda: ".repeat(3_000));
+        assert!(refusal(&chain).contains("nested too deeply"));
+        let entries: Vec<String> = (0..3_000).map(|i| format!("{i}: lambda x: x")).collect();
+        let table = format!("HANDLERS = {{{}}}\n", entries.join(", "));
+        assert_eq!(check(&table), Ok(()));
     }
 
     #[test]
@@ -386,7 +354,13 @@ mod tests {
         }
         source.push_str(&" ".repeat(150));
         source.push_str("pass\n");
-        let error = check_limits(&source).unwrap_err();
-        assert!(error.message.contains("indentation"), "{}", error.message);
+        assert!(refusal(&source).contains("indentation"));
+    }
+
+    #[test]
+    fn oversized_text_is_refused_before_parsing() {
+        let source = "x = 1\n".repeat(MAX_SOURCE_BYTES / 6 + 1);
+        let error = parse_within_limits(&source).map(drop).unwrap_err();
+        assert!(error.message.contains("too large"), "{}", error.message);
     }
 }

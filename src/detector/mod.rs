@@ -13,8 +13,6 @@ mod limits;
 pub mod rules;
 mod semantic;
 
-use ruff_python_ast::PySourceType;
-
 pub use diagnostic::{Diagnostic, Edit, Fix, Location, Severity};
 pub use encoding::decode_source;
 pub use fix::apply_fixes;
@@ -60,17 +58,19 @@ pub struct ModuleReport {
 /// this one (their `module` is ignored here: the caller routes them); `label` names this file
 /// in the entries it sends out.
 pub fn check_module(source: &str, label: &str, incoming: &[CrossModuleEntry]) -> ModuleReport {
-    let empty_model = SemanticModel::default();
-    if let Err(limit) = limits::check_limits(source) {
-        let mut checker = Checker::new(source, &empty_model);
-        rules::syntax_error::limit_exceeded(&mut checker, &limit);
-        return ModuleReport {
-            diagnostics: checker.into_diagnostics(),
-            outgoing: Vec::new(),
-            unthreaded_functions: Vec::new(),
-        };
-    }
-    let parsed = ruff_python_parser::parse_unchecked_source(source, PySourceType::Python);
+    let parsed = match limits::parse_within_limits(source) {
+        Ok(parsed) => parsed,
+        Err(limit) => {
+            let empty_model = SemanticModel::default();
+            let mut checker = Checker::new(source, &empty_model);
+            rules::syntax_error::limit_exceeded(&mut checker, &limit);
+            return ModuleReport {
+                diagnostics: checker.into_diagnostics(),
+                outgoing: Vec::new(),
+                unthreaded_functions: Vec::new(),
+            };
+        }
+    };
     let incoming: Vec<(&str, ThreadEntry)> = incoming
         .iter()
         .map(|entry| {

@@ -156,6 +156,24 @@ describe("playground", () => {
     }
   });
 
+  test("refuses deeply nested input with its position and keeps the worker alive", async () => {
+    const { page, context, errors } = await openPlayground(isolatedServer);
+    try {
+      // Parsed as is, 3,000 nested lambdas would overflow the worker's stack.
+      const nested = `ok = 1\nf = ${"lambda: ".repeat(3_000)}1\n`;
+      await replaceSource(page, nested);
+      const refusal = page.getByTestId("diagnostic").filter({ hasText: "nested too deeply" });
+      await refusal.first().waitFor();
+      assert.match(await refusal.first().innerText(), /^2:\d+\s+FT000/);
+      assert.equal((await page.getByTestId("editor").inputValue()).length, nested.length);
+      await replaceSource(page, HAZARD);
+      await page.getByTestId("diagnostic").filter({ hasText: "FT001" }).first().waitFor();
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("analyses on one thread when the page is not cross-origin isolated", async (t) => {
     const { page, context, errors, readyMs } = await openPlayground(plainServer);
     try {
