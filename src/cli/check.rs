@@ -220,6 +220,6 @@ fn collect_python_files(path: &Path) -> Result<Vec<PathBuf>, String> {
 fn read_source(path: &Path) -> Result<String, String> {
     let bytes = std::fs::read(path)
         .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
-    crate::detector::decode_source(&bytes)
+    crate::detector::decode_source(bytes)
         .map_err(|error| format!("cannot read `{}`: {error}", path.display()))
 }

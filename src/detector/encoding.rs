@@ -4,9 +4,9 @@
 /// Decodes Python source bytes. UTF-8 is the default; a `latin-1` / `iso-8859-1` declaration
 /// maps each byte to the character of the same number. A file declaring another encoding is
 /// accepted only if it is plain ASCII (which every such codec decodes the same way).
-/// The error is a sentence without the file name.
-pub fn decode_source(bytes: &[u8]) -> Result<String, String> {
-    let declared = declared_encoding(bytes);
+/// The error is a sentence without the file name. UTF-8 bytes become the text without a copy.
+pub fn decode_source(bytes: Vec<u8>) -> Result<String, String> {
+    let declared = declared_encoding(&bytes);
     let normalized = declared.as_deref().map(normalize);
     match normalized.as_deref() {
         Some(name) if is_latin_1(name) => Ok(bytes.iter().map(|&b| char::from(b)).collect()),
@@ -14,7 +14,7 @@ pub fn decode_source(bytes: &[u8]) -> Result<String, String> {
         Some(name) if name == "utf-8" || name == "utf8" || name.starts_with("utf-8-") => {
             utf8(bytes)
         }
-        Some(_) if bytes.is_ascii() => Ok(String::from_utf8_lossy(bytes).into_owned()),
+        Some(_) if bytes.is_ascii() => utf8(bytes),
         Some(_) => Err(format!(
             "declares encoding `{}` (PEP 263), which aether cannot decode: only UTF-8 and latin-1 are supported",
             declared.unwrap_or_default()
@@ -22,8 +22,8 @@ pub fn decode_source(bytes: &[u8]) -> Result<String, String> {
     }
 }
 
-fn utf8(bytes: &[u8]) -> Result<String, String> {
-    String::from_utf8(bytes.to_vec()).map_err(|error| {
+fn utf8(bytes: Vec<u8>) -> Result<String, String> {
+    String::from_utf8(bytes).map_err(|error| {
         format!(
             "not UTF-8 text (invalid byte at offset {})",
             error.utf8_error().valid_up_to()
@@ -82,8 +82,8 @@ mod tests {
 
     #[test]
     fn utf8_without_a_declaration() {
-        assert_eq!(decode_source("x = 'é'\n".as_bytes()).unwrap(), "x = 'é'\n");
-        let error = decode_source(b"x = '\xe9'\n").unwrap_err();
+        assert_eq!(decode_source("x = 'é'\n".into()).unwrap(), "x = 'é'\n");
+        let error = decode_source(b"x = '\xe9'\n".to_vec()).unwrap_err();
         assert!(error.contains("not UTF-8"), "{error}");
     }
 
@@ -97,7 +97,7 @@ mod tests {
         ] {
             let mut bytes = cookie.as_bytes().to_vec();
             bytes.extend_from_slice(b"\nname = '\xe9\xff'\n");
-            let text = decode_source(&bytes).unwrap_or_else(|e| panic!("{cookie}: {e}"));
+            let text = decode_source(bytes).unwrap_or_else(|e| panic!("{cookie}: {e}"));
             assert!(text.ends_with("name = 'éÿ'\n"), "{cookie}: {text}");
         }
     }
@@ -106,17 +106,18 @@ mod tests {
     fn other_declarations_need_ascii() {
         let ascii = b"# -*- coding: cp1252 -*-\nx = 1\n";
         assert_eq!(
-            decode_source(ascii).unwrap(),
+            decode_source(ascii.to_vec()).unwrap(),
             "# -*- coding: cp1252 -*-\nx = 1\n"
         );
-        let error = decode_source(b"# -*- coding: euc-jp -*-\nx = '\xa4\xa2'\n").unwrap_err();
+        let error =
+            decode_source(b"# -*- coding: euc-jp -*-\nx = '\xa4\xa2'\n".to_vec()).unwrap_err();
         assert!(error.contains("`euc-jp`"), "{error}");
         assert!(error.contains("PEP 263"), "{error}");
     }
 
     #[test]
     fn a_declaration_on_line_two_needs_a_comment_on_line_one() {
-        let error = decode_source(b"x = 1\n# coding: latin-1\ny = '\xe9'\n").unwrap_err();
+        let error = decode_source(b"x = 1\n# coding: latin-1\ny = '\xe9'\n".to_vec()).unwrap_err();
         assert!(error.contains("not UTF-8"), "{error}");
     }
 }
