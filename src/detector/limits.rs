@@ -62,17 +62,39 @@ fn check_size(source: &str) -> Result<(), LimitExceeded> {
 }
 
 /// Checks the parser's tokens; the error points just after the token that went over a limit.
+///
+/// A logical line of at most [`MAX_BRACKET_DEPTH`] tokens cannot go over the bracket or the
+/// expression limit (each token adds at most one bracket and one link, and 2 x 200 < 1,000), so
+/// only long lines are followed token by token; of the others only the indentation is read.
 #[cfg(not(target_arch = "wasm32"))]
 fn check_tokens(tokens: &[ruff_python_ast::token::Token]) -> Result<(), LimitExceeded> {
     use ruff_text_size::Ranged;
     let mut nesting = Nesting::new();
-    for token in tokens {
-        if let Err(message) = nesting.push(token.kind()) {
-            return Err(LimitExceeded {
-                message,
-                range: TextRange::empty(token.end()),
-            });
+    let mut push = |token: &ruff_python_ast::token::Token| {
+        nesting.push(token.kind()).map_err(|message| LimitExceeded {
+            message,
+            range: TextRange::empty(token.end()),
+        })
+    };
+    let mut line_start = 0;
+    for (index, token) in tokens.iter().enumerate() {
+        match token.kind() {
+            kind if is_indentation(kind) => push(token)?,
+            TokenKind::Newline => {
+                if index - line_start > MAX_BRACKET_DEPTH {
+                    let line = tokens[line_start..=index].iter();
+                    line.filter(|token| !is_indentation(token.kind()))
+                        .try_for_each(&mut push)?;
+                }
+                line_start = index + 1;
+            }
+            _ => {}
         }
+    }
+    if tokens.len() - line_start > MAX_BRACKET_DEPTH {
+        let line = tokens[line_start..].iter();
+        line.filter(|token| !is_indentation(token.kind()))
+            .try_for_each(push)?;
     }
     Ok(())
 }
@@ -162,9 +184,14 @@ impl Nesting {
                 }
             }
             TokenKind::Dedent => self.indentation = self.indentation.saturating_sub(1),
-            TokenKind::Newline | TokenKind::Comma | TokenKind::Semi | TokenKind::ColonEqual => {
-                self.end_chain();
+            // Brackets are closed at the end of a logical line, or the parser recovered from
+            // an unclosed one there.
+            TokenKind::Newline => {
+                self.levels.truncate(1);
+                self.chain_total = 0;
+                self.levels[0] = Level::default();
             }
+            TokenKind::Comma | TokenKind::Semi | TokenKind::ColonEqual => self.end_chain(),
             TokenKind::Colon => match self.levels.last_mut() {
                 Some(level) if level.open_lambdas > 0 => level.open_lambdas -= 1,
                 _ => self.end_chain(),
@@ -237,6 +264,11 @@ impl Nesting {
         }
         Ok(())
     }
+}
+
+#[cfg(not(target_arch = "wasm32"))]
+fn is_indentation(kind: TokenKind) -> bool {
+    matches!(kind, TokenKind::Indent | TokenKind::Dedent)
 }
 
 /// Whether a bracket after this token is a call or a subscript.
@@ -355,6 +387,21 @@ mod tests {
         source.push_str(&" ".repeat(150));
         source.push_str("pass\n");
         assert!(refusal(&source).contains("indentation"));
+    }
+
+    #[test]
+    fn long_lines_in_deep_blocks_pass() {
+        // 60 levels, each with a line long enough (301 tokens) to be followed token by token:
+        // its indentation must count once.
+        let mut source = String::new();
+        for level in 0..60 {
+            let indent = " ".repeat(level);
+            source.push_str(&format!("{indent}y = [{}]\n", vec!["1"; 150].join(", ")));
+            source.push_str(&format!("{indent}if y:\n"));
+        }
+        source.push_str(&" ".repeat(60));
+        source.push_str("pass\n");
+        assert_eq!(check(&source), Ok(()));
     }
 
     #[test]
