@@ -1,10 +1,6 @@
 use std::collections::HashMap;
 use std::sync::LazyLock;
 
-use ruff_python_ast::statement_visitor::{StatementVisitor, walk_stmt};
-use ruff_python_ast::{ModModule, Stmt};
-use ruff_text_size::{Ranged, TextRange};
-
 use super::declare_rule;
 use crate::detector::Severity;
 use crate::detector::checker::Checker;
@@ -118,31 +114,8 @@ fn lookup(module: &str) -> Option<&'static Package<'static>> {
 }
 
 /// FT013
-pub(crate) fn gil_reenabling_import(checker: &mut Checker, module: &ModModule) {
-    #[derive(Default)]
-    struct Imports<'a> {
-        found: Vec<(TextRange, &'a str)>,
-    }
-    impl<'a> StatementVisitor<'a> for Imports<'a> {
-        fn visit_stmt(&mut self, stmt: &'a Stmt) {
-            match stmt {
-                Stmt::Import(import) => {
-                    for alias in &import.names {
-                        self.found.push((alias.range(), alias.name.as_str()));
-                    }
-                }
-                Stmt::ImportFrom(import) if import.level == 0 => {
-                    if let Some(module) = &import.module {
-                        self.found.push((import.range(), module.as_str()));
-                    }
-                }
-                _ => walk_stmt(self, stmt),
-            }
-        }
-    }
-    let mut imports = Imports::default();
-    imports.visit_body(&module.body);
-    for (range, name) in imports.found {
+pub(crate) fn gil_reenabling_import(checker: &mut Checker) {
+    for &(range, name) in &checker.model.imported_modules {
         let Some(package) = lookup(name) else {
             continue;
         };

@@ -114,7 +114,7 @@ pub(crate) fn check_function(
 /// Runs the rules that look at the whole module, whether or not threads reach the code.
 pub(crate) fn check_module(checker: &mut Checker, module: &ModModule) {
     switch_interval::switch_interval(checker, module);
-    gil_reenabling_import::gil_reenabling_import(checker, module);
+    gil_reenabling_import::gil_reenabling_import(checker);
     frame_locals_write::frame_locals_write(checker, module);
     current_frames::current_frames(checker, module);
 }

@@ -339,6 +339,7 @@ impl<'a> StatementVisitor<'a> for Definitions<'a> {
             Stmt::Import(import) => {
                 for alias in &import.names {
                     let module = alias.name.as_str();
+                    self.model.imported_modules.push((alias.range(), module));
                     let (local, qualified) = match &alias.asname {
                         Some(asname) => (asname.as_str(), module.to_string()),
                         // `import a.b` binds `a`, through which `a.b` is reached.
@@ -354,6 +355,13 @@ impl<'a> StatementVisitor<'a> for Definitions<'a> {
                 }
             }
             Stmt::ImportFrom(import) => {
+                if import.level == 0
+                    && let Some(module) = &import.module
+                {
+                    self.model
+                        .imported_modules
+                        .push((import.range(), module.as_str()));
+                }
                 let module = import.module.as_ref().map_or("", |module| module.as_str());
                 for alias in &import.names {
                     let local = alias.asname.as_ref().unwrap_or(&alias.name).as_str();

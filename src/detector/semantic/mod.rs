@@ -98,6 +98,9 @@ pub enum ThreadContext<'m> {
 pub struct SemanticModel<'a> {
     /// Local name to the qualified name it was imported as (`T` -> `threading.Thread`).
     imports: FxHashMap<&'a str, String>,
+    /// Every module imported, anywhere in the file and in source order: `import a.b` (the
+    /// alias's range) and absolute `from a.b import c` (the statement's range).
+    pub imported_modules: Vec<(TextRange, &'a str)>,
     pub functions: Vec<Function<'a>>,
     /// Each function's statements, by [`FunctionId`].
     bodies: Vec<FunctionBody<'a>>,
