@@ -76,25 +76,14 @@ fn check_tokens(tokens: &[ruff_python_ast::token::Token]) -> Result<(), LimitExc
             range: TextRange::empty(token.end()),
         })
     };
-    let mut line_start = 0;
-    for (index, token) in tokens.iter().enumerate() {
-        match token.kind() {
-            kind if is_indentation(kind) => push(token)?,
-            TokenKind::Newline => {
-                if index - line_start > MAX_BRACKET_DEPTH {
-                    let line = tokens[line_start..=index].iter();
-                    line.filter(|token| !is_indentation(token.kind()))
-                        .try_for_each(&mut push)?;
-                }
-                line_start = index + 1;
-            }
-            _ => {}
+    for line in tokens.split_inclusive(|token| token.kind() == TokenKind::Newline) {
+        if line.len() > MAX_BRACKET_DEPTH {
+            line.iter().try_for_each(&mut push)?;
+        } else {
+            line.iter()
+                .filter(|token| matches!(token.kind(), TokenKind::Indent | TokenKind::Dedent))
+                .try_for_each(&mut push)?;
         }
-    }
-    if tokens.len() - line_start > MAX_BRACKET_DEPTH {
-        let line = tokens[line_start..].iter();
-        line.filter(|token| !is_indentation(token.kind()))
-            .try_for_each(push)?;
     }
     Ok(())
 }
@@ -264,11 +253,6 @@ impl Nesting {
         }
         Ok(())
     }
-}
-
-#[cfg(not(target_arch = "wasm32"))]
-fn is_indentation(kind: TokenKind) -> bool {
-    matches!(kind, TokenKind::Indent | TokenKind::Dedent)
 }
 
 /// Whether a bracket after this token is a call or a subscript.
