@@ -30,11 +30,20 @@ pub struct LimitExceeded {
     pub range: TextRange,
 }
 
+/// Texts with more f-string and t-string openings than this are checked before parsing even
+/// where the parser can grow its stack: ruff_python_parser 0.0.10 takes time quadratic in how
+/// deeply they nest (20,000 levels: 1 s; 200,000: minutes), while the lexer pass that refuses
+/// such nesting is linear.
+const MANY_INTERPOLATED_STRINGS: usize = 1_000;
+
 /// Parses `source` unless it goes over a limit.
 pub fn parse_within_limits(source: &str) -> Result<Parsed<ModModule>, LimitExceeded> {
     check_size(source)?;
-    #[cfg(target_arch = "wasm32")]
-    check_before_parsing(source)?;
+    if cfg!(target_arch = "wasm32")
+        || interpolated_string_openings(source) > MANY_INTERPOLATED_STRINGS
+    {
+        check_before_parsing(source)?;
+    }
     let parsed = ruff_python_parser::parse_unchecked_source(source, PySourceType::Python);
     #[cfg(not(target_arch = "wasm32"))]
     if let Err(limit) = check_tokens(parsed.tokens()) {
@@ -59,6 +68,23 @@ fn check_size(source: &str) -> Result<(), LimitExceeded> {
         ),
         range: TextRange::empty(TextSize::new(0)),
     })
+}
+
+/// Quotes that follow an `f`/`t` prefix (`f"`, `rt'`, ...), counted by a SIMD search for quotes.
+/// A closing quote after a word ending in `f` counts too: an overestimate only costs a lexer pass.
+fn interpolated_string_openings(source: &str) -> usize {
+    let bytes = source.as_bytes();
+    let is_prefix = |at: usize| matches!(bytes[at], b'f' | b'F' | b't' | b'T');
+    memchr::memchr2_iter(b'"', b'\'', bytes)
+        .filter(|&quote| match quote {
+            0 => false,
+            1 => is_prefix(0),
+            _ => {
+                is_prefix(quote - 1)
+                    || (matches!(bytes[quote - 1], b'r' | b'R') && is_prefix(quote - 2))
+            }
+        })
+        .count()
 }
 
 /// Checks the parser's tokens; the error points just after the token that went over a limit.
@@ -91,7 +117,6 @@ fn check_tokens(tokens: &[ruff_python_ast::token::Token]) -> Result<(), LimitExc
 /// Checks `source` without parsing it, for a parser that must not recurse too deep. The lexer
 /// gives token kinds but no positions, so the error position is the end of the shortest prefix
 /// that goes over the limit (found by bisection, only when there is an error).
-#[cfg(any(target_arch = "wasm32", test))]
 fn check_before_parsing(source: &str) -> Result<(), LimitExceeded> {
     let Err(message) = lex_nesting(source) else {
         return Ok(());
@@ -117,7 +142,6 @@ fn check_before_parsing(source: &str) -> Result<(), LimitExceeded> {
     })
 }
 
-#[cfg(any(target_arch = "wasm32", test))]
 fn lex_nesting(source: &str) -> Result<(), String> {
     let mut lexer = ruff_python_parser::lexer::lex(source, ruff_python_parser::Mode::Module);
     let mut nesting = Nesting::new();
@@ -386,6 +410,16 @@ mod tests {
         source.push_str(&" ".repeat(60));
         source.push_str("pass\n");
         assert_eq!(check(&source), Ok(()));
+    }
+
+    #[test]
+    fn deeply_nested_f_strings_are_lexed_before_parsing() {
+        let source = format!("x = {}1{}\n", "f'{".repeat(5_000), "}'".repeat(5_000));
+        assert!(interpolated_string_openings(&source) > MANY_INTERPOLATED_STRINGS);
+        assert!(refusal(&source).contains("too many nested brackets"));
+        // Openings, and closing quotes after a word ending in `f` (an overestimate).
+        let mixed = "f'a' rf\"b\" T'c' 'd' fr'e' x = \"elf\"";
+        assert_eq!(interpolated_string_openings(mixed), 5);
     }
 
     #[test]
