@@ -180,6 +180,33 @@ fn syntax_errors_are_reported_as_ft000() {
 }
 
 #[test]
+fn pathologically_nested_files_are_refused_and_the_others_still_checked() {
+    let dir = tempfile::tempdir().unwrap();
+    // Each of these overflowed a stack or ran for minutes before its limit was counted.
+    write(
+        dir.path(),
+        "lambdas.py",
+        &format!("f = {}1\n", "lambda: ".repeat(100_000)),
+    );
+    let depth = 200_000;
+    let fstrings = format!("x = {}1{}\n", "f'{".repeat(depth), "}'".repeat(depth));
+    write(dir.path(), "fstrings.py", &fstrings);
+    write(dir.path(), "racy.py", RACY);
+    let output = aether().arg("check").arg(dir.path()).output().unwrap();
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8(output.stdout).unwrap();
+    assert!(
+        stdout.contains("lambdas.py:1:") && stdout.contains("nested too deeply"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("fstrings.py:1:") && stdout.contains("too many nested brackets"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("racy.py:7:5: FT001"), "{stdout}");
+}
+
+#[test]
 fn usage_errors_exit_two() {
     aether().arg("check").assert().code(2);
     aether()
