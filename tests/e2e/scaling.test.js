@@ -113,6 +113,31 @@ describe("scaling view", () => {
     }
   });
 
+  test("the charts are redrawn to their new width when the window resizes", async () => {
+    const { page, context, errors } = await openPlayground(browser, server);
+    try {
+      await replaceSource(page, CPU_POOL);
+      await openScaling(page);
+      const wide = await chart(page, "scaling-throughput-chart");
+      assert.equal(wide.width, wide.cssWidth);
+
+      const viewport = page.viewportSize();
+      await page.setViewportSize({ width: Math.round(viewport.width * 0.6), height: viewport.height });
+      await page.waitForFunction(() => {
+        const canvas = document.querySelector('[data-testid="scaling-throughput-chart"]');
+        return canvas.width === canvas.clientWidth;
+      });
+      const narrow = await chart(page, "scaling-throughput-chart");
+      assert.notEqual(narrow.cssWidth, wide.cssWidth, "the page's layout gave the chart a new width");
+      assert.equal(narrow.width, narrow.cssWidth, "the backing store follows the new width");
+      assert.equal(narrow.hash, wide.hash, "the same numbers, drawn again");
+      assert.notEqual(narrow.pixels, wide.pixels);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("the measured lab runs on the worker's pool and reports each thread count", async () => {
     const { page, context, errors } = await openPlayground(browser, server);
     try {

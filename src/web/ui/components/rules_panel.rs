@@ -5,13 +5,14 @@
 
 use std::rc::Rc;
 
-use wasm_bindgen::{JsCast, prelude::Closure};
+use wasm_bindgen::JsCast;
 use web_sys::{HtmlElement, HtmlInputElement};
 use yew::prelude::*;
 
 use super::severity_class;
 use crate::Severity;
 use crate::detector::{ALL_RULES, RuleInfo, find_rule};
+use crate::web::ui::hooks::use_window_event;
 use crate::web::ui::markdown::{self, CodeBlock};
 
 /// Whether the panel is open and which rule is expanded.
@@ -99,31 +100,12 @@ pub fn use_rules_view() -> UseReducerHandle<RulesView> {
             reveal: 0,
         }
     });
-    {
-        let dispatcher = view.dispatcher();
-        use_effect_with((), move |_| {
-            let listener = Closure::<dyn Fn()>::new(move || {
-                if let Some(rule) = location_hash().as_deref().and_then(rule_from_hash) {
-                    dispatcher.dispatch(RulesAction::Show(rule.code));
-                }
-            });
-            let window = web_sys::window();
-            if let Some(window) = &window {
-                let _ = window.add_event_listener_with_callback(
-                    "hashchange",
-                    listener.as_ref().unchecked_ref(),
-                );
-            }
-            move || {
-                if let Some(window) = window {
-                    let _ = window.remove_event_listener_with_callback(
-                        "hashchange",
-                        listener.as_ref().unchecked_ref(),
-                    );
-                }
-            }
-        });
-    }
+    let dispatcher = view.dispatcher();
+    use_window_event("hashchange", move || {
+        if let Some(rule) = location_hash().as_deref().and_then(rule_from_hash) {
+            dispatcher.dispatch(RulesAction::Show(rule.code));
+        }
+    });
     view
 }
 

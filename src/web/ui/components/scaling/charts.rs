@@ -15,6 +15,7 @@ use yew::prelude::*;
 
 use crate::web::lab::LabPoint;
 use crate::web::lab::LabSummary;
+use crate::web::ui::hooks::use_window_event;
 use crate::workload_estimate::{ScalingReport, TimelineView};
 
 type DrawResult = Result<(), Box<dyn Error>>;
@@ -92,19 +93,23 @@ pub struct ChartProps {
     pub label: AttrValue,
 }
 
-/// A canvas that draws its data after each render, in device pixels.
+/// A canvas that draws its data after each render, and again when the window resizes (its
+/// width follows the page's), in device pixels.
 #[function_component]
 pub fn Chart(props: &ChartProps) -> Html {
     let canvas = use_node_ref();
+    let drawn = use_mut_ref(|| props.data.clone());
     {
         let canvas = canvas.clone();
+        let drawn = drawn.clone();
         use_effect_with(props.data.clone(), move |data| {
-            if let Some(canvas) = canvas.cast::<HtmlCanvasElement>()
-                && let Err(error) = draw(&canvas, data)
-            {
-                web_sys::console::error_1(&format!("chart: {error}").into());
-            }
+            *drawn.borrow_mut() = data.clone();
+            redraw(&canvas, data);
         });
+    }
+    {
+        let canvas = canvas.clone();
+        use_window_event("resize", move || redraw(&canvas, &drawn.borrow()));
     }
     html! {
         <canvas
@@ -115,6 +120,14 @@ pub fn Chart(props: &ChartProps) -> Html {
             data-testid={props.testid.clone()}
             data-hash={props.data.hash()}
         />
+    }
+}
+
+fn redraw(canvas: &NodeRef, data: &ChartData) {
+    if let Some(canvas) = canvas.cast::<HtmlCanvasElement>()
+        && let Err(error) = draw(&canvas, data)
+    {
+        web_sys::console::error_1(&format!("chart: {error}").into());
     }
 }
 
