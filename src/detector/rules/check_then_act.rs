@@ -1,5 +1,5 @@
-use ruff_python_ast::{CmpOp, Expr, Stmt, StmtIf};
-use ruff_text_size::Ranged;
+use ruff_python_ast::{CmpOp, ExceptHandler, Expr, Stmt, StmtIf, StmtTry};
+use ruff_text_size::{Ranged, TextRange};
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
@@ -54,6 +54,10 @@ declare_rule! {
     /// ```
     ///
     /// Where any winner will do, `cache.setdefault(key, value)` is one atomic operation.
+    ///
+    /// A removal that expects to lose the race is not reported: `del cache[key]` or
+    /// `items.pop()` inside a `try` whose `except` takes the `KeyError`, `IndexError`,
+    /// `ValueError` (or `RuntimeError`, `StopIteration`) another thread's change causes.
     ///
     /// ## References
     /// - [Thread safety guarantees](https://docs.python.org/3/library/threadsafety.html)
@@ -128,15 +132,75 @@ fn tested_container(test: &Expr) -> Option<String> {
     }
 }
 
-/// The first statement in the `if` body that changes `container`.
+/// The first statement in the `if` body that changes `container`, leaving out removals in a
+/// `try` that handles their failure.
 fn first_mutation<'a>(checker: &Checker, if_stmt: &'a StmtIf, container: &str) -> Option<&'a Stmt> {
     let mut found = None;
+    // The bodies of the `try`s met so far whose handlers take a lost race's exception (the walk
+    // visits a `try` before the statements of its body).
+    let mut tolerant: Vec<TextRange> = Vec::new();
     walk_statements(&if_stmt.body, checker.model, false, &mut |stmt, _| {
-        if found.is_none() && mutates(stmt, container) {
+        if let Stmt::Try(try_stmt) = stmt
+            && handles_lost_race(try_stmt)
+            && let (Some(first), Some(last)) = (try_stmt.body.first(), try_stmt.body.last())
+        {
+            tolerant.push(TextRange::new(first.start(), last.end()));
+        }
+        let expected_to_fail = can_fail(stmt, container)
+            && tolerant
+                .iter()
+                .any(|body| body.contains_range(stmt.range()));
+        if found.is_none() && mutates(stmt, container) && !expected_to_fail {
             found = Some(stmt);
         }
     });
     found
+}
+
+/// Whether a handler of `try_stmt` takes what a removal raises when another thread got there
+/// first (a bare `except` too).
+fn handles_lost_race(try_stmt: &StmtTry) -> bool {
+    const RACE_ERRORS: &[&str] = &[
+        "KeyError",
+        "IndexError",
+        "LookupError",
+        "ValueError",
+        "RuntimeError",
+        "StopIteration",
+        "Exception",
+        "BaseException",
+    ];
+    let names = |expr: &Expr| match expr {
+        Expr::Name(name) => RACE_ERRORS.contains(&name.id.as_str()),
+        _ => false,
+    };
+    try_stmt.handlers.iter().any(|handler| {
+        let ExceptHandler::ExceptHandler(handler) = handler;
+        match handler.type_.as_deref() {
+            None => true,
+            Some(Expr::Tuple(tuple)) => tuple.iter().any(names),
+            Some(expr) => names(expr),
+        }
+    })
+}
+
+/// A change that raises when the container no longer holds what the check saw: `del C[k]`,
+/// `C.pop(...)`, `C.popitem()`, `C.remove(x)`.
+fn can_fail(stmt: &Stmt, container: &str) -> bool {
+    const FAILING: &[&str] = &["pop", "popitem", "remove"];
+    let calls_failing = |expr: &Expr| match expr {
+        Expr::Call(call) => matches!(call.func.as_ref(), Expr::Attribute(method)
+            if FAILING.contains(&method.attr.as_str())
+                && dotted_path(&method.value).as_deref() == Some(container)),
+        _ => false,
+    };
+    match stmt {
+        Stmt::Delete(_) => true,
+        Stmt::Expr(expr) => calls_failing(&expr.value),
+        Stmt::Assign(assign) => calls_failing(&assign.value),
+        Stmt::Return(ret) => ret.value.as_deref().is_some_and(calls_failing),
+        _ => false,
+    }
 }
 
 fn mutates(stmt: &Stmt, container: &str) -> bool {
@@ -198,6 +262,34 @@ def worker():
 threading.Timer(1.0, worker).start()
 "#;
         assert_eq!(codes_at(source), vec![(6, "FT002".into())]);
+    }
+
+    #[test]
+    fn quiet_for_removals_whose_lost_race_is_handled_but_not_for_insertions() {
+        let source = r#"
+import threading
+cache = {}
+jobs = []
+def worker(key):
+    if len(cache) >= 100:
+        try:
+            del cache[next(iter(cache))]
+        except (StopIteration, RuntimeError, KeyError):
+            pass
+    if jobs:
+        try:
+            jobs.pop()
+        except IndexError:
+            pass
+    if key not in cache:
+        try:
+            cache[key] = 1
+        except KeyError:
+            pass
+threading.Thread(target=worker, args=("k",)).start()
+"#;
+        // The insertion raises nothing when it loses the race: the `try` does not help it.
+        assert_eq!(codes_at(source), vec![(16, "FT002".into())]);
     }
 
     #[test]
