@@ -1,5 +1,5 @@
 use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{Expr, ModModule};
+use ruff_python_ast::{Expr, ModModule, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::declare_rule;
@@ -42,7 +42,9 @@ declare_rule! {
     /// ```
     ///
     /// Lowering the interval in a test to shake out races on GIL builds is a legitimate use;
-    /// it simply does nothing on free-threaded builds.
+    /// it simply does nothing on free-threaded builds. Putting back the interval read before
+    /// (`old = sys.getswitchinterval()` ... `sys.setswitchinterval(old)`) is not reported: the
+    /// call that changed it is.
     ///
     /// ## References
     /// - [sys.setswitchinterval](https://docs.python.org/3/library/sys.html#sys.setswitchinterval)
@@ -61,13 +63,32 @@ pub(crate) fn switch_interval(checker: &mut Checker, module: &ModModule) {
     if !checker.mentions("setswitchinterval") {
         return;
     }
-    struct Calls<'c, 'a> {
+    struct Calls<'c, 'a, 'e> {
         checker: &'c Checker<'a>,
         found: Vec<(TextRange, String)>,
+        /// Names assigned the interval in force (`old = sys.getswitchinterval()`).
+        saved: Vec<&'e str>,
     }
-    impl<'e> Visitor<'e> for Calls<'_, '_> {
+    impl<'e> Visitor<'e> for Calls<'_, '_, 'e> {
+        fn visit_stmt(&mut self, stmt: &'e Stmt) {
+            if let Stmt::Assign(assign) = stmt
+                && let [Expr::Name(name)] = assign.targets.as_slice()
+                && let Expr::Call(call) = assign.value.as_ref()
+                && self
+                    .checker
+                    .model
+                    .resolve(&call.func)
+                    .is_some_and(|function| function.is("sys.getswitchinterval"))
+            {
+                self.saved.push(name.id.as_str());
+            }
+            visitor::walk_stmt(self, stmt);
+        }
+
         fn visit_expr(&mut self, expr: &'e Expr) {
-            if let Expr::Call(call) = expr {
+            if let Expr::Call(call) = expr
+                && !matches!(&*call.arguments.args, [Expr::Name(value)] if self.saved.contains(&value.id.as_str()))
+            {
                 let why = self.checker.model.resolve(&call.func).and_then(|name| name.find(&[
                     ("sys.setswitchinterval", "has no effect on interleaving without the GIL (3.13t, 3.14t): it cannot keep other threads out; use a lock"),
                     ("sys.setcheckinterval", "was removed in Python 3.9 (AttributeError) and never made code atomic; use a lock"),
@@ -82,6 +103,7 @@ pub(crate) fn switch_interval(checker: &mut Checker, module: &ModModule) {
     let mut calls = Calls {
         checker,
         found: Vec::new(),
+        saved: Vec::new(),
     };
     calls.visit_body(&module.body);
     for (range, why) in calls.found {
@@ -112,6 +134,21 @@ def f():
                 (7, "FT010".into())
             ]
         );
+    }
+
+    #[test]
+    fn quiet_when_putting_back_the_interval_read_before() {
+        let source = r#"
+import sys
+def test_race():
+    old = sys.getswitchinterval()
+    sys.setswitchinterval(1e-6)
+    try:
+        run_threads()
+    finally:
+        sys.setswitchinterval(old)
+"#;
+        assert_eq!(codes_at(source), vec![(5, "FT010".into())]);
     }
 
     #[test]
