@@ -11,9 +11,10 @@ declare_rule! {
     /// whose instances threads share: a bound method of it runs in threads
     /// (`Thread(target=self.poll)`, `pool.submit(stats.record)`), its `__init__` creates a lock
     /// attribute (the author expects sharing, yet this update is outside the lock), or an
-    /// instance is bound at module level. In a `threading.Thread` subclass it flags the update
-    /// in `run` (or what `run` calls) when a method that runs outside that thread writes the same
-    /// attribute. `__init__` and request handler classes (one instance per request) are left
+    /// instance is bound at module level. When each instance runs one thread of its own (a
+    /// `threading.Thread` subclass, or `__init__` starting `Thread(target=self.poll)` outside a
+    /// loop) it flags the update in that thread's code only when a method that runs outside that
+    /// thread writes the same attribute. `__init__` and request handler classes (one instance per request) are left
     /// alone. The same goes for `stats.count += 1` in a function whose
     /// `stats` parameter receives one object that every thread of a loop is given
     /// (`Thread(target=add, args=(stats,))`, `pool.submit(add, stats)`).
@@ -113,9 +114,10 @@ pub(crate) fn rmw_shared_instance(
     checker.report_race(&RmwSharedInstance::INFO, function, stmt.range(), message);
 }
 
-/// In a `threading.Thread` subclass, `run` updates `self` in the new thread while the thread that
-/// started it keeps the object: an attribute is shared when a method that runs elsewhere also
-/// writes it (`crawler.reset_stats()` beside `self.pages += 1` in `run`). Attributes only `run`'s
+/// When each instance runs one thread of its own (a `threading.Thread` subclass's `run`, a method
+/// `__init__` starts), that thread updates `self` while the thread that created the object keeps
+/// it: an attribute is shared when a method that runs elsewhere also writes it
+/// (`crawler.reset_stats()` beside `self.pages += 1` in `run`). Attributes only the object's own
 /// thread writes are not: other threads at most read a slightly old value.
 fn written_from_another_thread(
     checker: &Checker,
@@ -152,7 +154,7 @@ fn written_from_another_thread(
                 .any(|statement| writes_attribute(statement.stmt, receiver, attribute));
             writes.then(|| {
                 format!(
-                    "it is a `threading.Thread`, and its method `{}`, which runs outside that thread, also writes `{receiver}.{attribute}`",
+                    "each instance runs a thread of its own, and its method `{}`, which runs outside that thread, also writes `{receiver}.{attribute}`",
                     method.name()
                 )
             })
@@ -279,6 +281,29 @@ class Worker(threading.Thread):
         return self.done
 "#;
         assert_eq!(codes_at(source), vec![]);
+    }
+
+    #[test]
+    fn a_thread_started_by_init_shares_only_what_other_methods_also_write() {
+        let source = r#"
+import _thread
+import threading
+class LoadTracker:
+    def __init__(self):
+        self.load = 0.0
+        self.samples = 0
+        _thread.start_new_thread(self._update, ())
+    def _update(self):
+        while True:
+            self.load = self.load * 0.9 + 0.1
+            self.samples += 1
+    def reset(self):
+        self.samples = 0
+    def read(self):
+        return self.load
+"#;
+        // `load` is written by the tracker's own thread only; `reset` also writes `samples`.
+        assert_eq!(codes_at(source), vec![(12, "FT005".into())]);
     }
 
     #[test]

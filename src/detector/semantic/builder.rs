@@ -649,6 +649,19 @@ impl<'a> Links<'_, 'a> {
         }
     }
 
+    /// `self.work` handed to a thread by `__init__`, outside any loop: each instance runs one
+    /// thread of its own, as a `threading.Thread` subclass does.
+    fn starts_own_thread(&self, callable: &Expr, class: &str) -> bool {
+        let in_constructor = self.current_function().is_some_and(|id| {
+            let function = &self.model.functions[id];
+            function.class == Some(class) && function.name() == "__init__"
+        });
+        in_constructor
+            && self.loops.is_empty()
+            && matches!(callable, Expr::Attribute(method)
+                if matches!(method.value.as_ref(), Expr::Name(receiver) if receiver.id == "self"))
+    }
+
     /// The class whose instance a bound method such as `self.run` or `stats.record` belongs to.
     fn bound_method_class(&self, callable: &Expr) -> Option<&'a str> {
         let Expr::Attribute(attribute) = callable else {
@@ -758,10 +771,14 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
                             None => None,
                         };
                         if let Some(class) = class {
-                            self.shared.push((
-                                class,
-                                format!("`{}` runs its method in threads", entry.call),
-                            ));
+                            if self.starts_own_thread(callable, class) {
+                                self.thread_classes.push(class);
+                            } else {
+                                self.shared.push((
+                                    class,
+                                    format!("`{}` runs its method in threads", entry.call),
+                                ));
+                            }
                         }
                         targets
                     }

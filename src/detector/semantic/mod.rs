@@ -116,7 +116,8 @@ pub struct SemanticModel<'a> {
     shared_arguments: FxHashMap<FunctionId, Vec<(usize, String)>>,
     /// Classes of this module that serve each request in a thread (`ThreadingMixIn` bases).
     threading_server_classes: FxHashSet<&'a str>,
-    /// Classes of this module derived from `threading.Thread`.
+    /// Classes of this module each instance of which runs one thread of its own: those derived
+    /// from `threading.Thread`, and those whose `__init__` starts a thread on a bound method.
     thread_classes: FxHashSet<&'a str>,
     entries: Vec<(FunctionId, ThreadEntry)>,
     /// Functions of other modules that this module runs in threads.
@@ -261,8 +262,9 @@ impl<'a> SemanticModel<'a> {
         false
     }
 
-    /// Whether `class` derives from `threading.Thread`: its `run` works on the object in the
-    /// new thread while the thread that started it keeps the object.
+    /// Whether each instance of `class` runs one thread of its own (a `threading.Thread`
+    /// subclass's `run`, a method `__init__` starts): that thread works on the object while the
+    /// thread that created it keeps the object.
     pub fn is_thread_class(&self, class: &str) -> bool {
         self.thread_classes.contains(class)
     }
