@@ -4,6 +4,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::declare_rule;
 use crate::detector::checker::Checker;
+use crate::detector::semantic::dotted_path;
 
 declare_rule! {
     /// ## What it does
@@ -63,39 +64,40 @@ pub(crate) fn switch_interval(checker: &mut Checker, module: &ModModule) {
     if !checker.mentions("setswitchinterval") {
         return;
     }
-    struct Calls<'c, 'a, 'e> {
+    struct Calls<'c, 'a> {
         checker: &'c Checker<'a>,
         found: Vec<(TextRange, String)>,
-        /// Names assigned the interval in force (`old = sys.getswitchinterval()`).
-        saved: Vec<&'e str>,
+        /// Names and attributes assigned the interval in force (`old = sys.getswitchinterval()`,
+        /// `self.old = ...`).
+        saved: Vec<String>,
     }
-    impl<'e> Visitor<'e> for Calls<'_, '_, 'e> {
+    impl<'e> Visitor<'e> for Calls<'_, '_> {
         fn visit_stmt(&mut self, stmt: &'e Stmt) {
             if let Stmt::Assign(assign) = stmt
-                && let [Expr::Name(name)] = assign.targets.as_slice()
+                && let [target] = assign.targets.as_slice()
                 && let Expr::Call(call) = assign.value.as_ref()
                 && self
                     .checker
                     .model
                     .resolve(&call.func)
                     .is_some_and(|function| function.is("sys.getswitchinterval"))
+                && let Some(path) = dotted_path(target)
             {
-                self.saved.push(name.id.as_str());
+                self.saved.push(path);
             }
             visitor::walk_stmt(self, stmt);
         }
 
         fn visit_expr(&mut self, expr: &'e Expr) {
             if let Expr::Call(call) = expr
-                && !matches!(&*call.arguments.args, [Expr::Name(value)] if self.saved.contains(&value.id.as_str()))
-            {
-                let why = self.checker.model.resolve(&call.func).and_then(|name| name.find(&[
+                && let Some(why) = self.checker.model.resolve(&call.func).and_then(|name| name.find(&[
                     ("sys.setswitchinterval", "has no effect on interleaving without the GIL (3.13t, 3.14t): it cannot keep other threads out; use a lock"),
                     ("sys.setcheckinterval", "was removed in Python 3.9 (AttributeError) and never made code atomic; use a lock"),
-                ]));
-                if let Some(why) = why {
-                    self.found.push((call.range(), (*why).to_string()));
-                }
+                ]))
+                && !matches!(&*call.arguments.args, [value]
+                    if dotted_path(value).is_some_and(|path| self.saved.contains(&path)))
+            {
+                self.found.push((call.range(), (*why).to_string()));
             }
             visitor::walk_expr(self, expr);
         }
@@ -147,6 +149,11 @@ def test_race():
         run_threads()
     finally:
         sys.setswitchinterval(old)
+class Test:
+    def setUp(self):
+        self.old_interval = sys.getswitchinterval()
+    def tearDown(self):
+        sys.setswitchinterval(self.old_interval)
 "#;
         assert_eq!(codes_at(source), vec![(5, "FT010".into())]);
     }
