@@ -153,18 +153,29 @@ fn lex_nesting(source: &str) -> Result<(), String> {
     }
 }
 
-/// One bracket level (the first is the statement's own).
-#[derive(Default)]
+/// A part of a logical line whose separators end only its own chains: the statement itself, a
+/// bracket, or a `lambda`'s parameters (their defaults are beside the body, which nests).
 struct Level {
     /// Links chained since the last separator at this level.
     chain: usize,
-    /// `lambda`s whose `:` is still to come: that colon ends the parameters, not the chain.
-    open_lambdas: usize,
+    /// Whether this level is a `lambda`'s parameters, which its `:` closes.
+    lambda_parameters: bool,
+}
+
+impl Level {
+    fn new(lambda_parameters: bool) -> Self {
+        Self {
+            chain: 0,
+            lambda_parameters,
+        }
+    }
 }
 
 /// How deep the tree being read would nest, token by token.
 struct Nesting {
+    /// Never empty: the first level is the statement's.
     levels: Vec<Level>,
+    brackets: usize,
     chain_total: usize,
     indentation: usize,
     /// The last token that is not a comment or a line break inside brackets.
@@ -174,15 +185,20 @@ struct Nesting {
 impl Nesting {
     fn new() -> Self {
         Self {
-            levels: vec![Level::default()],
+            levels: vec![Level::new(false)],
+            brackets: 0,
             chain_total: 0,
             indentation: 0,
             previous: TokenKind::Newline,
         }
     }
 
-    fn bracket_depth(&self) -> usize {
-        self.levels.len() - 1
+    /// Closes the innermost level.
+    fn close_level(&mut self) {
+        if self.levels.len() > 1 {
+            let closed = self.levels.pop().map_or(0, |level| level.chain);
+            self.chain_total -= closed;
+        }
     }
 
     fn push(&mut self, kind: TokenKind) -> Result<(), String> {
@@ -201,35 +217,76 @@ impl Nesting {
             // an unclosed one there.
             TokenKind::Newline => {
                 self.levels.truncate(1);
+                self.levels[0].chain = 0;
+                self.brackets = 0;
                 self.chain_total = 0;
-                self.levels[0] = Level::default();
             }
-            TokenKind::Comma | TokenKind::Semi | TokenKind::ColonEqual => self.end_chain(),
-            TokenKind::Colon => match self.levels.last_mut() {
-                Some(level) if level.open_lambdas > 0 => level.open_lambdas -= 1,
-                _ => self.end_chain(),
-            },
+            // What follows starts a tree of its own beside what came before, not inside it: the
+            // next item, an assigned value, a statement the parser starts after an unclosed
+            // bracket, or an operand right after another (`"a" "b"`, or a line after an
+            // unclosed bracket, where the parser recovers with a new argument).
+            TokenKind::Comma
+            | TokenKind::Semi
+            | TokenKind::ColonEqual
+            | TokenKind::Equal
+            | TokenKind::Def
+            | TokenKind::Class
+            | TokenKind::Return
+            | TokenKind::Import
+            | TokenKind::With
+            | TokenKind::Try
+            | TokenKind::Except
+            | TokenKind::Finally
+            | TokenKind::While
+            | TokenKind::Raise
+            | TokenKind::Pass
+            | TokenKind::Break
+            | TokenKind::Continue
+            | TokenKind::Global
+            | TokenKind::Nonlocal
+            | TokenKind::Del
+            | TokenKind::Assert
+            | TokenKind::Elif => self.end_chain(),
+            _ if kind.as_augmented_assign_operator().is_some() => self.end_chain(),
+            _ if starts_operand(kind) && ends_operand(self.previous) => self.end_chain(),
+            // A `lambda`'s colon ends its parameters; its body goes on with the chain.
+            TokenKind::Colon
+                if self
+                    .levels
+                    .last()
+                    .is_some_and(|level| level.lambda_parameters) =>
+            {
+                self.close_level();
+            }
+            TokenKind::Colon => self.end_chain(),
             TokenKind::Lpar | TokenKind::Lsqb | TokenKind::Lbrace => {
                 // A bracket right after an operand is a call or a subscript: one level more.
                 if ends_operand(self.previous) {
                     self.link()?;
                 }
-                self.levels.push(Level::default());
-                if self.bracket_depth() > MAX_BRACKET_DEPTH {
+                self.levels.push(Level::new(false));
+                self.brackets += 1;
+                if self.brackets > MAX_BRACKET_DEPTH {
                     return Err(format!(
                         "too many nested brackets (more than {MAX_BRACKET_DEPTH})"
                     ));
                 }
             }
-            TokenKind::Rpar | TokenKind::Rsqb | TokenKind::Rbrace if self.levels.len() > 1 => {
-                let closed = self.levels.pop().unwrap_or_default();
-                self.chain_total -= closed.chain;
+            // Closes the bracket, and the parameters of any `lambda` left open inside it.
+            TokenKind::Rpar | TokenKind::Rsqb | TokenKind::Rbrace if self.brackets > 0 => {
+                while self
+                    .levels
+                    .last()
+                    .is_some_and(|level| level.lambda_parameters)
+                {
+                    self.close_level();
+                }
+                self.close_level();
+                self.brackets -= 1;
             }
             TokenKind::Lambda => {
-                if let Some(level) = self.levels.last_mut() {
-                    level.open_lambdas += 1;
-                }
                 self.link()?;
+                self.levels.push(Level::new(true));
             }
             // Attribute access, binary and unary operators, and the keywords whose operand
             // nests: `x if c else y if d else ...`, `await await ...`, `yield yield ...`.
@@ -270,13 +327,29 @@ impl Nesting {
             level.chain += 1;
         }
         self.chain_total += 1;
-        if self.chain_total + self.bracket_depth() > MAX_EXPRESSION_DEPTH {
+        if self.chain_total + self.brackets > MAX_EXPRESSION_DEPTH {
             return Err(format!(
                 "expression nested too deeply (more than {MAX_EXPRESSION_DEPTH} operators, calls or attribute accesses in a chain)"
             ));
         }
         Ok(())
     }
+}
+
+fn starts_operand(kind: TokenKind) -> bool {
+    matches!(
+        kind,
+        TokenKind::Name
+            | TokenKind::String
+            | TokenKind::Int
+            | TokenKind::Float
+            | TokenKind::Complex
+            | TokenKind::FStringStart
+            | TokenKind::TStringStart
+            | TokenKind::None
+            | TokenKind::True
+            | TokenKind::False
+    ) || kind.is_soft_keyword()
 }
 
 /// Whether a bracket after this token is a call or a subscript.
@@ -380,9 +453,27 @@ mod tests {
         // Each `lambda`'s colon ends its parameters, not the chain: the bodies nest.
         let chain = format!("f = {}1\n", "lambda: ".repeat(3_000));
         assert!(refusal(&chain).contains("nested too deeply"));
+        // A default value is beside the body: its `=` must not end the chain of bodies.
+        let with_defaults = format!("f = {}1\n", "lambda x=lambda: 1: ".repeat(3_000));
+        assert!(refusal(&with_defaults).contains("nested too deeply"));
         let entries: Vec<String> = (0..3_000).map(|i| format!("{i}: lambda x: x")).collect();
         let table = format!("HANDLERS = {{{}}}\n", entries.join(", "));
         assert_eq!(check(&table), Ok(()));
+    }
+
+    #[test]
+    fn an_unclosed_bracket_does_not_chain_the_lines_after_it() {
+        // Half-typed code: the parser reports the unclosed bracket and recovers line by line, so
+        // the rest of the file must be analysed, not refused as one expression.
+        let mut source = String::from("print(\n");
+        for i in 0..400 {
+            source.push_str(&format!(
+                "x{i} = a.b.c + d.e\nfoo.bar(baz.qux)\nreturn y.z\n"
+            ));
+        }
+        assert_eq!(check(&source), Ok(()));
+        let chained = format!("x = (1\n{})\n", "+ 1\n".repeat(2_000));
+        assert!(refusal(&chained).contains("nested too deeply"));
     }
 
     #[test]
