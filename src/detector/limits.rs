@@ -336,6 +336,7 @@ impl Nesting {
     }
 }
 
+/// Whether this token begins an operand: a name or a literal.
 fn starts_operand(kind: TokenKind) -> bool {
     matches!(
         kind,

@@ -188,19 +188,8 @@ fn handles_lost_race(try_stmt: &StmtTry) -> bool {
 /// `C.pop(...)`, `C.popitem()`, `C.remove(x)`.
 fn can_fail(stmt: &Stmt, container: &str) -> bool {
     const FAILING: &[&str] = &["pop", "popitem", "remove"];
-    let calls_failing = |expr: &Expr| match expr {
-        Expr::Call(call) => matches!(call.func.as_ref(), Expr::Attribute(method)
-            if FAILING.contains(&method.attr.as_str())
-                && dotted_path(&method.value).as_deref() == Some(container)),
-        _ => false,
-    };
-    match stmt {
-        Stmt::Delete(_) => true,
-        Stmt::Expr(expr) => calls_failing(&expr.value),
-        Stmt::Assign(assign) => calls_failing(&assign.value),
-        Stmt::Return(ret) => ret.value.as_deref().is_some_and(calls_failing),
-        _ => false,
-    }
+    matches!(stmt, Stmt::Delete(_))
+        || whole_value(stmt).is_some_and(|value| calls_method_of(value, container, FAILING))
 }
 
 fn mutates(stmt: &Stmt, container: &str) -> bool {
@@ -208,28 +197,33 @@ fn mutates(stmt: &Stmt, container: &str) -> bool {
         Expr::Subscript(subscript) => dotted_path(&subscript.value).as_deref() == Some(container),
         _ => false,
     };
-    match stmt {
-        Stmt::Assign(assign) => {
-            assign.targets.iter().any(is_item_of_container)
-                || calls_mutator(&assign.value, container)
-        }
+    let stores_item = match stmt {
+        Stmt::Assign(assign) => assign.targets.iter().any(is_item_of_container),
         Stmt::AugAssign(assign) => is_item_of_container(&assign.target),
         Stmt::Delete(delete) => delete.targets.iter().any(is_item_of_container),
-        Stmt::Expr(expr) => calls_mutator(&expr.value, container),
-        Stmt::Return(ret) => ret
-            .value
-            .as_deref()
-            .is_some_and(|value| calls_mutator(value, container)),
         _ => false,
+    };
+    stores_item
+        || whole_value(stmt).is_some_and(|value| calls_method_of(value, container, MUTATORS))
+}
+
+/// The value a statement computes as a whole: `C.pop()`, `x = C.pop()`, `return C.pop()`.
+fn whole_value(stmt: &Stmt) -> Option<&Expr> {
+    match stmt {
+        Stmt::Assign(assign) => Some(&assign.value),
+        Stmt::Expr(expr) => Some(&expr.value),
+        Stmt::Return(ret) => ret.value.as_deref(),
+        _ => None,
     }
 }
 
-fn calls_mutator(expr: &Expr, container: &str) -> bool {
+/// `container.method(...)` for one of `methods`.
+fn calls_method_of(expr: &Expr, container: &str, methods: &[&str]) -> bool {
     let Expr::Call(call) = expr else { return false };
     let Expr::Attribute(method) = call.func.as_ref() else {
         return false;
     };
-    MUTATORS.contains(&method.attr.as_str())
+    methods.contains(&method.attr.as_str())
         && dotted_path(&method.value).as_deref() == Some(container)
 }
 

@@ -14,8 +14,8 @@ declare_rule! {
     /// instance is bound at module level. When each instance runs one thread of its own (a
     /// `threading.Thread` subclass, or `__init__` starting `Thread(target=self.poll)` outside a
     /// loop) it flags the update in that thread's code only when a method that runs outside that
-    /// thread writes the same attribute. `__init__` and request handler classes (one instance per request) are left
-    /// alone. The same goes for `stats.count += 1` in a function whose
+    /// thread writes the same attribute. `__init__` and request handler classes (one instance
+    /// per request) are left alone. The same goes for `stats.count += 1` in a function whose
     /// `stats` parameter receives one object that every thread of a loop is given
     /// (`Thread(target=add, args=(stats,))`, `pool.submit(add, stats)`).
     ///

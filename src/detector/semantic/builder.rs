@@ -458,7 +458,8 @@ struct Links<'m, 'a> {
     shared: Vec<(&'a str, String)>,
     /// Classes passed to a threading server as its request handler.
     handlers: Vec<&'a str>,
-    /// Classes derived from `threading.Thread`.
+    /// Classes each instance of which runs one thread of its own (see
+    /// [`SemanticModel::is_thread_class`]).
     thread_classes: Vec<&'a str>,
     /// Thread targets imported from other modules.
     foreign_targets: Vec<OutgoingEntry>,
