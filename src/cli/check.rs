@@ -9,8 +9,9 @@ use walkdir::WalkDir;
 
 use super::output::{FileDiagnostics, write_diagnostics};
 use super::{CheckFormat, Outcome};
+use crate::analysis::Analysis;
 use crate::concurrency::{Options, par_map};
-use crate::detector::{CrossModuleEntry, Severity, check_module};
+use crate::detector::{CrossModuleEntry, Severity};
 use crate::models::veto::CallSiteFacts;
 
 /// Time to analyse one typical file (measured: the CPython standard library averages about
@@ -68,6 +69,26 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, out: &mut impl Write) -> Outc
     }
 }
 
+/// What the run keeps of one module's analysis: its findings, and what routing entries between
+/// modules needs.
+struct ModuleReport {
+    diagnostics: Vec<crate::Diagnostic>,
+    /// Functions of other modules this one runs in threads.
+    outgoing: Vec<CrossModuleEntry>,
+    /// Module-level functions no thread entry point reaches.
+    unthreaded_functions: Vec<String>,
+}
+
+impl ModuleReport {
+    fn of(analysis: Analysis, label: &str) -> Self {
+        Self {
+            outgoing: analysis.outgoing(label),
+            unthreaded_functions: analysis.unthreaded_functions(),
+            diagnostics: analysis.into_diagnostics(),
+        }
+    }
+}
+
 /// A Python file of the run.
 struct Module<'p> {
     path: &'p Path,
@@ -99,7 +120,7 @@ fn check_files(files: &[PathBuf], options: Options<'_>) -> Vec<Result<FileDiagno
         .collect();
     let (mut reports, _) = par_map(&modules, options, |module| {
         let text = read_source(module.path)?;
-        Ok(check_module(&text, &module.label(), &[]))
+        Ok(ModuleReport::of(Analysis::new(text), &module.label()))
     });
     // An entry matters to a module only if it names a function that the module's own threads do
     // not already reach (as the first analysis, without entries from elsewhere, found).
@@ -153,7 +174,10 @@ fn check_files(files: &[PathBuf], options: Options<'_>) -> Vec<Result<FileDiagno
         let (rerun_reports, _) = par_map(&rerun, options, |(index, entries)| {
             let module = &modules[*index];
             let text = read_source(module.path)?;
-            Ok(check_module(&text, &module.label(), entries))
+            Ok(ModuleReport::of(
+                Analysis::in_run(text, entries),
+                &module.label(),
+            ))
         });
         for ((index, _), report) in rerun.iter().zip(rerun_reports) {
             // A file that can no longer be read keeps its first analysis.

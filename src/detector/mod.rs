@@ -4,14 +4,14 @@
 //! **Invariant:** analysis never fails. Syntax errors and refused input come back as `FT000`
 //! diagnostics, and everything else in the file is still checked.
 
-mod checker;
+pub(crate) mod checker;
 mod diagnostic;
 mod encoding;
 mod fix;
-mod helpers;
-mod limits;
+pub(crate) mod helpers;
+pub(crate) mod limits;
 pub mod rules;
-mod semantic;
+pub(crate) mod semantic;
 
 pub use diagnostic::{Diagnostic, Edit, Fix, Location, Severity};
 pub use encoding::decode_source;
@@ -19,12 +19,14 @@ pub use fix::apply_fixes;
 pub use limits::MAX_SOURCE_BYTES;
 pub use rules::{ALL_RULES, RuleInfo, find_rule};
 
-use checker::Checker;
-use semantic::{EntrySite, SemanticModel, ThreadEntry};
+use checker::{Checker, Finding};
+use ruff_python_ast::ModModule;
+use ruff_python_parser::Parsed;
+use semantic::SemanticModel;
 
 /// Analyses one Python source text and returns its diagnostics, sorted by position.
 pub fn check_source(source: &str) -> Vec<Diagnostic> {
-    check_module(source, "", &[]).diagnostics
+    crate::analysis::Analysis::new(source).into_diagnostics()
 }
 
 /// A function that one module of a run makes run in threads in another: as a thread target,
@@ -43,81 +45,26 @@ pub struct CrossModuleEntry {
     pub through: Vec<String>,
 }
 
-/// What analysing one module of a multi-file run gives.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ModuleReport {
-    pub diagnostics: Vec<Diagnostic>,
-    /// Functions of other modules this one runs in threads (for the caller to route).
-    pub outgoing: Vec<CrossModuleEntry>,
-    /// Module-level functions that no thread entry point reaches: an entry from another module
-    /// changes the analysis only if it names one of these.
-    pub unthreaded_functions: Vec<String>,
-}
-
-/// Analyses one module of a multi-file run. `incoming` lists entries other modules found for
-/// this one (their `module` is ignored here: the caller routes them); `label` names this file
-/// in the entries it sends out.
-pub fn check_module(source: &str, label: &str, incoming: &[CrossModuleEntry]) -> ModuleReport {
-    let parsed = match limits::parse_within_limits(source) {
-        Ok(parsed) => parsed,
-        Err(limit) => {
-            let empty_model = SemanticModel::default();
-            let mut checker = Checker::new(source, &empty_model);
-            rules::syntax_error::limit_exceeded(&mut checker, &limit);
-            return ModuleReport {
-                diagnostics: checker.into_diagnostics(),
-                outgoing: Vec::new(),
-                unthreaded_functions: Vec::new(),
-            };
-        }
-    };
-    let incoming: Vec<(&str, ThreadEntry)> = incoming
-        .iter()
-        .map(|entry| {
-            let thread_entry = ThreadEntry {
-                call: entry.via.clone(),
-                site: EntrySite::Elsewhere(entry.origin.clone()),
-                through: entry.through.clone(),
-            };
-            (entry.function.as_str(), thread_entry)
-        })
-        .collect();
-    let model = SemanticModel::build(parsed.syntax(), source, &incoming);
-    let mut checker = Checker::new(source, &model);
+/// Runs every rule over a parsed module and its model: syntax errors, then the functions, then
+/// the whole-module rules.
+pub(crate) fn run_rules(
+    source: &str,
+    parsed: &Parsed<ModModule>,
+    model: &SemanticModel,
+) -> Vec<Finding> {
+    let mut checker = Checker::new(source, model);
     rules::syntax_error::syntax_errors(&mut checker, parsed.errors());
     checker.check_functions();
     checker.check_module(parsed.syntax());
-    let outgoing = model
-        .outgoing
-        .iter()
-        .filter_map(|entry| {
-            let (module, function) = entry.qualified_name.rsplit_once('.')?;
-            let origin = match &entry.entry.site {
-                EntrySite::Here(range) => {
-                    format!("{label}:{}", checker.location(range.start()).row)
-                }
-                EntrySite::Elsewhere(origin) => origin.clone(),
-            };
-            // A call's path already starts with the entry's own upstream functions.
-            let through = if entry.path.is_empty() {
-                entry.entry.through.clone()
-            } else {
-                entry.path.clone()
-            };
-            Some(CrossModuleEntry {
-                module: module.trim_start_matches('.').to_string(),
-                function: function.to_string(),
-                via: entry.entry.call.clone(),
-                origin,
-                through,
-            })
-        })
-        .collect();
-    ModuleReport {
-        diagnostics: checker.into_diagnostics(),
-        outgoing,
-        unthreaded_functions: model.unthreaded_top_level_functions(),
-    }
+    checker.into_findings()
+}
+
+/// The one finding for input refused before analysis (too large, too deeply nested).
+pub(crate) fn refusal(source: &str, limit: &limits::LimitExceeded) -> Vec<Finding> {
+    let empty_model = SemanticModel::default();
+    let mut checker = Checker::new(source, &empty_model);
+    rules::syntax_error::limit_exceeded(&mut checker, limit);
+    checker.into_findings()
 }
 
 #[cfg(test)]
