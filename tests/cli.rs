@@ -6,7 +6,7 @@ use std::path::Path;
 use assert_cmd::Command;
 use serde_json::Value;
 
-const RACY: &str = "import threading\n\ncounter = 0\n\ndef worker():\n    global counter\n    counter += 1\n\nthreading.Thread(target=worker).start()\n";
+const RACY: &str = "import threading\n\ncounter = 0\n\ndef worker():\n    global counter\n    counter += 1\n\nfor _ in range(4):\n    threading.Thread(target=worker).start()\n";
 const LOCKED: &str = "import threading\n\ncounter = 0\nlock = threading.Lock()\n\ndef worker():\n    global counter\n    with lock:\n        counter += 1\n\nthreading.Thread(target=worker).start()\n";
 /// The same race in a module that starts no threads: reported as `info` only.
 const NO_THREADS: &str = "counter = 0\n\ndef bump():\n    global counter\n    counter += 1\n";

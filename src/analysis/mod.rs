@@ -23,6 +23,7 @@ use crate::detector::semantic::{EntrySite, FunctionId, SemanticModel, ThreadEntr
 use crate::detector::{self, CrossModuleEntry, Diagnostic, Location};
 use crate::workload_estimate::WorkloadEstimate;
 
+pub use crate::detector::semantic::Settings;
 pub use call_sites::{CallSite, CallSiteKind};
 pub use report::{EntryFact, Report, RuleCount};
 
@@ -57,12 +58,21 @@ pub struct Analysis {
 impl Analysis {
     /// Analyses a text on its own (not as one module of a multi-file run).
     pub fn new(source: impl Into<String>) -> Self {
-        Self::in_run(source, &[])
+        Self::in_run(source, &[], &Settings::default())
+    }
+
+    /// Analyses a text on its own with the given settings (library mode).
+    pub fn with_settings(source: impl Into<String>, settings: &Settings) -> Self {
+        Self::in_run(source, &[], settings)
     }
 
     /// Analyses one module of a multi-file run; `incoming` lists the thread entry points other
     /// modules found for its functions (their `module` is ignored: the caller routes them).
-    pub fn in_run(source: impl Into<String>, incoming: &[CrossModuleEntry]) -> Self {
+    pub fn in_run(
+        source: impl Into<String>,
+        incoming: &[CrossModuleEntry],
+        settings: &Settings,
+    ) -> Self {
         let text = source.into();
         let (parsed, refused) = match limits::parse_within_limits(&text) {
             Ok(parsed) => (Some(parsed), None),
@@ -74,7 +84,7 @@ impl Analysis {
                     .iter()
                     .map(|entry| (entry.function.as_str(), thread_entry(entry)))
                     .collect();
-                SemanticModel::build(parsed.syntax(), &source.text, &incoming)
+                SemanticModel::build(parsed.syntax(), &source.text, &incoming, settings)
             }
             None => SemanticModel::default(),
         });

@@ -175,7 +175,7 @@ fn check_files(files: &[PathBuf], options: Options<'_>) -> Vec<Result<FileDiagno
             let module = &modules[*index];
             let text = read_source(module.path)?;
             Ok(ModuleReport::of(
-                Analysis::in_run(text, entries),
+                Analysis::in_run(text, entries, &Default::default()),
                 &module.label(),
             ))
         });

@@ -8,16 +8,19 @@ use ruff_source_file::LineIndex;
 use ruff_text_size::{Ranged, TextRange};
 
 use super::rules::{self, RuleInfo};
+use super::semantic::flow::{ObjId, ObjectKind, Scope, VarId};
+use super::semantic::sharing::{Access, AccessKind, Owner, SharedBy, lock_objects};
 use super::semantic::{
-    EntrySite, FunctionBody, FunctionId, FunctionScope, SemanticModel, ThreadContext,
+    FunctionBody, FunctionId, FunctionScope, SemanticModel, Statement, ThreadContext,
 };
 use super::{Diagnostic, Location, Severity};
+use ruff_python_ast::Expr;
 
 /// What the rules know about the function whose statements they are shown.
 pub struct FunctionContext<'a, 'm> {
     pub id: FunctionId,
     pub body: &'m FunctionBody<'a>,
-    pub thread: ThreadContext<'m>,
+    pub thread: ThreadContext,
 }
 
 impl<'a> FunctionContext<'a, '_> {
@@ -103,7 +106,8 @@ impl<'a> Checker<'a> {
     }
 
     /// Records a race finding. Where threads reach the code it says how; where the module starts
-    /// no threads it becomes `info`, so single-threaded scripts stay clean.
+    /// no threads it becomes `info`, so single-threaded scripts stay clean. Code that runs in the
+    /// starting thread alongside the threads is left to [`Self::report_conflict`].
     pub fn report_race(
         &mut self,
         rule: &RuleInfo,
@@ -111,31 +115,71 @@ impl<'a> Checker<'a> {
         range: TextRange,
         message: String,
     ) -> Option<&mut Diagnostic> {
-        match function.thread {
+        if matches!(function.thread, ThreadContext::Alongside(_)) {
+            return None;
+        }
+        self.report_conflict(rule, function, range, message)
+    }
+
+    /// Records a finding of two accesses that can run at once, wherever the code runs.
+    pub fn report_conflict(
+        &mut self,
+        rule: &RuleInfo,
+        function: &FunctionContext,
+        range: TextRange,
+        message: String,
+    ) -> Option<&mut Diagnostic> {
+        let (message, severity) = match function.thread {
             ThreadContext::Threaded(witness) => {
-                let site = match &witness.entry.site {
-                    EntrySite::Here(range) => format!("line {}", self.location(range.start()).row),
-                    EntrySite::Elsewhere(origin) => origin.clone(),
-                };
-                let via = if witness.path.len() > 1 {
-                    format!(" -> {}", witness.path.join(" -> "))
+                let entry = &self.model.sharing.entries[witness.entry];
+                let path = self.model.witness_path(function.id);
+                let via = if path.len() > 1 {
+                    format!(" -> {}", shortened_chain(&path))
                 } else {
                     String::new()
                 };
-                let message = format!(
-                    "{message} (runs in threads: `{}` at {site}{via})",
-                    witness.entry.call
-                );
-                Some(self.push(rule, range, message, rule.severity))
+                (
+                    format!(
+                        "{message} (runs in threads: `{}` at {}{via})",
+                        entry.call,
+                        self.entry_site(witness.entry)
+                    ),
+                    rule.severity,
+                )
             }
-            ThreadContext::NoThreadsInModule => {
-                let message = format!(
+            ThreadContext::Alongside(entry) => (
+                format!(
+                    "{message} (runs in the thread that starts `{}` at {}, while its threads run)",
+                    self.model.sharing.entries[entry].call,
+                    self.entry_site(entry)
+                ),
+                rule.severity,
+            ),
+            ThreadContext::Public => (
+                format!(
+                    "{message} (library mode: assuming public functions run concurrently, `{}` among them)",
+                    function.name(self.model)
+                ),
+                rule.severity,
+            ),
+            ThreadContext::NoThreadsInModule => (
+                format!(
                     "{message} (this module starts no threads: a race only if `{}` is called from threads)",
                     function.name(self.model)
-                );
-                Some(self.push(rule, range, message, Severity::Info))
-            }
-            ThreadContext::MainThreadOnly => None,
+                ),
+                Severity::Info,
+            ),
+            ThreadContext::MainThreadOnly => return None,
+        };
+        Some(self.push(rule, range, message, severity))
+    }
+
+    /// Where an entry is written: `line 12`, or `app.py:12` for one from another module.
+    pub fn entry_site(&self, entry: crate::detector::semantic::flow::EntryId) -> String {
+        let facts = &self.model.sharing.entries[entry];
+        match &facts.elsewhere {
+            Some(origin) => origin.clone(),
+            None => format!("line {}", self.location(facts.site.start()).row),
         }
     }
 
@@ -199,5 +243,284 @@ impl<'a> Checker<'a> {
         });
         self.findings.dedup_by(|a, b| a.diagnostic == b.diagnostic);
         self.findings
+    }
+}
+
+/// A call chain for a message, with the middle of a long one left out
+/// (`f0 -> f1 -> f2 -> ... (9,994 more) -> f9998 -> f9999`), so messages stay short whatever the
+/// chain's length.
+fn shortened_chain(names: &[&str]) -> String {
+    const HEAD: usize = 3;
+    const TAIL: usize = 2;
+    if names.len() <= HEAD + TAIL + 1 {
+        return names.join(" -> ");
+    }
+    let left_out = names.len() - HEAD - TAIL;
+    format!(
+        "{} -> ... ({} more) -> {}",
+        names[..HEAD].join(" -> "),
+        thousands(left_out),
+        names[names.len() - TAIL..].join(" -> ")
+    )
+}
+
+/// `9994` as `9,994`.
+fn thousands(number: usize) -> String {
+    let digits = number.to_string();
+    let mut grouped = String::new();
+    for (index, digit) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            grouped.push(',');
+        }
+        grouped.push(digit);
+    }
+    grouped
+}
+
+/// A variable a statement touches and what it belongs to.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Place {
+    pub var: VarId,
+    pub owner: Owner,
+}
+
+/// Another access to a place that can run at the same time as a statement's own.
+#[derive(Clone, Copy, Debug)]
+pub struct Race<'m> {
+    pub place: Place,
+    pub other: &'m Access,
+    /// The other access is the statement itself, run by several threads at once.
+    pub itself: bool,
+}
+
+impl<'a> Checker<'a> {
+    /// The places an expression denotes: a name's variable, or the attribute (or items, for a
+    /// subscript) of each object its base may hold, keeping only what threads can share.
+    pub fn places(&self, expr: &Expr) -> Vec<Place> {
+        let flow = &self.model.flow;
+        let mut places = Vec::new();
+        match expr {
+            Expr::Name(_) => {
+                if let Some(var) = flow.var_of(expr) {
+                    let owner = match flow.scope_of(var) {
+                        Some(Scope::Module | Scope::Class(_)) => Owner::Global,
+                        Some(scope) => match self.model.sharing.code_of(scope) {
+                            Some(code) => Owner::Frame(code),
+                            None => return places,
+                        },
+                        None => return places,
+                    };
+                    places.push(Place { var, owner });
+                }
+            }
+            Expr::Attribute(attribute) => {
+                for &object in flow.objects_at(&attribute.value) {
+                    let Some(var) = flow.field_var(object, attribute.attr.as_str()) else {
+                        continue;
+                    };
+                    let owner = match flow.object(object).kind {
+                        ObjectKind::Class(_) => Owner::Global,
+                        _ if self.model.sharing.shared_by(object).is_some() => {
+                            Owner::Object(object)
+                        }
+                        _ => continue,
+                    };
+                    places.push(Place { var, owner });
+                }
+            }
+            Expr::Subscript(subscript) => places.extend(self.item_places(&subscript.value)),
+            _ => {}
+        }
+        places
+    }
+
+    /// The items of each shared container an expression may hold.
+    pub fn item_places(&self, container: &Expr) -> Vec<Place> {
+        let flow = &self.model.flow;
+        flow.objects_at(container)
+            .iter()
+            .filter(|&&object| self.model.sharing.shared_by(object).is_some())
+            .filter_map(|&object| {
+                Some(Place {
+                    var: flow.contents(object)?,
+                    owner: Owner::Object(object),
+                })
+            })
+            .collect()
+    }
+
+    /// Another access of one of `against` to `place` that can run while `statement` of
+    /// `function` makes its `kind` access there without a lock they share; a different statement
+    /// first, the statement itself (run by several threads) otherwise.
+    pub fn race<'s>(
+        &'s self,
+        function: &FunctionContext,
+        statement: &Statement,
+        place: Place,
+        kind: AccessKind,
+        against: &[AccessKind],
+    ) -> Option<Race<'s>> {
+        let (mut locks, mut unknown_lock) = lock_objects(self.model, statement.locks);
+        let (held, unknown_held) = self.model.sharing.entry_locks(function.id);
+        locks.extend_from_slice(held);
+        unknown_lock |= unknown_held;
+        let probe = Access {
+            kind,
+            code: function.id,
+            statement: statement.stmt.range(),
+            locks,
+            unknown_lock,
+        };
+        let sharing = &self.model.sharing;
+        let mut itself = None;
+        for other in sharing.accesses_of(place.var) {
+            if !against.contains(&other.kind) || !sharing.conflict(&probe, other, place.owner) {
+                continue;
+            }
+            if other.statement == probe.statement && other.code == probe.code {
+                itself.get_or_insert(other);
+            } else {
+                return Some(Race {
+                    place,
+                    other,
+                    itself: false,
+                });
+            }
+        }
+        itself.map(|other| Race {
+            place,
+            other,
+            itself: true,
+        })
+    }
+
+    /// The first race on any of `places`.
+    pub fn race_on<'s>(
+        &'s self,
+        function: &FunctionContext,
+        statement: &Statement,
+        places: &[Place],
+        kind: AccessKind,
+        against: &[AccessKind],
+    ) -> Option<Race<'s>> {
+        places
+            .iter()
+            .find_map(|&place| self.race(function, statement, place, kind, against))
+    }
+
+    /// How the other side of a race runs, for a message: "several threads run it at once" or
+    /// "`other` (line 12, in `flush`) can run at the same time".
+    pub fn describe_race(&self, race: &Race) -> String {
+        if race.itself {
+            return "several threads can run it at once".to_string();
+        }
+        let text = self.text(race.other.statement);
+        let first_line = text.lines().next().unwrap_or(text);
+        let shown = if first_line.chars().count() > 60 {
+            format!("{}...", first_line.chars().take(57).collect::<String>())
+        } else {
+            first_line.to_string()
+        };
+        format!(
+            "`{shown}` (line {}, in `{}`) can run at the same time",
+            self.location(race.other.statement.start()).row,
+            self.model.code_name_or_module(race.other.code)
+        )
+    }
+
+    /// Why the object a place belongs to is shared, for a message (empty for names).
+    pub fn describe_owner(&self, place: Place) -> String {
+        match place.owner {
+            Owner::Object(object) => format!(" ({})", self.describe_shared(object)),
+            _ => String::new(),
+        }
+    }
+
+    /// Why threads share an object, following what holds it back to where it became shared.
+    pub fn describe_shared(&self, object: ObjId) -> String {
+        let sharing = &self.model.sharing;
+        let mut chain = Vec::new();
+        let mut current = object;
+        let reason = loop {
+            match sharing.shared_by(current) {
+                Some(SharedBy::Within(holder)) if chain.len() < 4 => {
+                    chain.push(*holder);
+                    current = *holder;
+                }
+                Some(reason) => break reason.clone(),
+                None => return format!("{} is shared", self.object_name(object)),
+            }
+        };
+        let how = match reason {
+            SharedBy::Global { scope, name } => match scope {
+                Scope::Class(class) => format!(
+                    "is held by class attribute `{}.{name}`",
+                    self.model.flow.classes[class].def.name.as_str()
+                ),
+                _ => format!("is held by module-level `{name}`"),
+            },
+            SharedBy::Handed(entry) => format!(
+                "is handed to every thread of `{}` at {}",
+                sharing.entries[entry].call,
+                self.entry_site(entry)
+            ),
+            SharedBy::Between(first, second) => format!(
+                "is handed to the threads of `{}` at {} and of `{}` at {}",
+                sharing.entries[first].call,
+                self.entry_site(first),
+                sharing.entries[second].call,
+                self.entry_site(second)
+            ),
+            SharedBy::Starter(entry) => format!(
+                "is handed to the thread of `{}` at {} and used by the thread that starts it while it runs",
+                sharing.entries[entry].call,
+                self.entry_site(entry)
+            ),
+            SharedBy::OwnThread(entry) => format!(
+                "runs `{}` at {} on its own method while other threads call its methods",
+                sharing.entries[entry].call,
+                self.entry_site(entry)
+            ),
+            SharedBy::Public(class) => format!(
+                "is an instance of `{}`, whose public methods any thread may call",
+                self.model.flow.classes[class].def.name.as_str()
+            ),
+            SharedBy::Within(_) => "is shared".to_string(),
+        };
+        let root = chain.last().copied().unwrap_or(object);
+        let mut sentence = format!("{} {how}", self.object_name(root));
+        if !chain.is_empty() {
+            sentence = format!("{}, held by {sentence}", self.object_name(object));
+        }
+        sentence
+    }
+
+    /// An object as a message names it: "the `Stats()` created at line 5".
+    pub fn object_name(&self, object: ObjId) -> String {
+        let info = self.model.flow.object(object);
+        match info.kind {
+            ObjectKind::OutsideInstance(class) => format!(
+                "an instance of `{}`",
+                self.model.flow.classes[class].def.name.as_str()
+            ),
+            _ => {
+                let text = self.text(info.site);
+                let first_line = text.lines().next().unwrap_or(text);
+                let shown = if first_line.chars().count() > 40 || first_line.len() < text.len() {
+                    match text.split_once('(') {
+                        Some((callee, _)) if callee.len() <= 40 => {
+                            format!("{}(...)", callee.trim())
+                        }
+                        _ => "the object".to_string(),
+                    }
+                } else {
+                    first_line.to_string()
+                };
+                format!(
+                    "the `{shown}` created at line {}",
+                    self.location(info.site.start()).row
+                )
+            }
+        }
     }
 }

@@ -28,56 +28,137 @@ pub fn reads_name(expr: &Expr, name: &str) -> bool {
 }
 
 /// Visits the statements of a body and of the blocks nested in it, but not nested functions or
-/// classes, with whether a `with <lock>:` block encloses each one.
+/// classes, with whether a lock is held around each one (see [`walk_guarded`]).
 pub fn walk_statements<'a>(
     body: &'a [Stmt],
     model: &SemanticModel,
     guarded: bool,
     on_statement: &mut dyn FnMut(&'a Stmt, bool),
 ) {
+    walk_guarded(body, &mut Vec::new(), &mut |stmt, guards| {
+        on_statement(
+            stmt,
+            guarded || guards.iter().any(|guard| model.is_lock(guard)),
+        )
+    });
+}
+
+/// Visits the statements of a body and of the blocks nested in it, but not nested functions or
+/// classes, with the expressions that may hold a lock around each one: the items of `with`, the
+/// receiver of `x.acquire()` up to `x.release()` in the same block, of a `finally:` that calls
+/// `x.release()`, and of `if x.acquire(...):`. Which of them are locks is the model's to say.
+pub fn walk_guarded<'a>(
+    body: &'a [Stmt],
+    guards: &mut Vec<&'a Expr>,
+    on_statement: &mut dyn FnMut(&'a Stmt, &[&'a Expr]),
+) {
+    let outer = guards.len();
     for stmt in body {
-        on_statement(stmt, guarded);
+        if let Some(released) = lock_call(stmt, "release")
+            && let Some(at) = guards[outer..]
+                .iter()
+                .rposition(|held| ComparableExpr::from(*held) == ComparableExpr::from(released))
+        {
+            guards.remove(outer + at);
+        }
+        on_statement(stmt, guards);
         match stmt {
             Stmt::If(if_stmt) => {
-                walk_statements(&if_stmt.body, model, guarded, on_statement);
+                let acquired = acquiring_test(&if_stmt.test);
+                guards.extend(acquired);
+                walk_guarded(&if_stmt.body, guards, on_statement);
+                if acquired.is_some() {
+                    guards.pop();
+                }
                 for clause in &if_stmt.elif_else_clauses {
-                    walk_statements(&clause.body, model, guarded, on_statement);
+                    walk_guarded(&clause.body, guards, on_statement);
                 }
             }
             Stmt::For(for_stmt) => {
-                walk_statements(&for_stmt.body, model, guarded, on_statement);
-                walk_statements(&for_stmt.orelse, model, guarded, on_statement);
+                walk_guarded(&for_stmt.body, guards, on_statement);
+                walk_guarded(&for_stmt.orelse, guards, on_statement);
             }
             Stmt::While(while_stmt) => {
-                walk_statements(&while_stmt.body, model, guarded, on_statement);
-                walk_statements(&while_stmt.orelse, model, guarded, on_statement);
+                walk_guarded(&while_stmt.body, guards, on_statement);
+                walk_guarded(&while_stmt.orelse, guards, on_statement);
             }
             Stmt::Try(try_stmt) => {
-                let locked = guarded || model.releases_lock(&try_stmt.finalbody);
-                walk_statements(&try_stmt.body, model, locked, on_statement);
+                let before = guards.len();
+                guards.extend(
+                    try_stmt
+                        .finalbody
+                        .iter()
+                        .filter_map(|stmt| lock_call(stmt, "release")),
+                );
+                walk_guarded(&try_stmt.body, guards, on_statement);
                 for handler in &try_stmt.handlers {
                     let ruff_python_ast::ExceptHandler::ExceptHandler(handler) = handler;
-                    walk_statements(&handler.body, model, locked, on_statement);
+                    walk_guarded(&handler.body, guards, on_statement);
                 }
-                walk_statements(&try_stmt.orelse, model, locked, on_statement);
-                walk_statements(&try_stmt.finalbody, model, guarded, on_statement);
+                walk_guarded(&try_stmt.orelse, guards, on_statement);
+                guards.truncate(before);
+                walk_guarded(&try_stmt.finalbody, guards, on_statement);
             }
             Stmt::With(with) => {
-                walk_statements(
-                    &with.body,
-                    model,
-                    guarded || model.holds_lock(with),
-                    on_statement,
-                );
+                let before = guards.len();
+                if !with.is_async {
+                    guards.extend(with.items.iter().map(|item| &item.context_expr));
+                }
+                walk_guarded(&with.body, guards, on_statement);
+                guards.truncate(before);
             }
             Stmt::Match(match_stmt) => {
                 for case in &match_stmt.cases {
-                    walk_statements(&case.body, model, guarded, on_statement);
+                    walk_guarded(&case.body, guards, on_statement);
                 }
             }
             _ => {}
         }
+        if let Some(acquired) = lock_call(stmt, "acquire") {
+            guards.push(acquired);
+        } else if !matches!(stmt, Stmt::Expr(_)) && guards.len() > outer {
+            // A compound statement that releases a lock this block acquired (`try: ...
+            // finally: lock.release()`) ends the guarded stretch.
+            let held: Vec<ComparableExpr> = guards[outer..]
+                .iter()
+                .map(|guard| ComparableExpr::from(*guard))
+                .collect();
+            let mut released = vec![false; held.len()];
+            ruff_python_ast::helpers::any_over_body(std::slice::from_ref(stmt), |expr| {
+                if let Expr::Call(call) = expr
+                    && let Some(receiver) = method_receiver(call, "release")
+                {
+                    let receiver = ComparableExpr::from(receiver);
+                    for (index, guard) in held.iter().enumerate() {
+                        released[index] |= *guard == receiver;
+                    }
+                }
+                false
+            });
+            let mut index = 0;
+            guards.retain(|_| {
+                let keep = index < outer || !released[index - outer];
+                index += 1;
+                keep
+            });
+        }
     }
+    guards.truncate(outer);
+}
+
+/// `x` of a statement `x.acquire(...)` / `x.release()` (by `method`).
+fn lock_call<'a>(stmt: &'a Stmt, method: &str) -> Option<&'a Expr> {
+    let Stmt::Expr(expr) = stmt else { return None };
+    let Expr::Call(call) = expr.value.as_ref() else {
+        return None;
+    };
+    method_receiver(call, method)
+}
+
+/// `x` of `if x.acquire(...):` (also `blocking=False`, `timeout=...`).
+fn acquiring_test(test: &Expr) -> Option<&Expr> {
+    let Expr::Call(call) = test else { return None };
+    method_receiver(call, "acquire")
 }
 
 /// Whether `expr` contains an expression equal to `wanted` (ignoring formatting), such as

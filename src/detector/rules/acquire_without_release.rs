@@ -169,7 +169,7 @@ fn scan<'a>(
 fn acquired_lock(checker: &Checker, call: &ExprCall) -> Option<String> {
     let receiver = method_receiver(call, "acquire")?;
     let is_lock =
-        checker.model.is_shared_lock(receiver) || checker.model.per_call_lock(receiver).is_some();
+        checker.model.is_lock(receiver) || checker.model.per_call_lock(receiver).is_some();
     if is_lock { dotted_path(receiver) } else { None }
 }
 

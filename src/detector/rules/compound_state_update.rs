@@ -205,7 +205,8 @@ class Fib:
 fib = Fib()
 threading.Thread(target=fib.step).start()
 account = Account()
-threading.Thread(target=account.deposit, args=(1,)).start()
+for amount in (1, 2):
+    threading.Thread(target=account.deposit, args=(amount,)).start()
 "#;
         assert_eq!(
             codes_at(source),

@@ -108,7 +108,8 @@ def worker():
     lock = threading.RLock()
     with lock:
         n += 1
-threading.Thread(target=worker).start()
+for _ in range(2):
+    threading.Thread(target=worker).start()
 "#;
         assert_eq!(
             codes_at(source),

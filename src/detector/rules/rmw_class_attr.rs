@@ -2,14 +2,17 @@ use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
 
 use super::declare_rule;
-use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::checker::{Checker, FunctionContext, Place};
 use crate::detector::semantic::Statement;
+use crate::detector::semantic::flow::Scope;
+use crate::detector::semantic::sharing::{AccessKind, Owner};
 
 declare_rule! {
     /// ## What it does
     /// Finds a class attribute that a function reads and writes back (`Conn.count += 1`,
-    /// `cls.n += 1`, `type(self).n = type(self).n + 1`) without holding a lock, where the
-    /// function runs in threads.
+    /// `cls.n += 1`, `type(self).n = type(self).n + 1`, `self.__class__.n -= 1`) without
+    /// holding a lock, when another write to it can run at the same time (the same statement
+    /// in several threads, or another method in another thread).
     ///
     /// ## Why is this bad?
     /// A class attribute lives in the class's `__dict__`, one place shared by every instance and
@@ -31,7 +34,8 @@ declare_rule! {
     /// def worker(host):
     ///     Conn(host)
     ///
-    /// threading.Thread(target=worker, args=("db",)).start()
+    /// for host in ("db", "cache"):
+    ///     threading.Thread(target=worker, args=(host,)).start()
     /// ```
     ///
     /// Use instead:
@@ -50,7 +54,8 @@ declare_rule! {
     /// def worker(host):
     ///     Conn(host)
     ///
-    /// threading.Thread(target=worker, args=("db",)).start()
+    /// for host in ("db", "cache"):
+    ///     threading.Thread(target=worker, args=(host,)).start()
     /// ```
     ///
     /// Or count with `itertools.count()` (`next()` on it is atomic in CPython).
@@ -76,48 +81,35 @@ pub(crate) fn rmw_class_attr(
     if guarded {
         return;
     }
-    let Some(Expr::Attribute(target)) = statement.read_modify_write else {
+    let Some(target @ Expr::Attribute(attribute)) = statement.read_modify_write else {
         return;
     };
-    let Some(class) = class_reference(checker, function, &target.value) else {
+    // Only the class attributes the target may denote (`cls.n`, `Counter.n`, `type(self).n`).
+    let places: Vec<Place> = checker
+        .places(target)
+        .into_iter()
+        .filter(|place| place.owner == Owner::Global)
+        .collect();
+    let Some(race) = checker.race_on(
+        function,
+        statement,
+        &places,
+        AccessKind::Update,
+        &[AccessKind::Write, AccessKind::Update],
+    ) else {
         return;
+    };
+    let class = match checker.model.flow.scope_of(race.place.var) {
+        Some(Scope::Class(class)) => checker.model.flow.classes[class].def.name.as_str(),
+        _ => return,
     };
     let message = format!(
-        "`{}` reads and writes class attribute `{}` of `{class}` without a lock: every instance and thread shares it, so updates are lost",
+        "`{}` reads and writes class attribute `{}` of `{class}` without a lock, and {}: every instance and thread shares it, so updates are lost",
         checker.text(stmt.range()),
-        target.attr.as_str(),
+        attribute.attr.as_str(),
+        checker.describe_race(&race),
     );
-    checker.report_race(&RmwClassAttr::INFO, function, stmt.range(), message);
-}
-
-/// The class an expression refers to: a class of the module by name, `cls` in a method whose
-/// first parameter it is, `type(self)`, `self.__class__`.
-fn class_reference(checker: &Checker, function: &FunctionContext, expr: &Expr) -> Option<String> {
-    let owner = checker.model.functions[function.id].class;
-    match expr {
-        Expr::Name(name) => {
-            let name = name.id.as_str();
-            if checker.model.is_class(name) && function.scope().refers_to_module_scope(name) {
-                return Some(name.to_string());
-            }
-            let def = checker.model.functions[function.id].def;
-            let first = def.parameters.iter_non_variadic_params().next()?;
-            (name == "cls" && first.name().as_str() == "cls" && owner.is_some())
-                .then(|| owner.unwrap_or(name).to_string())
-        }
-        Expr::Call(call) => match (call.func.as_ref(), &*call.arguments.args) {
-            (Expr::Name(func), [Expr::Name(arg)])
-                if func.id == "type" && call.arguments.keywords.is_empty() =>
-            {
-                Some(owner.map_or_else(|| format!("type({})", arg.id), str::to_string))
-            }
-            _ => None,
-        },
-        Expr::Attribute(attribute) if attribute.attr.as_str() == "__class__" => {
-            Some(owner.map_or_else(|| checker.text(expr.range()).to_string(), str::to_string))
-        }
-        _ => None,
-    }
+    checker.report_conflict(&RmwClassAttr::INFO, function, stmt.range(), message);
 }
 
 #[cfg(test)]
@@ -141,7 +133,8 @@ def worker():
     c = Counter()
     c.bump()
     Counter.reset()
-threading.Thread(target=worker).start()
+for _ in range(4):
+    threading.Thread(target=worker).start()
 "#;
         assert_eq!(
             codes_at(source),

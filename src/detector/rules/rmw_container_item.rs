@@ -7,13 +7,16 @@ use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
 use crate::detector::helpers::contains_expr;
 use crate::detector::semantic::Statement;
-use crate::detector::semantic::dotted_path;
+use crate::detector::semantic::sharing::AccessKind;
 
 declare_rule! {
     /// ## What it does
-    /// Finds an item of a module-level dict, list or `Counter` read and written back
+    /// Finds an item of a shared dict, list or `Counter` read and written back
     /// (`counts[k] += 1`, `counts[k] = counts[k] + 1`, `counts[k] = counts.get(k, 0) + 1`)
-    /// without a lock, in a function that runs in threads.
+    /// without a lock, when another change to the container's items can run at the same time.
+    /// The container is shared however threads reach it: a module-level name, an argument or
+    /// `functools.partial` argument every thread of a loop gets, an attribute of a shared
+    /// object.
     ///
     /// ## Why is this bad?
     /// Reading the item, adding and storing it are three operations. Each one is atomic on the
@@ -83,21 +86,29 @@ pub(crate) fn rmw_container_item(
         },
         _ => return,
     };
-    let Some(container) = dotted_path(&target.value) else {
+    let places = checker.item_places(&target.value);
+    let Some(race) = checker.race_on(
+        function,
+        statement,
+        &places,
+        AccessKind::Update,
+        &[
+            AccessKind::Update,
+            AccessKind::Add,
+            AccessKind::Remove,
+            AccessKind::Clear,
+        ],
+    ) else {
         return;
     };
-    let root = container.split('.').next().unwrap_or(&container);
-    if !function.scope().refers_to_module_scope(root)
-        || !checker.model.is_module_binding(root)
-        || checker.model.is_thread_local(&target.value)
-    {
-        return;
-    }
     let message = format!(
-        "`{}` reads, changes and writes back an item of shared `{container}` without a lock: threads can lose updates",
+        "`{}` reads, changes and writes back an item of `{}` without a lock, and {}: threads can lose updates{}",
         checker.text(stmt.range()),
+        checker.text(target.value.range()),
+        checker.describe_race(&race),
+        checker.describe_owner(race.place),
     );
-    checker.report_race(&RmwContainerItem::INFO, function, stmt.range(), message);
+    checker.report_conflict(&RmwContainerItem::INFO, function, stmt.range(), message);
 }
 
 /// Whether `value` reads the item that `target` stores: `c[k]` or `c.get(k, ...)`.
@@ -136,7 +147,8 @@ def worker(key, i):
     hits[key] += 1
     hits[key] = hits.get(key, 0) + 1
     totals[i] = totals[i] + 5
-threading.Thread(target=worker, args=("a", 0)).start()
+for i in range(2):
+    threading.Thread(target=worker, args=("a", i)).start()
 "#;
         assert_eq!(
             codes_at(source),

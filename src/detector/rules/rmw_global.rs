@@ -5,12 +5,17 @@ use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
 use crate::detector::helpers::reads_name;
 use crate::detector::semantic::Statement;
+use crate::detector::semantic::sharing::AccessKind;
 use crate::detector::{Edit, Fix};
 
 declare_rule! {
     /// ## What it does
     /// Finds a module global that a function reads and writes back (`global n; n += 1`,
-    /// `total = total + x`) without holding a lock, where the function runs in threads.
+    /// `total = total + x`) without holding a lock, when another write to it can run at the
+    /// same time: the same statement in several threads (a loop of `Thread`s, a pool's tasks),
+    /// another function's update in another thread, or the starting thread's own write while
+    /// its threads run. One thread updating a global that no other code writes meanwhile is
+    /// not reported.
     ///
     /// ## Why is this bad?
     /// `n += 1` is three steps: load `n`, add, store `n`. On the GIL build (3.10 to 3.14) a thread
@@ -80,29 +85,37 @@ pub(crate) fn rmw_global(checker: &mut Checker, function: &FunctionContext, stat
     if guarded {
         return;
     }
-    let name = match stmt {
-        Stmt::AugAssign(assign) => match assign.target.as_ref() {
-            Expr::Name(target) => target.id.as_str(),
-            _ => return,
-        },
+    let target = match stmt {
+        Stmt::AugAssign(assign) => assign.target.as_ref(),
         Stmt::Assign(assign) => match assign.targets.as_slice() {
-            [Expr::Name(target)] if reads_name(&assign.value, target.id.as_str()) => {
-                target.id.as_str()
-            }
+            [target @ Expr::Name(name)] if reads_name(&assign.value, name.id.as_str()) => target,
             _ => return,
         },
         _ => return,
     };
+    let Expr::Name(name) = target else { return };
+    let name = name.id.as_str();
     if !function.scope().globals.contains(name) {
         return;
     }
+    let places = checker.places(target);
+    let Some(race) = checker.race_on(
+        function,
+        statement,
+        &places,
+        AccessKind::Update,
+        &[AccessKind::Write, AccessKind::Update],
+    ) else {
+        return;
+    };
     let message = format!(
-        "`{}` reads and writes module global `{name}` without a lock: threads running `{}` can lose updates",
+        "`{}` reads and writes module global `{name}` without a lock, and {}: updates can be lost",
         checker.text(stmt.range()),
-        function.name(checker.model),
+        checker.describe_race(&race),
     );
     let fix = lock_fix(checker, stmt.range(), name);
-    if let Some(diagnostic) = checker.report_race(&RmwGlobal::INFO, function, stmt.range(), message)
+    if let Some(diagnostic) =
+        checker.report_conflict(&RmwGlobal::INFO, function, stmt.range(), message)
     {
         diagnostic.fix = fix;
     }
@@ -202,11 +215,11 @@ mod tests {
 
     #[test]
     fn fix_reuses_the_one_module_lock() {
-        let source = "import threading\nn = 0\nlock = threading.Lock()\ndef worker():\n    global n\n    n += 1  # count\nthreading.Thread(target=worker).start()\n";
+        let source = "import threading\nn = 0\nlock = threading.Lock()\ndef worker():\n    global n\n    n += 1  # count\nfor _ in range(2):\n    threading.Thread(target=worker).start()\n";
         let after = fixed(source);
         assert_eq!(
             after,
-            "import threading\nn = 0\nlock = threading.Lock()\ndef worker():\n    global n\n    with lock:\n        n += 1  # count\nthreading.Thread(target=worker).start()\n"
+            "import threading\nn = 0\nlock = threading.Lock()\ndef worker():\n    global n\n    with lock:\n        n += 1  # count\nfor _ in range(2):\n    threading.Thread(target=worker).start()\n"
         );
         assert_eq!(codes_at(&after), vec![]);
     }
@@ -243,7 +256,7 @@ with ThreadPoolExecutor() as pool:
 
     #[test]
     fn fix_fixes_every_site_with_one_new_lock_per_global() {
-        let source = "import threading\n\nhits = 0\nmisses = 0\n\ndef worker():\n    global hits, misses\n    hits += 1\n    misses += 1\n\nthreading.Thread(target=worker).start()\n";
+        let source = "import threading\n\nhits = 0\nmisses = 0\n\ndef worker():\n    global hits, misses\n    hits += 1\n    misses += 1\n\nthreading.Thread(target=worker).start()\nthreading.Thread(target=worker).start()\n";
         let after = fixed(source);
         assert!(after.contains("_hits_lock = threading.Lock()"), "{after}");
         assert!(after.contains("_misses_lock = threading.Lock()"), "{after}");
@@ -252,7 +265,7 @@ with ThreadPoolExecutor() as pool:
 
     #[test]
     fn no_fix_for_a_statement_sharing_its_line() {
-        let source = "import threading\nn = 0\ndef worker():\n    global n\n    if True: n += 1\nthreading.Thread(target=worker).start()\n";
+        let source = "import threading\nn = 0\ndef worker():\n    global n\n    if True: n += 1\nfor _ in range(2):\n    threading.Thread(target=worker).start()\n";
         let diagnostics = check_source(source);
         assert_eq!(diagnostics.len(), 1);
         assert!(diagnostics[0].fix.is_none());
@@ -268,7 +281,8 @@ def worker(x):
     global total, count
     total = total + x
     count += 1
-threading.Thread(target=worker, args=(1,)).start()
+for x in range(4):
+    threading.Thread(target=worker, args=(x,)).start()
 "#;
         assert_eq!(
             codes_at(source),
@@ -308,6 +322,16 @@ def worker():
 threading.Thread(target=worker).start()
 "#;
         assert_eq!(codes_at(source), vec![]);
+    }
+
+    #[test]
+    fn one_thread_races_only_with_a_writer_that_runs_alongside_it() {
+        // One thread updates `n` and nothing else writes it while it runs: no lost update.
+        let alone = "import threading\nn = 0\ndef worker():\n    global n\n    n += 1\nt = threading.Thread(target=worker)\nt.start()\nt.join()\nn = 0\n";
+        assert_eq!(codes_at(alone), vec![]);
+        // The starting thread writes `n` between `start()` and `join()`.
+        let alongside = alone.replace("t.join()\nn = 0\n", "n = 0\nt.join()\n");
+        assert_eq!(codes_at(&alongside), vec![(5, "FT001".into())]);
     }
 
     #[test]

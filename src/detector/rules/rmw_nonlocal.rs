@@ -4,13 +4,15 @@ use ruff_text_size::Ranged;
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
 use crate::detector::semantic::Statement;
-use crate::detector::semantic::ThreadContext;
+use crate::detector::semantic::sharing::AccessKind;
 
 declare_rule! {
     /// ## What it does
     /// Finds a closure variable that a nested function reads and writes back
-    /// (`nonlocal found; found += 1`) without holding a lock, where the nested function runs in
-    /// threads (a `Thread` target, an executor task).
+    /// (`nonlocal found; found += 1`) without holding a lock, when another write to the same
+    /// cell can run at the same time: the nested function runs in several threads (a loop of
+    /// `Thread` targets, an executor's tasks), or the enclosing function writes it while they
+    /// run. A closure that each thread builds and runs for itself has cells of its own.
     ///
     /// ## Why is this bad?
     /// A `nonlocal` variable is one cell shared by every call of the inner function, so
@@ -76,20 +78,25 @@ pub(crate) fn rmw_nonlocal(
     if !function.scope().nonlocals.contains(name) {
         return;
     }
-    // A closure's cells belong to one call of the function that made it: threads share them
-    // only when the closure itself is what they run, not when a thread merely calls a function
-    // that builds and uses its own closure.
-    if let ThreadContext::Threaded(witness) = function.thread
-        && !witness.is_entry_target()
-    {
+    let Some(target) = statement.read_modify_write else {
         return;
-    }
+    };
+    let places = checker.places(target);
+    let Some(race) = checker.race_on(
+        function,
+        statement,
+        &places,
+        AccessKind::Update,
+        &[AccessKind::Write, AccessKind::Update],
+    ) else {
+        return;
+    };
     let message = format!(
-        "`{}` reads and writes closure variable `{name}` (`nonlocal`) without a lock: threads running `{}` share it and can lose updates",
+        "`{}` reads and writes closure variable `{name}` (`nonlocal`) without a lock, and {}: updates can be lost",
         checker.text(stmt.range()),
-        function.name(checker.model),
+        checker.describe_race(&race),
     );
-    checker.report_race(&RmwNonlocal::INFO, function, stmt.range(), message);
+    checker.report_conflict(&RmwNonlocal::INFO, function, stmt.range(), message);
 }
 
 #[cfg(test)]

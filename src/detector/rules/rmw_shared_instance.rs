@@ -1,23 +1,24 @@
-use ruff_python_ast::{Expr, Stmt};
+use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
 
 use super::declare_rule;
-use crate::detector::checker::{Checker, FunctionContext};
-use crate::detector::semantic::{Statement, ThreadContext};
+use crate::detector::checker::{Checker, FunctionContext, Place};
+use crate::detector::semantic::Statement;
+use crate::detector::semantic::sharing::{AccessKind, Owner};
 
 declare_rule! {
     /// ## What it does
-    /// Finds `self.x += 1` (or `self.x = self.x + ...`) without a lock in a method of a class
-    /// whose instances threads share: a bound method of it runs in threads
-    /// (`Thread(target=self.poll)`, `pool.submit(stats.record)`), its `__init__` creates a lock
-    /// attribute (the author expects sharing, yet this update is outside the lock), or an
-    /// instance is bound at module level. When each instance runs one thread of its own (a
-    /// `threading.Thread` subclass, or `__init__` starting `Thread(target=self.poll)` outside a
-    /// loop) it flags the update in that thread's code only when a method that runs outside that
-    /// thread writes the same attribute. `__init__` and request handler classes (one instance
-    /// per request) are left alone. The same goes for `stats.count += 1` in a function whose
-    /// `stats` parameter receives one object that every thread of a loop is given
-    /// (`Thread(target=add, args=(stats,))`, `pool.submit(add, stats)`).
+    /// Finds an attribute of a shared object read and written back without a lock
+    /// (`self.count += 1`, `stats.total = stats.total + n`, `self.meter.hits += 1`), when
+    /// another write to the same attribute can run at the same time. The analysis follows the
+    /// object, not names: it is shared when a module-level name or class attribute holds it,
+    /// when every thread of a loop or pool gets it (as an argument, a bound method's receiver,
+    /// a `functools.partial` or lambda argument, a constructor argument kept on `self` of a
+    /// `Thread` subclass), when two thread entries get it, when the starting thread keeps using
+    /// it while its threads run, or when it runs a thread on its own method while callers use
+    /// its other methods. An object each thread creates for itself is not shared, nor is an
+    /// attribute only one thread writes. `__init__` is left alone (it runs before the object
+    /// is published).
     ///
     /// ## Why is this bad?
     /// `self.x += 1` loads the attribute, adds, and stores it back. When several threads call
@@ -38,7 +39,8 @@ declare_rule! {
     ///         self.requests += 1
     ///
     /// stats = Stats()
-    /// threading.Thread(target=stats.record).start()
+    /// for _ in range(4):
+    ///     threading.Thread(target=stats.record).start()
     /// ```
     ///
     /// Use instead:
@@ -55,7 +57,8 @@ declare_rule! {
     ///             self.requests += 1
     ///
     /// stats = Stats()
-    /// threading.Thread(target=stats.record).start()
+    /// for _ in range(4):
+    ///     threading.Thread(target=stats.record).start()
     /// ```
     ///
     /// ## References
@@ -79,134 +82,34 @@ pub(crate) fn rmw_shared_instance(
     statement: &Statement,
 ) {
     let Statement { stmt, guarded, .. } = *statement;
-    if guarded {
+    if guarded || CONSTRUCTORS.contains(&function.name(checker.model)) {
         return;
     }
-    let method = &checker.model.functions[function.id];
-    let Some(class) = method.class else {
-        shared_argument_update(checker, function, statement);
+    let Some(target @ Expr::Attribute(_)) = statement.read_modify_write else {
         return;
     };
-    if CONSTRUCTORS.contains(&method.name()) || checker.model.is_thread_local_class(class) {
-        return;
-    }
-    let Some(receiver) = method.def.parameters.iter_non_variadic_params().next() else {
-        return;
-    };
-    let Some(Expr::Attribute(target)) = statement.read_modify_write else {
-        return;
-    };
-    if !matches!(target.value.as_ref(), Expr::Name(name) if name.id == receiver.name().as_str()) {
-        return;
-    }
-    let reason = match checker.model.shared_class(class) {
-        Some(reason) => reason.to_string(),
-        None => match written_from_another_thread(checker, function, class, target.attr.as_str()) {
-            Some(reason) => reason,
-            None => return,
-        },
-    };
-    let message = format!(
-        "`{}` reads and writes `{}` without a lock, and threads share instances of `{class}` ({reason}): updates can be lost",
-        checker.text(stmt.range()),
-        checker.text(target.range()),
-    );
-    checker.report_race(&RmwSharedInstance::INFO, function, stmt.range(), message);
-}
-
-/// When each instance runs one thread of its own (a `threading.Thread` subclass's `run`, a method
-/// `__init__` starts), that thread updates `self` while the thread that created the object keeps
-/// it: an attribute is shared when a method that runs elsewhere also writes it
-/// (`crawler.reset_stats()` beside `self.pages += 1` in `run`). Attributes only the object's own
-/// thread writes are not: other threads at most read a slightly old value.
-fn written_from_another_thread(
-    checker: &Checker,
-    function: &FunctionContext,
-    class: &str,
-    attribute: &str,
-) -> Option<String> {
-    if !checker.model.is_thread_class(class) {
-        return None;
-    }
-    let entry_of = |id| match checker.model.thread_context(id) {
-        ThreadContext::Threaded(witness) => Some(&witness.entry),
-        _ => None,
-    };
-    let here = entry_of(function.id);
-    checker
-        .model
-        .functions
-        .iter()
-        .enumerate()
-        .filter(|&(id, method)| {
-            id != function.id
-                && method.class == Some(class)
-                && !CONSTRUCTORS.contains(&method.name())
-                && !(here.is_some() && entry_of(id) == here)
-        })
-        .find_map(|(id, method)| {
-            let receiver = method.def.parameters.iter_non_variadic_params().next()?;
-            let receiver = receiver.name().as_str();
-            let writes = checker
-                .model
-                .body(id)
-                .statements()
-                .any(|statement| writes_attribute(statement.stmt, receiver, attribute));
-            writes.then(|| {
-                format!(
-                    "each instance runs a thread of its own, and its method `{}`, which runs outside that thread, also writes `{receiver}.{attribute}`",
-                    method.name()
-                )
-            })
-        })
-}
-
-/// Whether a statement stores `receiver.attribute` (`=`, `+=`, annotated).
-fn writes_attribute(stmt: &Stmt, receiver: &str, attribute: &str) -> bool {
-    let is_target = |target: &Expr| {
-        matches!(target, Expr::Attribute(stored)
-            if stored.attr.as_str() == attribute
-                && matches!(stored.value.as_ref(), Expr::Name(name) if name.id == receiver))
-    };
-    match stmt {
-        Stmt::Assign(assign) => assign.targets.iter().any(is_target),
-        Stmt::AugAssign(assign) => is_target(&assign.target),
-        Stmt::AnnAssign(assign) => is_target(&assign.target),
-        _ => false,
-    }
-}
-
-/// `stats.count += 1` in a function whose `stats` parameter is one object that several threads
-/// were given.
-fn shared_argument_update(
-    checker: &mut Checker,
-    function: &FunctionContext,
-    statement: &Statement,
-) {
-    let stmt = statement.stmt;
-    let Some(Expr::Attribute(target)) = statement.read_modify_write else {
-        return;
-    };
-    let Expr::Name(receiver) = target.value.as_ref() else {
-        return;
-    };
-    let def = checker.model.functions[function.id].def;
-    let Some(index) = def
-        .parameters
-        .iter_non_variadic_params()
-        .position(|parameter| parameter.name().as_str() == receiver.id.as_str())
-    else {
-        return;
-    };
-    let Some(reason) = checker.model.shared_argument(function.id, index) else {
+    let places: Vec<Place> = checker
+        .places(target)
+        .into_iter()
+        .filter(|place| matches!(place.owner, Owner::Object(_)))
+        .collect();
+    let Some(race) = checker.race_on(
+        function,
+        statement,
+        &places,
+        AccessKind::Update,
+        &[AccessKind::Write, AccessKind::Update],
+    ) else {
         return;
     };
     let message = format!(
-        "`{}` reads and writes `{}` without a lock, and {reason}: updates can be lost",
+        "`{}` reads and writes `{}` without a lock, and {}: updates can be lost{}",
         checker.text(stmt.range()),
         checker.text(target.range()),
+        checker.describe_race(&race),
+        checker.describe_owner(race.place),
     );
-    checker.report_race(&RmwSharedInstance::INFO, function, stmt.range(), message);
+    checker.report_conflict(&RmwSharedInstance::INFO, function, stmt.range(), message);
 }
 
 #[cfg(test)]
@@ -225,6 +128,8 @@ class Poller:
         threading.Thread(target=self.poll).start()
     def poll(self):
         self.polls += 1
+    def reset(self):
+        self.polls = 0
 class Stats:
     def __init__(self):
         self.total = 0
@@ -233,11 +138,13 @@ class Stats:
 def main():
     stats = Stats()
     with ThreadPoolExecutor() as ex:
-        ex.submit(stats.record, 1)
+        for n in range(10):
+            ex.submit(stats.record, n)
 "#;
+        // `poll` races with `reset`, which the poller's callers run while its thread does.
         assert_eq!(
             codes_at(source),
-            vec![(10, "FT005".into()), (15, "FT005".into())]
+            vec![(10, "FT005".into()), (17, "FT005".into())]
         );
     }
 
@@ -260,8 +167,12 @@ class Crawler(threading.Thread):
     def error_count(self):
         return self.errors
 "#;
-        // `errors` is only written by the crawler's own thread; the monitor just reads it.
-        assert_eq!(codes_at(source), vec![(9, "FT005".into())]);
+        // `errors` is only written by the crawler's own thread; the monitor just reads it. Both
+        // sides of the race on `pages` are unguarded updates.
+        assert_eq!(
+            codes_at(source),
+            vec![(9, "FT005".into()), (13, "FT005".into())]
+        );
     }
 
     #[test]
@@ -319,10 +230,16 @@ class Cache:
         with self._lock:
             self.hits += 1
         self.misses += 1
+cache = Cache()
 def worker():
-    cache = Cache()
     cache.get(1)
-threading.Thread(target=worker).start()
+def private_worker():
+    # Each thread's own cache: no other thread ever sees it.
+    own = Cache()
+    own.get(1)
+for _ in range(4):
+    threading.Thread(target=worker).start()
+    threading.Thread(target=private_worker).start()
 "#;
         assert_eq!(codes_at(source), vec![(11, "FT005".into())]);
     }

@@ -5,8 +5,8 @@
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprCall, Stmt, StmtFunctionDef};
 
-use super::{FunctionScope, SemanticModel};
-use crate::detector::helpers::{push_own_expressions, read_modify_write_target, walk_statements};
+use super::FunctionScope;
+use crate::detector::helpers::{push_own_expressions, read_modify_write_target, walk_guarded};
 
 /// The statements of one function and the names it binds.
 #[derive(Debug)]
@@ -17,12 +17,17 @@ pub struct FunctionBody<'a> {
     expressions: Vec<&'a Expr>,
     /// The calls of every statement, one run after another.
     calls: Vec<&'a ExprCall>,
+    /// The expressions that may hold a lock around each statement, one run after another.
+    guards: Vec<&'a Expr>,
 }
 
 #[derive(Debug)]
 struct StatementFacts<'a> {
     stmt: &'a Stmt,
+    /// Set once the model knows which guards are locks ([`FunctionBody::resolve_locks`]).
     guarded: bool,
+    /// Where this statement's guards end in [`FunctionBody`]'s list.
+    guards_end: usize,
     read_modify_write: Option<&'a Expr>,
     /// Where this statement's expressions and calls end in [`FunctionBody`]'s lists; they
     /// start where the previous statement's end.
@@ -34,9 +39,11 @@ struct StatementFacts<'a> {
 #[derive(Debug, Clone, Copy)]
 pub struct Statement<'a, 'b> {
     pub stmt: &'a Stmt,
-    /// Whether a shared lock is held around it (`with lock:`, `acquire()` ... `finally:
-    /// release()`).
+    /// Whether a shared lock is held around it (`with lock:`, `acquire()` ... `release()`,
+    /// `try:` ... `finally: lock.release()`, `if lock.acquire(...):`).
     pub guarded: bool,
+    /// The expressions held around it that are locks, outermost first.
+    pub locks: &'b [&'a Expr],
     /// The expressions the statement holds itself: the test of an `if`, the iterable of a
     /// `for`, every expression of a simple statement; not those of the blocks nested in it.
     pub expressions: &'b [&'a Expr],
@@ -67,16 +74,18 @@ impl<'a> Statement<'a, '_> {
 }
 
 impl<'a> FunctionBody<'a> {
-    pub fn new(def: &'a StmtFunctionDef, model: &SemanticModel) -> Self {
+    pub fn new(def: &'a StmtFunctionDef) -> Self {
         let mut statements = Vec::new();
         let mut expressions = Vec::new();
+        let mut held = Vec::new();
         let mut scan = ExpressionScan {
             scope: FunctionScope::with_parameters(def),
             calls: Vec::new(),
             nested_scopes: 0,
             collect_calls: true,
         };
-        walk_statements(&def.body, model, false, &mut |stmt, guarded| {
+        walk_guarded(&def.body, &mut Vec::new(), &mut |stmt, guards| {
+            held.extend_from_slice(guards);
             scan.scope.bind_statement(stmt);
             let expressions_start = expressions.len();
             push_own_expressions(stmt, &mut expressions);
@@ -91,7 +100,8 @@ impl<'a> FunctionBody<'a> {
             }
             statements.push(StatementFacts {
                 stmt,
-                guarded,
+                guarded: false,
+                guards_end: held.len(),
                 read_modify_write: read_modify_write_target(stmt),
                 expressions_end: expressions.len(),
                 calls_end: scan.calls.len(),
@@ -103,20 +113,43 @@ impl<'a> FunctionBody<'a> {
             statements,
             expressions,
             calls: scan.calls,
+            guards: held,
         }
+    }
+
+    /// Keeps, of the expressions held around each statement, those that are locks.
+    pub(super) fn resolve_locks(&mut self, is_lock: impl Fn(&Expr) -> bool) {
+        let mut kept = Vec::new();
+        let mut start = 0;
+        for facts in &mut self.statements {
+            let before = kept.len();
+            kept.extend(
+                self.guards[start..facts.guards_end]
+                    .iter()
+                    .copied()
+                    .filter(|guard| is_lock(guard)),
+            );
+            start = facts.guards_end;
+            facts.guarded = kept.len() > before;
+            facts.guards_end = kept.len();
+        }
+        self.guards = kept;
     }
 
     /// The function's own statements in source order, those of nested blocks included.
     pub fn statements(&self) -> impl Iterator<Item = Statement<'a, '_>> {
-        let (mut expressions_start, mut calls_start) = (0, 0);
+        let (mut expressions_start, mut calls_start, mut guards_start) = (0, 0, 0);
         self.statements.iter().map(move |facts| {
             let expressions = &self.expressions[expressions_start..facts.expressions_end];
             let calls = &self.calls[calls_start..facts.calls_end];
+            let locks = &self.guards[guards_start..facts.guards_end];
             expressions_start = facts.expressions_end;
             calls_start = facts.calls_end;
+            guards_start = facts.guards_end;
             Statement {
                 stmt: facts.stmt,
                 guarded: facts.guarded,
+                locks,
                 expressions,
                 calls,
                 read_modify_write: facts.read_modify_write,

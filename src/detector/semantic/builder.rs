@@ -1,8 +1,6 @@
 //! Builds the [`SemanticModel`] in two passes: first what is defined and imported, then the calls
 //! between functions and the thread entry points; finally which functions threads reach.
 
-use std::collections::VecDeque;
-
 use rustc_hash::FxHashMap;
 
 use ruff_python_ast::helpers::any_over_body;
@@ -19,8 +17,8 @@ use super::threads::{
     is_threading_server_class, thread_target,
 };
 use super::{
-    EntrySite, Function, FunctionBody, FunctionId, OutgoingEntry, SemanticModel, ThreadEntry,
-    ThreadStart, ThreadWitness, dotted_path,
+    EntrySite, Function, FunctionBody, FunctionId, OutgoingEntry, SemanticModel, Settings,
+    ThreadEntry, ThreadStart, dotted_path,
 };
 use crate::detector::helpers::literal_length;
 
@@ -28,6 +26,7 @@ pub fn build<'a>(
     module: &'a ModModule,
     source: &'a str,
     incoming: &[(&str, ThreadEntry)],
+    settings: &Settings,
 ) -> SemanticModel<'a> {
     let mut definitions = Definitions {
         model: SemanticModel::default(),
@@ -48,7 +47,6 @@ pub fn build<'a>(
         entries: Vec::new(),
         shared: Vec::new(),
         handlers: Vec::new(),
-        thread_classes: Vec::new(),
         foreign_targets: Vec::new(),
         foreign_calls: Vec::new(),
         loops: Vec::new(),
@@ -67,7 +65,6 @@ pub fn build<'a>(
         entries,
         shared,
         handlers,
-        thread_classes,
         foreign_targets,
         foreign_calls,
         shared_arguments,
@@ -75,24 +72,12 @@ pub fn build<'a>(
         ..
     } = links;
 
-    let witnesses = reachability(&model.functions, &calls, &entries);
-    let outgoing = foreign_targets
-        .into_iter()
-        .chain(foreign_calls.into_iter().filter_map(|(caller, callee)| {
-            let witness = witnesses[caller].as_ref()?;
-            Some(OutgoingEntry {
-                qualified_name: imported_name(&model, callee)?,
-                entry: witness.entry.clone(),
-                path: witness.path.clone(),
-            })
-        }))
-        .collect();
     let mut model = SemanticModel {
+        source,
+        library: settings.library,
         entries,
         starts,
         calls,
-        witnesses,
-        outgoing,
         ..model
     };
     for (function, index, reason) in shared_arguments {
@@ -103,18 +88,38 @@ pub fn build<'a>(
             .push((index, reason));
     }
     model.handler_classes.extend(handlers);
-    model.thread_classes.extend(thread_classes);
     model.bodies = model
         .functions
         .iter()
-        .map(|function| FunctionBody::new(function.def, &model))
+        .map(|function| FunctionBody::new(function.def))
+        .collect();
+    model.flow = super::flow::analyse(module, &model, settings.library);
+    let mut bodies = std::mem::take(&mut model.bodies);
+    for body in &mut bodies {
+        body.resolve_locks(|guard| model.is_lock(guard));
+    }
+    model.bodies = bodies;
+    model.sharing = super::sharing::build(module, &model, settings.library);
+    model.outgoing = foreign_targets
+        .into_iter()
+        .chain(foreign_calls.into_iter().filter_map(|(caller, callee)| {
+            let witness = model.sharing.witness(caller)?;
+            Some(OutgoingEntry {
+                qualified_name: imported_name(&model, callee)?,
+                entry: model.thread_entry(witness.entry),
+                path: model
+                    .witness_path(caller)
+                    .into_iter()
+                    .map(str::to_string)
+                    .collect(),
+            })
+        }))
         .collect();
     model.mutations = super::mutations::collect(&model);
-    model.threads_mutate_containers = model
-        .mutations
-        .values()
-        .flatten()
-        .any(|mutation| !mutation.guarded && model.witnesses[mutation.function].is_some());
+    model.threads_mutate_containers =
+        model.mutations.values().flatten().any(|mutation| {
+            !mutation.guarded && model.sharing.witness(mutation.function).is_some()
+        });
     record_top_level(&mut model, module);
     for (class, reason) in shared {
         model.shared_classes.entry(class).or_insert(reason);
@@ -277,7 +282,6 @@ impl<'a> Definitions<'a> {
                         .or_insert_with(|| format!("its `__init__` creates lock `{path}`"));
                 }
             }
-            self.model.locks.insert(path);
         } else if is_thread_pool(&self.model, call) {
             self.model.executors.insert(path);
         } else if is_pool_submission(&self.model, call) {
@@ -464,9 +468,6 @@ struct Links<'m, 'a> {
     shared: Vec<(&'a str, String)>,
     /// Classes passed to a threading server as its request handler.
     handlers: Vec<&'a str>,
-    /// Classes each instance of which runs one thread of its own (see
-    /// [`SemanticModel::is_thread_class`]).
-    thread_classes: Vec<&'a str>,
     /// Thread targets imported from other modules.
     foreign_targets: Vec<OutgoingEntry>,
     /// `(caller, imported callee)`: calls into other modules, kept if the caller turns out to
@@ -722,7 +723,6 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
             }
             Stmt::ClassDef(class) => {
                 if is_thread_subclass(self.model, class) {
-                    self.thread_classes.push(class.name.as_str());
                     let entry = ThreadEntry {
                         call: format!("class {}(threading.Thread)", class.name.as_str()),
                         site: EntrySite::Here(class.name.range()),
@@ -796,15 +796,13 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
                             }
                             None => None,
                         };
-                        if let Some(class) = class {
-                            if self.starts_own_thread(callable, class) {
-                                self.thread_classes.push(class);
-                            } else {
-                                self.shared.push((
-                                    class,
-                                    format!("`{}` runs its method in threads", entry.call),
-                                ));
-                            }
+                        if let Some(class) = class
+                            && !self.starts_own_thread(callable, class)
+                        {
+                            self.shared.push((
+                                class,
+                                format!("`{}` runs its method in threads", entry.call),
+                            ));
                         }
                         targets
                     }
@@ -1006,7 +1004,7 @@ fn lock_uses(body: &[Stmt], name: &str) -> Vec<TextRange> {
 }
 
 /// Whether a function body (not its nested functions) contains `yield`.
-fn contains_yield(def: &StmtFunctionDef) -> bool {
+pub(super) fn contains_yield(def: &StmtFunctionDef) -> bool {
     struct Finder {
         found: bool,
     }
@@ -1027,40 +1025,6 @@ fn contains_yield(def: &StmtFunctionDef) -> bool {
     let mut finder = Finder { found: false };
     finder.visit_body(&def.body);
     finder.found
-}
-
-/// Breadth first from the entry points, so each witness is a shortest call chain.
-fn reachability(
-    functions: &[Function],
-    calls: &[Vec<FunctionId>],
-    entries: &[(FunctionId, ThreadEntry)],
-) -> Vec<Option<ThreadWitness>> {
-    let mut witnesses: Vec<Option<ThreadWitness>> = vec![None; functions.len()];
-    let mut queue = VecDeque::new();
-    for (id, entry) in entries {
-        if witnesses[*id].is_none() {
-            let mut path = entry.through.clone();
-            path.push(functions[*id].name().to_string());
-            witnesses[*id] = Some(ThreadWitness {
-                entry: entry.clone(),
-                path,
-            });
-            queue.push_back(*id);
-        }
-    }
-    while let Some(caller) = queue.pop_front() {
-        for &callee in &calls[caller] {
-            if witnesses[callee].is_none() {
-                let Some(mut witness) = witnesses[caller].clone() else {
-                    continue;
-                };
-                witness.path.push(functions[callee].name().to_string());
-                witnesses[callee] = Some(witness);
-                queue.push_back(callee);
-            }
-        }
-    }
-    witnesses
 }
 
 /// What fixes need from the module's top-level statements: where each name is first assigned,

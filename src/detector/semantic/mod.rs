@@ -5,13 +5,15 @@
 
 mod body;
 mod builder;
+pub(crate) mod flow;
 mod mutations;
 mod scope;
+pub(crate) mod sharing;
 mod threads;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use ruff_python_ast::{Expr, ExprCall, ModModule, Stmt, StmtFunctionDef, StmtWith};
+use ruff_python_ast::{Expr, ExprCall, ModModule, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 pub use body::{FunctionBody, Statement};
@@ -84,30 +86,30 @@ pub struct OutgoingEntry {
     pub path: Vec<String>,
 }
 
-/// Why a function runs in threads: the entry point and the chain of calls from it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ThreadWitness {
-    pub entry: ThreadEntry,
-    /// Names of the functions from the entry point's target down to this function.
-    pub path: Vec<String>,
-}
+pub use sharing::{Context, Witness};
 
-impl ThreadWitness {
-    /// Whether the function is what the thread-starting call runs, not a callee of it.
-    pub fn is_entry_target(&self) -> bool {
-        self.path.len() == self.entry.through.len() + 1
-    }
-}
-
-/// Whether code in a function may run in a thread other than the main one.
+/// Where a function's code may run, as the rules report it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum ThreadContext<'m> {
-    /// Reachable from a thread entry point of this module.
-    Threaded(&'m ThreadWitness),
-    /// The module starts no threads at all: a library or script that might be called from them.
+pub enum ThreadContext {
+    /// Reachable from a thread entry point (of this module or another of the run).
+    Threaded(Witness),
+    /// Runs in the thread that started threads of this module while they run (after the start
+    /// and before the join, or as a method of an object that runs its own thread).
+    Alongside(flow::EntryId),
+    /// A public function in library mode: any number of threads may call it at once.
+    Public,
+    /// The module starts no threads: a library or script that might be called from them.
     NoThreadsInModule,
-    /// The module starts threads, but not through this function.
+    /// Runs only while no thread of the module does.
     MainThreadOnly,
+}
+
+/// How the analysis reads a module.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Settings {
+    /// Every public function and method may be called from many threads at once (RacerD's
+    /// `@ThreadSafe`): module state, class state and `self` of public methods are shared.
+    pub library: bool,
 }
 
 #[derive(Debug, Default)]
@@ -122,8 +124,6 @@ pub struct SemanticModel<'a> {
     bodies: Vec<FunctionBody<'a>>,
     /// Names bound at module level (assignments, imports, `def`, `class`).
     module_bindings: FxHashSet<&'a str>,
-    /// Dotted paths (`lock`, `self._lock`) assigned a lock object somewhere in the module.
-    locks: FxHashSet<String>,
     /// Dotted paths assigned a thread pool (by assignment or `with ... as`).
     executors: FxHashSet<String>,
     /// Dotted paths assigned a future of a thread pool (`f = pool.submit(...)`).
@@ -132,9 +132,6 @@ pub struct SemanticModel<'a> {
     shared_arguments: FxHashMap<FunctionId, Vec<(usize, String)>>,
     /// Classes of this module that serve each request in a thread (`ThreadingMixIn` bases).
     threading_server_classes: FxHashSet<&'a str>,
-    /// Classes of this module each instance of which runs one thread of its own: those derived
-    /// from `threading.Thread`, and those whose `__init__` starts a thread on a bound method.
-    thread_classes: FxHashSet<&'a str>,
     entries: Vec<(FunctionId, ThreadEntry)>,
     /// Every call that starts a thread, in source order.
     starts: Vec<ThreadStart<'a>>,
@@ -142,8 +139,6 @@ pub struct SemanticModel<'a> {
     calls: Vec<Vec<FunctionId>>,
     /// Functions of other modules that this module runs in threads.
     pub outgoing: Vec<OutgoingEntry>,
-    /// For each function, why it runs in threads (`None`: it does not).
-    witnesses: Vec<Option<ThreadWitness>>,
     /// Names of the classes defined anywhere in the module.
     classes: FxHashSet<&'a str>,
     /// Dotted paths assigned a `threading.local()` (or an instance of a subclass of it).
@@ -172,13 +167,26 @@ pub struct SemanticModel<'a> {
     module_locks: Vec<&'a str>,
     /// The end of the last top-level `import` statement.
     last_import_end: Option<TextSize>,
+    /// Where values go (see [`flow`]).
+    pub flow: flow::Flow<'a>,
+    /// Which objects threads share and which accesses can run at once (see [`sharing`]).
+    pub sharing: sharing::Sharing,
+    /// The module's text.
+    source: &'a str,
+    /// Library mode (see [`Settings::library`]).
+    library: bool,
 }
 
 impl<'a> SemanticModel<'a> {
     /// `incoming`: top-level functions (by name) that other modules of the same run make run
     /// in threads, with how.
-    pub fn build(module: &'a ModModule, source: &'a str, incoming: &[(&str, ThreadEntry)]) -> Self {
-        builder::build(module, source, incoming)
+    pub fn build(
+        module: &'a ModModule,
+        source: &'a str,
+        incoming: &[(&str, ThreadEntry)],
+        settings: &Settings,
+    ) -> Self {
+        builder::build(module, source, incoming, settings)
     }
 
     /// The qualified name an expression refers to through the module's imports
@@ -203,50 +211,28 @@ impl<'a> SemanticModel<'a> {
         self.module_bindings.contains(name)
     }
 
-    /// Whether `with <expr>:` holds a lock shared between callers: a name or attribute assigned a
-    /// `threading` lock somewhere in the module, or, as a fallback for locks passed in or
-    /// imported, a name that says it is one (`*lock*`, `*mutex*`). A lock created in the `with`
-    /// itself (`with threading.Lock():`) guards nothing.
-    pub fn is_shared_lock(&self, expr: &Expr) -> bool {
-        let Some(path) = dotted_path(expr) else {
+    /// Whether an expression held around code (`with x:`, `x.acquire()`) is a lock that other
+    /// callers share: it holds a lock object (`threading.Lock()`, `RLock()`, `Condition()`,
+    /// `Semaphore()`) wherever that was created, or, when the analysis cannot tell what it holds
+    /// (a parameter no call binds, an import), its name says so word by word (`lock`,
+    /// `_state_lock`, `mutex`, `cond`; not `clock` or `block`). A lock created right there or on
+    /// every call and seen by nobody else guards nothing.
+    pub fn is_lock(&self, expr: &Expr) -> bool {
+        if self.per_call_lock(expr).is_some() {
             return false;
-        };
-        if self.locks.contains(&path) {
-            return true;
         }
-        let last = path
-            .rsplit('.')
-            .next()
-            .unwrap_or(&path)
-            .to_ascii_lowercase();
-        last.contains("lock") || last.contains("mutex")
-    }
-
-    /// `with lock:` (not `async with`: asyncio locks do not exclude threads, and not a lock
-    /// created per call, which excludes nobody).
-    pub fn holds_lock(&self, with: &StmtWith) -> bool {
-        !with.is_async
-            && with.items.iter().any(|item| {
-                self.is_shared_lock(&item.context_expr)
-                    && self.per_call_lock(&item.context_expr).is_none()
-            })
-    }
-
-    /// Whether a `finally:` body releases a shared lock (`lock.release()`), which makes the `try`
-    /// body it closes a guarded region (`lock.acquire(); try: ... finally: lock.release()`).
-    pub fn releases_lock(&self, finally: &[Stmt]) -> bool {
-        finally.iter().any(|stmt| {
-            let Stmt::Expr(expr) = stmt else { return false };
-            let Expr::Call(call) = expr.value.as_ref() else {
-                return false;
-            };
-            let Expr::Attribute(method) = call.func.as_ref() else {
-                return false;
-            };
-            method.attr.as_str() == "release"
-                && self.is_shared_lock(&method.value)
-                && self.per_call_lock(&method.value).is_none()
-        })
+        if let Expr::Call(call) = expr
+            && self.creates_lock(call)
+        {
+            return false;
+        }
+        let objects = self.flow.objects_at(expr);
+        if objects.is_empty() {
+            return names_a_lock(expr);
+        }
+        objects
+            .iter()
+            .any(|&object| self.flow.object(object).kind == flow::ObjectKind::Lock)
     }
 
     /// If `expr` (in `with expr:` or `expr.acquire()`) is a lock its function creates on every
@@ -280,13 +266,6 @@ impl<'a> SemanticModel<'a> {
             }
         }
         false
-    }
-
-    /// Whether each instance of `class` runs one thread of its own (a `threading.Thread`
-    /// subclass's `run`, a method `__init__` starts): that thread works on the object while the
-    /// thread that created it keeps the object.
-    pub fn is_thread_class(&self, class: &str) -> bool {
-        self.thread_classes.contains(class)
     }
 
     pub fn is_thread_local_class(&self, class: &str) -> bool {
@@ -364,12 +343,36 @@ impl<'a> SemanticModel<'a> {
     pub fn unthreaded_top_level_functions(&self) -> Vec<String> {
         self.functions
             .iter()
-            .zip(&self.witnesses)
-            .filter(|(function, witness)| {
-                function.parent.is_none() && function.class.is_none() && witness.is_none()
+            .enumerate()
+            .filter(|(id, function)| {
+                function.parent.is_none()
+                    && function.class.is_none()
+                    && self.sharing.witness(*id).is_none()
             })
-            .map(|(function, _)| function.name().to_string())
+            .map(|(_, function)| function.name().to_string())
             .collect()
+    }
+
+    /// The text of a range of the module.
+    pub fn source_text(&self, range: TextRange) -> Option<&'a str> {
+        self.source.get(range.to_std_range())
+    }
+
+    /// Thread entry points other modules of the run found for functions of this one.
+    pub fn incoming_entries(&self) -> impl Iterator<Item = (FunctionId, &ThreadEntry)> {
+        self.entries
+            .iter()
+            .filter(|(_, entry)| matches!(entry.site, EntrySite::Elsewhere(_)))
+            .map(|(function, entry)| (*function, entry))
+    }
+
+    /// Whether an expression creates or names a thread pool (`with ThreadPoolExecutor() as
+    /// ex:`, `with ex:`).
+    pub fn is_thread_pool_expr(&self, expr: &Expr) -> bool {
+        match expr {
+            Expr::Call(call) => threads::is_thread_pool(self, call),
+            other => dotted_path(other).is_some_and(|path| self.executors.contains(&path)),
+        }
     }
 
     /// The functions a function's code calls (not those it hands to threads).
@@ -406,13 +409,118 @@ impl<'a> SemanticModel<'a> {
         !self.entries.is_empty()
     }
 
-    pub fn thread_context(&self, function: FunctionId) -> ThreadContext<'_> {
-        match &self.witnesses[function] {
-            Some(witness) => ThreadContext::Threaded(witness),
-            None if self.entries.is_empty() => ThreadContext::NoThreadsInModule,
-            None => ThreadContext::MainThreadOnly,
+    pub fn thread_context(&self, function: FunctionId) -> ThreadContext {
+        let code = self.sharing.code_of_function(function);
+        if let Some(witness) = self.sharing.witness(code) {
+            return ThreadContext::Threaded(witness);
+        }
+        let contexts = self.sharing.contexts(code);
+        if contexts.contains(&Context::Public) {
+            return if self.library {
+                ThreadContext::Public
+            } else {
+                ThreadContext::NoThreadsInModule
+            };
+        }
+        match self.sharing.alongside_entry(code) {
+            Some(entry) if contexts.contains(&Context::Main) => ThreadContext::Alongside(entry),
+            _ => ThreadContext::MainThreadOnly,
         }
     }
+
+    /// The names of the functions from the thread entry that first reaches `code` down to it,
+    /// after the functions of other modules the entry came through.
+    pub fn witness_path(&self, code: sharing::CodeId) -> Vec<&str> {
+        let mut names = Vec::new();
+        let mut current = Some(code);
+        let mut entry = None;
+        while let Some(code) = current {
+            let Some(witness) = self.sharing.witness(code) else {
+                break;
+            };
+            entry = Some(witness.entry);
+            names.push(self.code_name(code));
+            current = witness.parent;
+        }
+        names.reverse();
+        match entry {
+            Some(entry) => self.sharing.entries[entry]
+                .through
+                .iter()
+                .map(String::as_str)
+                .chain(names)
+                .collect(),
+            None => names,
+        }
+    }
+
+    /// A function's name, `<lambda>`, or `<module>` for module-level code.
+    pub fn code_name_or_module(&self, code: sharing::CodeId) -> &str {
+        if code == self.sharing.module_code() {
+            "<module>"
+        } else {
+            self.code_name(code)
+        }
+    }
+
+    /// A function's name, or `<lambda>`.
+    pub fn code_name(&self, code: sharing::CodeId) -> &str {
+        self.functions
+            .get(code)
+            .map_or("<lambda>", |function| function.name())
+    }
+
+    /// An entry as another module's analysis receives it.
+    pub fn thread_entry(&self, entry: flow::EntryId) -> ThreadEntry {
+        let facts = &self.sharing.entries[entry];
+        ThreadEntry {
+            call: facts.call.clone(),
+            site: match &facts.elsewhere {
+                Some(origin) => EntrySite::Elsewhere(origin.clone()),
+                None => EntrySite::Here(facts.site),
+            },
+            through: facts.through.clone(),
+        }
+    }
+}
+
+/// Whether the last name of an expression is, word by word, a lock's (`lock`, `_state_lock`,
+/// `statsLock`, `mutex`, `cond`), for locks the analysis cannot see created.
+fn names_a_lock(expr: &Expr) -> bool {
+    const LOCK_WORDS: &[&str] = &[
+        "lock",
+        "rlock",
+        "mutex",
+        "mtx",
+        "cond",
+        "condition",
+        "cv",
+        "sem",
+        "semaphore",
+    ];
+    let name = match expr {
+        Expr::Name(name) => name.id.as_str(),
+        Expr::Attribute(attribute) => attribute.attr.as_str(),
+        _ => return false,
+    };
+    let mut words = Vec::new();
+    for part in name.split('_').filter(|part| !part.is_empty()) {
+        // `statsLock`: split before each capital that follows a lowercase letter.
+        let mut start = 0;
+        let bytes = part.as_bytes();
+        for at in 1..bytes.len() {
+            if bytes[at].is_ascii_uppercase() && bytes[at - 1].is_ascii_lowercase() {
+                words.push(&part[start..at]);
+                start = at;
+            }
+        }
+        words.push(&part[start..]);
+    }
+    words.iter().any(|word| {
+        LOCK_WORDS
+            .iter()
+            .any(|lock| word.eq_ignore_ascii_case(lock))
+    })
 }
 
 /// `a.b.c` as a string, for names and attribute chains on names.
@@ -422,7 +530,7 @@ pub fn dotted_path(expr: &Expr) -> Option<String> {
 }
 
 /// `a.b.c` as the name `a` and the expression whose attribute chain below it is `.b.c`.
-fn name_and_attributes(expr: &Expr) -> Option<(&str, &Expr)> {
+pub(super) fn name_and_attributes(expr: &Expr) -> Option<(&str, &Expr)> {
     let mut current = expr;
     loop {
         match current {

@@ -13,6 +13,8 @@ pub struct FunctionScope<'a> {
     pub globals: FxHashSet<&'a str>,
     pub nonlocals: FxHashSet<&'a str>,
     locals: FxHashSet<&'a str>,
+    /// Local names bound by an `import` in the function.
+    pub imports: FxHashSet<&'a str>,
 }
 
 impl<'a> FunctionScope<'a> {
@@ -65,12 +67,14 @@ impl<'a> FunctionScope<'a> {
                         None => alias.name.as_str().split('.').next().unwrap_or_default(),
                     };
                     self.locals.insert(local);
+                    self.imports.insert(local);
                 }
             }
             Stmt::ImportFrom(import) => {
                 for alias in &import.names {
                     let local = alias.asname.as_ref().unwrap_or(&alias.name);
                     self.locals.insert(local.as_str());
+                    self.imports.insert(local.as_str());
                 }
             }
             _ => {}

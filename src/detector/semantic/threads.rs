@@ -226,9 +226,12 @@ fn is_pool_receiver(model: &SemanticModel, receiver: &Expr) -> bool {
 mod tests {
     use crate::detector::test_support::codes_at;
 
-    /// A racy body shared by the entry-point shapes below; `{start}` starts it in a thread.
+    /// A racy body shared by the entry-point shapes below; `{start}` starts it in a thread, and
+    /// is written twice, so two threads run it.
     fn racy_with(start: &str) -> String {
-        format!("import threading\nn = 0\ndef work(*args):\n    global n\n    n += 1\n{start}\n")
+        format!(
+            "import threading\nn = 0\ndef work(*args):\n    global n\n    n += 1\n{start}\n{start}\n"
+        )
     }
 
     #[test]

@@ -1,0 +1,1501 @@
+//! Which objects threads share, and which accesses to them can run at the same time.
+//!
+//! Built on the [flow](super::flow): every function (and lambda) runs in some **contexts**: the
+//! main thread (module-level code and what it calls), the threads of an **entry** (a call that
+//! starts threads, or an instance of a `Thread` subclass), or, in library mode and in modules
+//! that start no threads, any thread that calls a public function. An entry runs **many**
+//! threads at once when it is started in a loop or comprehension, maps over items, serves
+//! requests, or sits in code that itself runs more than once.
+//!
+//! An object is **shared** when two threads can reach it at the same time: it is held by a
+//! module-level name or a class attribute; it is handed (as an argument, a bound receiver, a
+//! `partial`'s argument, a closure's variable) to an entry that runs many threads and is not
+//! created afresh for each of them; it is handed to two entries; the thread that started an
+//! entry keeps using it while the entry runs; or it is an object running a thread on its own
+//! method while others call its methods. Whatever a shared object holds is shared too.
+//!
+//! Every statement's **accesses** (reads, writes, in-place changes, iterations) are indexed by
+//! the variable they touch (a name, an attribute of an object, a container's items), with the
+//! locks held. Two accesses conflict when their code can run at the same time on the same
+//! object, and no lock they both hold orders them.
+
+use rustc_hash::{FxHashMap, FxHashSet};
+
+use ruff_python_ast::visitor::{self, Visitor};
+use ruff_python_ast::{Comprehension, Expr, ExprCall, ExprContext, ModModule, Stmt};
+use ruff_text_size::{Ranged, TextRange, TextSize};
+
+use super::flow::{ClassId, EntryId, EntryKind, Flow, ObjId, ObjectKind, Scope, VarId};
+use super::threads::StartKind;
+use super::{FunctionId, SemanticModel};
+use crate::detector::helpers::{push_own_expressions, walk_guarded};
+
+/// Where code runs.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum Context {
+    /// The main thread: module-level code and what it calls.
+    Main,
+    /// The threads of an entry.
+    Entry(EntryId),
+    /// Any thread that calls a public function of the module (library mode, and modules that
+    /// start no threads).
+    Public,
+}
+
+/// Code that holds statements: a function, a lambda, or module-level code.
+pub type CodeId = usize;
+
+/// What an access does to the variable it touches.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum AccessKind {
+    Read,
+    /// Binds a new value (`x = ...`, `obj.x = ...`).
+    Write,
+    /// Reads and writes back (`x += 1`, `x = x + 1`).
+    Update,
+    /// Adds items to a container (`append`, `add`, `c[k] = v`, `update`, `setdefault`).
+    Add,
+    /// Removes items (`pop`, `remove`, `discard`, `del c[k]`, `popitem`).
+    Remove,
+    /// Empties a container (`clear`, `del c[:]`).
+    Clear,
+    /// Reorders items without adding or removing (`move_to_end`, `sort`, `rotate`, `reverse`).
+    Reorder,
+    /// Iterates the container (`for x in c`, comprehensions, `sum(c)`).
+    Iterate,
+}
+
+/// One access of one statement.
+#[derive(Clone, Debug)]
+pub struct Access {
+    pub kind: AccessKind,
+    pub code: CodeId,
+    /// The statement (for a lambda, the lambda).
+    pub statement: TextRange,
+    /// Lock objects held around the statement.
+    pub locks: Vec<ObjId>,
+    /// Whether a lock the analysis cannot identify is held (a parameter named `lock`).
+    pub unknown_lock: bool,
+}
+
+/// What a variable belongs to, which decides whether the threads of one entry share it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Owner {
+    /// An attribute or the items of an object.
+    Object(ObjId),
+    /// A local variable of some code (a closure's cell when another function uses it).
+    Frame(CodeId),
+    /// A module-level name or a class attribute.
+    Global,
+}
+
+/// Why an object is shared.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SharedBy {
+    /// Held by a module-level name or a class attribute.
+    Global { scope: Scope, name: String },
+    /// Handed to an entry that runs many threads.
+    Handed(EntryId),
+    /// Handed to two entries.
+    Between(EntryId, EntryId),
+    /// Kept by the code that started an entry while the entry runs.
+    Starter(EntryId),
+    /// Runs a thread on its own method while others call its methods.
+    OwnThread(EntryId),
+    /// An instance a public method may be called on from any thread (library mode).
+    Public(ClassId),
+    /// Held by another shared object.
+    Within(ObjId),
+}
+
+/// What is known of an entry beyond the flow.
+#[derive(Debug)]
+pub struct EntryFacts {
+    /// The call (or thread object creation) as written, shortened.
+    pub call: String,
+    pub site: TextRange,
+    /// The code that starts it.
+    pub starter: CodeId,
+    pub many: bool,
+    /// From the start to the first join after it, in the starter's statements.
+    window: TextRange,
+    /// Code called from the window (runs alongside the entry's threads).
+    window_code: FxHashSet<CodeId>,
+    /// Objects each thread of the entry gets afresh.
+    per_instance: FxHashSet<ObjId>,
+    /// Code that runs once per thread of the entry before or as it starts it.
+    region_code: FxHashSet<CodeId>,
+    region: Option<TextRange>,
+    /// The class whose instance runs this thread on its own method.
+    own_class: Option<ClassId>,
+    /// Every object the entry's threads can reach: what it hands them, what module-level names
+    /// and class attributes they use hold, what they create, and what all of that holds.
+    reach: FxHashSet<ObjId>,
+    /// Functions of other modules between the call and this module (cross-module entries).
+    pub through: Vec<String>,
+    /// Where a cross-module entry is written (`app.py:12`).
+    pub elsewhere: Option<String>,
+}
+
+/// Which entry first reaches a piece of code, and from which code (a parent link, so witness
+/// paths share their prefixes and memory stays linear in the number of functions).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Witness {
+    pub entry: EntryId,
+    pub parent: Option<CodeId>,
+}
+
+#[derive(Debug, Default)]
+pub struct Sharing {
+    /// Contexts of each piece of code: functions first, then lambdas, then module-level code.
+    contexts: Vec<Vec<Context>>,
+    witnesses: Vec<Option<Witness>>,
+    pub entries: Vec<EntryFacts>,
+    shared: FxHashMap<ObjId, SharedBy>,
+    accesses: FxHashMap<VarId, Vec<Access>>,
+    functions: usize,
+    lambdas: usize,
+    /// Whether any code runs in more than the main thread.
+    concurrent: bool,
+    /// Locks every caller holds when calling each piece of code (what its accesses run under
+    /// besides their own statement's locks), and whether one of them is not known.
+    entry_locks: Vec<(Vec<ObjId>, bool)>,
+    /// The code that creates each object.
+    object_code: Vec<Option<CodeId>>,
+}
+
+impl Sharing {
+    pub fn code_of_function(&self, function: FunctionId) -> CodeId {
+        function
+    }
+
+    pub fn module_code(&self) -> CodeId {
+        self.functions + self.lambdas
+    }
+
+    pub fn code_of(&self, scope: Scope) -> Option<CodeId> {
+        match scope {
+            Scope::Function(id) => Some(id),
+            Scope::Lambda(id) => Some(self.functions + id),
+            Scope::Module => Some(self.module_code()),
+            Scope::Class(_) => None,
+        }
+    }
+
+    pub fn contexts(&self, code: CodeId) -> &[Context] {
+        self.contexts.get(code).map_or(&[], Vec::as_slice)
+    }
+
+    pub fn witness(&self, code: CodeId) -> Option<Witness> {
+        self.witnesses.get(code).copied().flatten()
+    }
+
+    /// An entry whose threads run while `code` runs in the thread that started them.
+    pub fn alongside_entry(&self, code: CodeId) -> Option<EntryId> {
+        self.entries.iter().position(|facts| {
+            facts.window_code.contains(&code)
+                || (facts.starter == code && !facts.window.is_empty())
+                || (facts.own_class.is_some() && facts.region_code.contains(&code))
+        })
+    }
+
+    /// Whether any code of the module can run in two threads at once.
+    pub fn is_concurrent(&self) -> bool {
+        self.concurrent
+    }
+
+    /// Why an object is shared, if it is.
+    pub fn shared_by(&self, object: ObjId) -> Option<&SharedBy> {
+        self.shared.get(&object)
+    }
+
+    /// The accesses to a variable.
+    pub fn accesses_of(&self, var: VarId) -> &[Access] {
+        self.accesses.get(&var).map_or(&[], Vec::as_slice)
+    }
+
+    /// Whether code running in `first` and code running in `second` can run at the same time
+    /// on what they touch, as far as their contexts go.
+    fn overlap(&self, first: (Context, &Access), second: (Context, &Access), owner: Owner) -> bool {
+        // The calling context does not split what a function touches: an access only counts in
+        // an entry that can reach the object.
+        if let Owner::Object(object) = owner {
+            for context in [first.0, second.0] {
+                if let Context::Entry(entry) = context
+                    && !self.entries[entry].reach.contains(&object)
+                {
+                    return false;
+                }
+            }
+        }
+        match (first.0, second.0) {
+            (Context::Public, _) | (_, Context::Public) => true,
+            (Context::Entry(a), Context::Entry(b)) if a == b => {
+                let entry = &self.entries[a];
+                entry.many
+                    && match owner {
+                        Owner::Object(object) => !entry.per_instance.contains(&object),
+                        // A local of code the entry runs lives in each thread's own frame.
+                        Owner::Frame(code) => !self.contexts(code).contains(&Context::Entry(a)),
+                        Owner::Global => true,
+                    }
+            }
+            (Context::Entry(_), Context::Entry(_)) => true,
+            (Context::Main, Context::Entry(entry)) => self.alongside(entry, first.1),
+            (Context::Entry(entry), Context::Main) => self.alongside(entry, second.1),
+            (Context::Main, Context::Main) => false,
+        }
+    }
+
+    /// Whether a main-thread access runs while the threads of `entry` do.
+    fn alongside(&self, entry: EntryId, main: &Access) -> bool {
+        let facts = &self.entries[entry];
+        (main.code == facts.starter
+            && main.statement.start() >= facts.window.start()
+            && main.statement.start() < facts.window.end())
+            || facts.window_code.contains(&main.code)
+            || facts.own_class.is_some() && self.own_class_code(facts, main.code)
+    }
+
+    fn own_class_code(&self, facts: &EntryFacts, code: CodeId) -> bool {
+        // Methods of the class are its API: they run whenever callers use the object.
+        facts.region_code.contains(&code)
+    }
+
+    /// Locks every caller of `code` holds around the call.
+    pub fn entry_locks(&self, code: CodeId) -> (&[ObjId], bool) {
+        self.entry_locks
+            .get(code)
+            .map_or((&[][..], false), |(locks, unknown)| {
+                (locks.as_slice(), *unknown)
+            })
+    }
+
+    /// Whether two accesses can run at the same time and no lock orders them.
+    pub fn conflict(&self, first: &Access, second: &Access, owner: Owner) -> bool {
+        // Code that runs only in other threads and made the object in this very call works on
+        // its own object until it hands it out.
+        if let Owner::Object(object) = owner {
+            for access in [first, second] {
+                if self.object_code.get(object as usize).copied().flatten() == Some(access.code)
+                    && !self.contexts(access.code).contains(&Context::Main)
+                {
+                    return false;
+                }
+            }
+        }
+        // Two accesses of one piece of code to its own local touch two different frames.
+        if let Owner::Frame(code) = owner
+            && first.code == code
+            && second.code == code
+        {
+            return false;
+        }
+        if first.unknown_lock && (second.unknown_lock || !second.locks.is_empty())
+            || second.unknown_lock && !first.locks.is_empty()
+            || first.locks.iter().any(|lock| second.locks.contains(lock))
+        {
+            return false;
+        }
+        self.contexts(first.code).iter().any(|&a| {
+            self.contexts(second.code)
+                .iter()
+                .any(|&b| self.overlap((a, first), (b, second), owner))
+        })
+    }
+}
+
+/// Builds the sharing facts of a modelled module. `public`: library mode.
+pub fn build(module: &ModModule, model: &SemanticModel, public: bool) -> Sharing {
+    let flow = &model.flow;
+    let functions = model.functions.len();
+    let lambdas = flow.lambdas.len();
+    let mut sharing = Sharing {
+        contexts: vec![Vec::new(); functions + lambdas + 1],
+        witnesses: vec![None; functions + lambdas + 1],
+        functions,
+        lambdas,
+        ..Sharing::default()
+    };
+    let graph = CallGraph::new(flow, &sharing);
+    let module_code = sharing.module_code();
+
+    // The main thread: module-level code and what it calls.
+    let mut main = vec![module_code];
+    main.extend(graph.called_from_scopes(&[Scope::Module]));
+    for code in graph.reach(main) {
+        sharing.contexts[code].push(Context::Main);
+    }
+
+    // The entries of this module, then those other modules found for its functions.
+    for (id, entry) in flow.entries.iter().enumerate() {
+        let starter = sharing.code_of(entry.scope).unwrap_or(module_code);
+        sharing.entries.push(EntryFacts {
+            call: entry_call(model, entry),
+            site: entry.site,
+            starter,
+            many: false,
+            window: TextRange::default(),
+            window_code: FxHashSet::default(),
+            per_instance: FxHashSet::default(),
+            region_code: FxHashSet::default(),
+            region: None,
+            own_class: None,
+            reach: FxHashSet::default(),
+            through: Vec::new(),
+            elsewhere: None,
+        });
+        let targets: Vec<CodeId> = entry
+            .targets
+            .iter()
+            .filter_map(|target| sharing.code_of(target.scope()))
+            .collect();
+        mark(&mut sharing, &graph, id, targets);
+    }
+    for (function, entry) in model.incoming_entries() {
+        let id = sharing.entries.len();
+        sharing.entries.push(EntryFacts {
+            call: entry.call.clone(),
+            site: TextRange::default(),
+            starter: module_code,
+            many: true,
+            window: TextRange::default(),
+            window_code: FxHashSet::default(),
+            per_instance: FxHashSet::default(),
+            region_code: FxHashSet::default(),
+            region: None,
+            own_class: None,
+            reach: FxHashSet::default(),
+            through: entry.through.clone(),
+            elsewhere: match &entry.site {
+                super::EntrySite::Elsewhere(origin) => Some(origin.clone()),
+                super::EntrySite::Here(_) => None,
+            },
+        });
+        mark(&mut sharing, &graph, id, vec![function]);
+    }
+
+    // Public functions and methods, in library mode and where nothing starts a thread.
+    if public || sharing.entries.is_empty() {
+        let roots: Vec<CodeId> = (0..functions).filter(|&id| is_public(model, id)).collect();
+        for code in graph.reach(roots) {
+            sharing.contexts[code].push(Context::Public);
+        }
+    }
+    sharing.concurrent = !sharing.entries.is_empty()
+        || sharing
+            .contexts
+            .iter()
+            .any(|contexts| contexts.contains(&Context::Public));
+
+    let statements = Statements::new(module, model, &sharing);
+    for entry in 0..sharing.entries.len().min(flow.entries.len()) {
+        describe_entry(&mut sharing, model, &graph, &statements, entry);
+    }
+    sharing.object_code = flow
+        .objects
+        .iter()
+        .map(|object| sharing.code_of(object.scope))
+        .collect();
+    sharing.entry_locks = entry_locks(&sharing, model, &graph, &statements);
+    sharing.accesses = statements.accesses(model, &sharing);
+    for entry in 0..flow.entries.len() {
+        let reach = entry_reach(&sharing, model, entry);
+        sharing.entries[entry].reach = reach;
+    }
+    for entry in flow.entries.len()..sharing.entries.len() {
+        // An entry from another module reaches what module-level names hold.
+        let reach = entry_reach(&sharing, model, entry);
+        sharing.entries[entry].reach = reach;
+    }
+    find_shared(&mut sharing, model);
+    sharing
+}
+
+/// Gives code reached from an entry's targets that entry's context and a witness.
+fn mark(sharing: &mut Sharing, graph: &CallGraph, entry: EntryId, targets: Vec<CodeId>) {
+    let mut queue: std::collections::VecDeque<(CodeId, Option<CodeId>)> =
+        targets.into_iter().map(|code| (code, None)).collect();
+    let mut seen = FxHashSet::default();
+    while let Some((code, parent)) = queue.pop_front() {
+        if !seen.insert(code) {
+            continue;
+        }
+        if !sharing.contexts[code].contains(&Context::Entry(entry)) {
+            sharing.contexts[code].push(Context::Entry(entry));
+        }
+        if sharing.witnesses[code].is_none() {
+            sharing.witnesses[code] = Some(Witness { entry, parent });
+        }
+        for &callee in graph.callees(code) {
+            queue.push_back((callee, Some(code)));
+        }
+    }
+}
+
+fn entry_call(model: &SemanticModel, entry: &super::flow::FlowEntry) -> String {
+    match entry.start {
+        Some(start) => describe(model, model.thread_starts()[start].call),
+        None => model
+            .source_text(entry.site)
+            .map_or_else(|| "a threading.Thread subclass".to_string(), shorten),
+    }
+}
+
+fn describe(model: &SemanticModel, call: &ExprCall) -> String {
+    model
+        .source_text(call.range())
+        .map_or_else(String::new, shorten)
+}
+
+/// A call as written, on one line and at most 60 characters, else its callee and `(...)`.
+fn shorten(text: &str) -> String {
+    if text.len() <= 60 && !text.contains('\n') {
+        return text.to_string();
+    }
+    let callee = text.split('(').next().unwrap_or(text);
+    format!("{}(...)", callee.trim())
+}
+
+fn is_public(model: &SemanticModel, function: FunctionId) -> bool {
+    let info = &model.functions[function];
+    if info.parent.is_some() {
+        return false;
+    }
+    let name = info.name();
+    let public_name = !name.starts_with('_') || (name.starts_with("__") && name.ends_with("__"));
+    match info.class {
+        None => public_name,
+        Some(class) => {
+            public_name
+                && !class.starts_with('_')
+                && !matches!(
+                    name,
+                    "__init__" | "__new__" | "__init_subclass__" | "__post_init__" | "__del__"
+                )
+        }
+    }
+}
+
+/// Calls between code of the module.
+struct CallGraph {
+    callees: Vec<Vec<CodeId>>,
+    /// For each code, where it is called: the calling code and the call's range.
+    callers: Vec<Vec<(CodeId, TextRange)>>,
+    /// Calls made by class bodies and module-level code, by scope.
+    scope_calls: Vec<(Scope, CodeId, TextRange)>,
+}
+
+impl CallGraph {
+    fn new(flow: &Flow, sharing: &Sharing) -> Self {
+        let count = sharing.module_code() + 1;
+        let mut graph = Self {
+            callees: vec![Vec::new(); count],
+            callers: vec![Vec::new(); count],
+            scope_calls: Vec::new(),
+        };
+        for &(caller, callee, site) in &flow.calls {
+            let Some(callee) = sharing.code_of(callee.scope()) else {
+                continue;
+            };
+            match sharing.code_of(caller) {
+                Some(caller_code) => {
+                    if !graph.callees[caller_code].contains(&callee) {
+                        graph.callees[caller_code].push(callee);
+                    }
+                    graph.callers[callee].push((caller_code, site));
+                }
+                None => graph.scope_calls.push((caller, callee, site)),
+            }
+        }
+        graph
+    }
+
+    fn callees(&self, code: CodeId) -> &[CodeId] {
+        &self.callees[code]
+    }
+
+    /// Code called by class bodies (their decorators and class attributes run at import).
+    fn called_from_scopes(&self, _scopes: &[Scope]) -> Vec<CodeId> {
+        self.scope_calls
+            .iter()
+            .map(|(_, callee, _)| *callee)
+            .collect()
+    }
+
+    /// `roots` and everything they call.
+    fn reach(&self, roots: Vec<CodeId>) -> Vec<CodeId> {
+        let mut seen = vec![false; self.callees.len()];
+        let mut order = Vec::new();
+        let mut stack = roots;
+        while let Some(code) = stack.pop() {
+            if std::mem::replace(&mut seen[code], true) {
+                continue;
+            }
+            order.push(code);
+            stack.extend(self.callees[code].iter().copied());
+        }
+        order
+    }
+}
+
+/// The statements of every piece of code, in source order, with the locks held around each.
+struct Statements<'a> {
+    /// Per code: (statement, lock expressions held).
+    by_code: Vec<Vec<(&'a Stmt, Vec<&'a Expr>)>>,
+}
+
+impl<'a> Statements<'a> {
+    fn new(module: &'a ModModule, model: &SemanticModel<'a>, sharing: &Sharing) -> Self {
+        let mut by_code: Vec<Vec<(&'a Stmt, Vec<&'a Expr>)>> =
+            vec![Vec::new(); sharing.module_code() + 1];
+        for (id, function) in model.functions.iter().enumerate() {
+            walk_guarded(&function.def.body, &mut Vec::new(), &mut |stmt, guards| {
+                let locks = guards
+                    .iter()
+                    .copied()
+                    .filter(|g| model.is_lock(g))
+                    .collect();
+                by_code[id].push((stmt, locks));
+            });
+        }
+        let module_code = sharing.module_code();
+        walk_guarded(&module.body, &mut Vec::new(), &mut |stmt, guards| {
+            let locks = guards
+                .iter()
+                .copied()
+                .filter(|g| model.is_lock(g))
+                .collect();
+            by_code[module_code].push((stmt, locks));
+        });
+        Self { by_code }
+    }
+
+    fn of(&self, code: CodeId) -> &[(&'a Stmt, Vec<&'a Expr>)] {
+        self.by_code.get(code).map_or(&[], Vec::as_slice)
+    }
+
+    /// Every access of every statement of code that runs somewhere, indexed by variable.
+    fn accesses(
+        &self,
+        model: &SemanticModel<'a>,
+        sharing: &Sharing,
+    ) -> FxHashMap<VarId, Vec<Access>> {
+        let mut index: FxHashMap<VarId, Vec<Access>> = FxHashMap::default();
+        if !sharing.is_concurrent() {
+            return index;
+        }
+        for (code, statements) in self.by_code.iter().enumerate() {
+            if sharing.contexts(code).is_empty() {
+                continue;
+            }
+            // A constructor works on an object nobody else has yet.
+            let constructing: Vec<ObjId> = match model.functions.get(code) {
+                Some(function)
+                    if matches!(function.name(), "__init__" | "__new__" | "__post_init__") =>
+                {
+                    model.flow.receivers(code)
+                }
+                _ => Vec::new(),
+            };
+            let (held, unknown_held) = sharing.entry_locks(code);
+            for (stmt, locks) in statements {
+                let (mut lock_objects, mut unknown_lock) = lock_objects(model, locks);
+                lock_objects.extend_from_slice(held);
+                unknown_lock |= unknown_held;
+                let mut collector = AccessCollector {
+                    model,
+                    found: Vec::new(),
+                };
+                collector.statement(stmt);
+                for (var, kind, _) in collector.found {
+                    if model
+                        .flow
+                        .owner_of(var)
+                        .is_some_and(|owner| constructing.contains(&owner))
+                    {
+                        continue;
+                    }
+                    index.entry(var).or_default().push(Access {
+                        kind,
+                        code,
+                        statement: stmt.range(),
+                        locks: lock_objects.clone(),
+                        unknown_lock,
+                    });
+                }
+            }
+        }
+        for lambda in 0..sharing.lambdas {
+            let code = sharing.functions + lambda;
+            if sharing.contexts(code).is_empty() {
+                continue;
+            }
+            let expr = model.flow.lambdas[lambda].expr;
+            let mut collector = AccessCollector {
+                model,
+                found: Vec::new(),
+            };
+            collector.visit_expr(&expr.body);
+            for (var, kind, _) in collector.found {
+                index.entry(var).or_default().push(Access {
+                    kind,
+                    code,
+                    statement: expr.range(),
+                    locks: Vec::new(),
+                    unknown_lock: false,
+                });
+            }
+        }
+        index
+    }
+}
+
+/// The lock objects held by lock expressions, and whether one of them is not known.
+pub fn lock_objects(model: &SemanticModel, locks: &[&Expr]) -> (Vec<ObjId>, bool) {
+    let mut objects = Vec::new();
+    let mut unknown = false;
+    for lock in locks {
+        let held = model.flow.objects_at(lock);
+        if held.is_empty() {
+            unknown = true;
+        }
+        for &object in held {
+            if model.flow.object(object).kind == ObjectKind::Lock {
+                objects.push(object);
+                // A condition built on a lock holds that lock too.
+                if let Some(inner) = model.flow.field(object, "_lock") {
+                    objects.extend(model.flow.objects_of(inner));
+                }
+            }
+        }
+    }
+    objects.sort_unstable();
+    objects.dedup();
+    (objects, unknown)
+}
+
+/// Methods by what they do to the container they are called on.
+const ADDING: &[&str] = &[
+    "append",
+    "appendleft",
+    "add",
+    "insert",
+    "extend",
+    "extendleft",
+    "update",
+    "setdefault",
+    "__setitem__",
+];
+const REMOVING: &[&str] = &[
+    "pop",
+    "popleft",
+    "popitem",
+    "remove",
+    "discard",
+    "__delitem__",
+];
+const CLEARING: &[&str] = &["clear"];
+const REORDERING: &[&str] = &["move_to_end", "sort", "reverse", "rotate"];
+const READING: &[&str] = &["get", "index", "count", "copy", "keys", "values", "items"];
+
+/// Calls that iterate their argument to the end.
+const CONSUMERS: &[&str] = &[
+    "sum",
+    "min",
+    "max",
+    "any",
+    "all",
+    "sorted",
+    "tuple",
+    "set",
+    "frozenset",
+    "enumerate",
+    "list",
+    "dict",
+];
+
+/// Collects the accesses of one statement.
+struct AccessCollector<'m, 'a> {
+    model: &'m SemanticModel<'a>,
+    found: Vec<(VarId, AccessKind, TextRange)>,
+}
+
+impl<'a> AccessCollector<'_, 'a> {
+    fn statement(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::Assign(assign) => {
+                let update = crate::detector::helpers::read_modify_write_target(stmt);
+                for target in &assign.targets {
+                    let kind = if update.is_some_and(|t| std::ptr::eq(t, target)) {
+                        AccessKind::Update
+                    } else {
+                        AccessKind::Write
+                    };
+                    self.store(target, kind);
+                }
+                self.visit_expr(&assign.value);
+            }
+            Stmt::AnnAssign(assign) => {
+                if let Some(value) = &assign.value {
+                    self.store(&assign.target, AccessKind::Write);
+                    self.visit_expr(value);
+                }
+            }
+            Stmt::AugAssign(assign) => {
+                self.store(&assign.target, AccessKind::Update);
+                self.visit_expr(&assign.value);
+            }
+            Stmt::Delete(delete) => {
+                for target in &delete.targets {
+                    match target {
+                        Expr::Subscript(subscript) => {
+                            let kind = if is_full_slice(&subscript.slice) {
+                                AccessKind::Clear
+                            } else {
+                                AccessKind::Remove
+                            };
+                            self.contents(&subscript.value, kind, target.range());
+                            self.visit_expr(&subscript.slice);
+                        }
+                        other => self.store(other, AccessKind::Write),
+                    }
+                }
+            }
+            Stmt::For(for_stmt) => {
+                self.iterated(&for_stmt.iter);
+                self.visit_expr(&for_stmt.iter);
+            }
+            _ => {
+                let mut expressions = Vec::new();
+                push_own_expressions(stmt, &mut expressions);
+                for expr in expressions {
+                    self.visit_expr(expr);
+                }
+            }
+        }
+    }
+
+    fn record(&mut self, var: VarId, kind: AccessKind, range: TextRange) {
+        self.found.push((var, kind, range));
+    }
+
+    /// A store to an assignment target.
+    fn store(&mut self, target: &'a Expr, kind: AccessKind) {
+        match target {
+            Expr::Name(_) => {
+                if let Some(var) = self.model.flow.var_of(target) {
+                    self.record(var, kind, target.range());
+                }
+            }
+            Expr::Attribute(attribute) => {
+                for var in self.fields(&attribute.value, attribute.attr.as_str()) {
+                    self.record(var, kind, target.range());
+                }
+                self.visit_expr(&attribute.value);
+            }
+            Expr::Subscript(subscript) => {
+                let kind = if kind == AccessKind::Update {
+                    AccessKind::Update
+                } else if is_full_slice(&subscript.slice) {
+                    AccessKind::Clear
+                } else {
+                    AccessKind::Add
+                };
+                self.contents(&subscript.value, kind, target.range());
+                self.visit_expr(&subscript.value);
+                self.visit_expr(&subscript.slice);
+            }
+            Expr::Tuple(tuple) => {
+                for element in tuple.iter() {
+                    self.store(element, kind);
+                }
+            }
+            Expr::List(list) => {
+                for element in list.iter() {
+                    self.store(element, kind);
+                }
+            }
+            Expr::Starred(starred) => self.store(&starred.value, kind),
+            _ => {}
+        }
+    }
+
+    /// The variables of attribute `field` of what `base` holds.
+    fn fields(&self, base: &Expr, field: &str) -> Vec<VarId> {
+        let flow = &self.model.flow;
+        let mut vars = Vec::new();
+        for &object in flow.objects_at(base) {
+            if let Some(var) = flow.field_var(object, field) {
+                vars.push(var);
+            }
+        }
+        vars
+    }
+
+    fn contents(&mut self, container: &Expr, kind: AccessKind, range: TextRange) {
+        let flow = &self.model.flow;
+        let vars: Vec<VarId> = flow
+            .objects_at(container)
+            .iter()
+            .filter_map(|&object| flow.contents(object))
+            .collect();
+        for var in vars {
+            self.record(var, kind, range);
+        }
+    }
+
+    fn iterated(&mut self, iterable: &Expr) {
+        self.contents(iterable, AccessKind::Iterate, iterable.range());
+    }
+
+    fn call(&mut self, call: &'a ExprCall) {
+        match call.func.as_ref() {
+            Expr::Attribute(method) => {
+                let name = method.attr.as_str();
+                let kind = if ADDING.contains(&name) {
+                    Some(AccessKind::Add)
+                } else if REMOVING.contains(&name) {
+                    Some(AccessKind::Remove)
+                } else if CLEARING.contains(&name) {
+                    Some(AccessKind::Clear)
+                } else if REORDERING.contains(&name) {
+                    Some(AccessKind::Reorder)
+                } else if READING.contains(&name) {
+                    Some(AccessKind::Read)
+                } else {
+                    None
+                };
+                if let Some(kind) = kind {
+                    self.contents(&method.value, kind, call.range());
+                }
+                if name == "join"
+                    && matches!(method.value.as_ref(), Expr::StringLiteral(_))
+                    && let Some(first) = call.arguments.args.first()
+                {
+                    self.iterated(first);
+                }
+            }
+            Expr::Name(func) if CONSUMERS.contains(&func.id.as_str()) => {
+                if let Some(first) = call.arguments.args.first() {
+                    self.iterated(first);
+                }
+            }
+            _ => {}
+        }
+    }
+}
+
+impl<'a> Visitor<'a> for AccessCollector<'_, 'a> {
+    fn visit_expr(&mut self, expr: &'a Expr) {
+        match expr {
+            Expr::Lambda(_) => return,
+            Expr::Name(name) if name.ctx == ExprContext::Load => {
+                if let Some(var) = self.model.flow.var_of(expr) {
+                    self.record(var, AccessKind::Read, expr.range());
+                }
+            }
+            Expr::Attribute(attribute) if attribute.ctx == ExprContext::Load => {
+                for var in self.fields(&attribute.value, attribute.attr.as_str()) {
+                    self.record(var, AccessKind::Read, expr.range());
+                }
+            }
+            Expr::Subscript(subscript) if subscript.ctx == ExprContext::Load => {
+                self.contents(&subscript.value, AccessKind::Read, expr.range());
+            }
+            Expr::Compare(compare) => {
+                // `k in c`: a read of c's items.
+                for (op, right) in compare.ops.iter().zip(compare.comparators.iter()) {
+                    if matches!(
+                        op,
+                        ruff_python_ast::CmpOp::In | ruff_python_ast::CmpOp::NotIn
+                    ) {
+                        self.contents(right, AccessKind::Read, expr.range());
+                    }
+                }
+            }
+            Expr::Call(call) => self.call(call),
+            _ => {}
+        }
+        visitor::walk_expr(self, expr);
+    }
+
+    fn visit_comprehension(&mut self, comprehension: &'a Comprehension) {
+        if !comprehension.is_async {
+            self.iterated(&comprehension.iter);
+        }
+        visitor::walk_comprehension(self, comprehension);
+    }
+}
+
+fn is_full_slice(slice: &Expr) -> bool {
+    matches!(slice, Expr::Slice(slice) if slice.lower.is_none() && slice.upper.is_none() && slice.step.is_none())
+}
+
+/// How many threads an entry runs at once, how long the starter runs alongside it, and what
+/// each of its threads gets afresh.
+fn describe_entry(
+    sharing: &mut Sharing,
+    model: &SemanticModel,
+    graph: &CallGraph,
+    statements: &Statements,
+    id: EntryId,
+) {
+    let flow = &model.flow;
+    let entry = &flow.entries[id];
+    let starter = sharing.entries[id].starter;
+    let site = entry.site;
+    let starter_statements = statements.of(starter);
+    let region = enclosing_loop(starter_statements, site);
+    let many_items = match entry.kind {
+        EntryKind::Start(StartKind::PoolMap) => {
+            let items = entry
+                .start
+                .and_then(|start| model.thread_starts()[start].call.arguments.args.get(1))
+                .and_then(crate::detector::helpers::literal_length);
+            items != Some(1) && items != Some(0)
+        }
+        EntryKind::Start(StartKind::ServerHandler) => true,
+        _ => false,
+    };
+    // A thread class the module never instantiates: code elsewhere makes any number of them.
+    let outside = entry
+        .handed_objects
+        .iter()
+        .any(|&object| matches!(flow.object(object).kind, ObjectKind::OutsideInstance(_)));
+    let many =
+        many_items || outside || region.is_some() || runs_repeatedly(sharing, graph, starter);
+
+    // The window: from the start to the first join-like call after it in the starter.
+    let end = window_end(model, starter_statements, entry);
+    let window = TextRange::new(site.end(), end.max(site.end()));
+    let window_calls: Vec<CodeId> = graph
+        .callees(starter)
+        .iter()
+        .copied()
+        .filter(|&callee| {
+            graph.callers[callee]
+                .iter()
+                .any(|&(caller, call)| caller == starter && window.contains_range(call))
+        })
+        .collect();
+    let window_code: FxHashSet<CodeId> = graph.reach(window_calls).into_iter().collect();
+
+    // Code that runs once per thread: what the loop around the start calls and nothing else.
+    let mut region_code = FxHashSet::default();
+    if let Some(region) = region {
+        let mut candidates: Vec<CodeId> = graph
+            .callees(starter)
+            .iter()
+            .copied()
+            .filter(|&callee| {
+                graph.callers[callee]
+                    .iter()
+                    .all(|&(caller, call)| caller == starter && region.contains_range(call))
+            })
+            .collect();
+        while let Some(code) = candidates.pop() {
+            if region_code.insert(code) {
+                candidates.extend(graph.callees(code).iter().copied().filter(|&callee| {
+                    graph.callers[callee]
+                        .iter()
+                        .all(|(caller, _)| region_code.contains(caller) || *caller == code)
+                }));
+            }
+        }
+    }
+
+    // What each thread gets afresh.
+    // A thread object's instance, a request's handler: one per thread.
+    let mut per_instance: FxHashSet<ObjId> = match entry.kind {
+        EntryKind::ThreadObject | EntryKind::Start(StartKind::ServerHandler) => {
+            entry.handed_objects.iter().copied().collect()
+        }
+        EntryKind::Start(_) => FxHashSet::default(),
+    };
+    let mut own_class = None;
+    if entry.kind == EntryKind::ThreadObject {
+        own_class =
+            entry
+                .handed_objects
+                .iter()
+                .find_map(|&object| match flow.object(object).kind {
+                    ObjectKind::Instance(class) | ObjectKind::OutsideInstance(class) => Some(class),
+                    _ => None,
+                });
+    } else if let EntryKind::Start(_) = entry.kind
+        && let Scope::Function(starter_function) = entry.scope
+        && let Some(class) = flow.class_of_method(starter_function)
+    {
+        // `Thread(target=self.run)` in a method: the object runs its own thread.
+        let receivers = flow.receivers(starter_function);
+        if entry
+            .handed_objects
+            .iter()
+            .any(|object| receivers.contains(object))
+            || handed_objects(flow, entry)
+                .iter()
+                .any(|object| bound_receiver(flow, *object).is_some_and(|r| receivers.contains(&r)))
+        {
+            own_class = Some(class);
+            per_instance.extend(receivers.iter().copied());
+        }
+    }
+    for (object, info) in flow.objects.iter().enumerate() {
+        let object = object as ObjId;
+        let fresh = match sharing.code_of(info.scope) {
+            // What the starter makes outside a loop is each thread's own when the starter runs
+            // once per thread (a constructor starting one thread for its object).
+            Some(code) if code == starter => {
+                region.map_or(!many_items, |region| region.contains_range(info.site))
+            }
+            Some(code) => {
+                region_code.contains(&code) || sharing.contexts(code) == [Context::Entry(id)]
+            }
+            None => false,
+        };
+        if fresh {
+            per_instance.insert(object);
+        }
+    }
+    // The methods of an object that runs its own thread are what the rest of the program calls.
+    let mut class_code = FxHashSet::default();
+    if let Some(class) = own_class {
+        for (function, info) in model.functions.iter().enumerate() {
+            if flow.class_of_method(function) == Some(class) && info.name() != "__init__" {
+                class_code.insert(function);
+                // A method no code of the module calls is called by the object's owner.
+                if sharing.contexts[function].is_empty() {
+                    sharing.contexts[function].push(Context::Main);
+                }
+            }
+        }
+    }
+
+    let facts = &mut sharing.entries[id];
+    facts.many = many;
+    facts.window = window;
+    facts.window_code = window_code;
+    facts.region = region;
+    facts.per_instance = per_instance;
+    facts.own_class = own_class;
+    facts.region_code = if own_class.is_some() {
+        class_code
+    } else {
+        region_code
+    };
+}
+
+/// The objects an entry hands to its threads: arguments, receivers, partials' arguments.
+fn handed_objects(flow: &Flow, entry: &super::flow::FlowEntry) -> Vec<ObjId> {
+    let mut objects: Vec<ObjId> = entry.handed_objects.clone();
+    for &var in &entry.handed {
+        objects.extend_from_slice(flow.objects_of(var));
+    }
+    for target in &entry.targets {
+        if let Some(captured) = flow.captures.get(&target.scope()) {
+            for &var in captured {
+                objects.extend_from_slice(flow.objects_of(var));
+            }
+        }
+    }
+    objects.sort_unstable();
+    objects.dedup();
+    objects
+}
+
+fn bound_receiver(flow: &Flow, object: ObjId) -> Option<ObjId> {
+    match flow.object(object).kind {
+        ObjectKind::BoundMethod { receiver, .. } => Some(receiver),
+        _ => None,
+    }
+}
+
+/// Whether code runs more than once per run of the program: called from two places, from a
+/// loop, from code that runs repeatedly, from threads, or from outside the module.
+fn runs_repeatedly(sharing: &Sharing, graph: &CallGraph, code: CodeId) -> bool {
+    let mut seen = FxHashSet::default();
+    let mut stack = vec![code];
+    while let Some(code) = stack.pop() {
+        if !seen.insert(code) {
+            continue;
+        }
+        if code == sharing.module_code() {
+            continue;
+        }
+        let contexts = sharing.contexts(code);
+        if contexts
+            .iter()
+            .any(|context| matches!(context, Context::Entry(_) | Context::Public))
+        {
+            return true;
+        }
+        let callers = &graph.callers[code];
+        if callers.len() != 1 {
+            return true;
+        }
+        stack.push(callers[0].0);
+    }
+    false
+}
+
+/// The outermost loop or comprehension of the starter's own statements around `site`.
+fn enclosing_loop(statements: &[(&Stmt, Vec<&Expr>)], site: TextRange) -> Option<TextRange> {
+    let mut found: Option<TextRange> = None;
+    for (stmt, _) in statements {
+        if !stmt.range().contains_range(site) {
+            continue;
+        }
+        match stmt {
+            Stmt::For(for_stmt) if !for_stmt.iter.range().contains_range(site) => {
+                return Some(stmt.range());
+            }
+            Stmt::While(_) => return Some(stmt.range()),
+            _ => {
+                let mut expressions = Vec::new();
+                push_own_expressions(stmt, &mut expressions);
+                for expr in expressions {
+                    ruff_python_ast::helpers::any_over_expr(expr, |inner| {
+                        let is_comprehension = matches!(
+                            inner,
+                            Expr::ListComp(_)
+                                | Expr::SetComp(_)
+                                | Expr::DictComp(_)
+                                | Expr::Generator(_)
+                        );
+                        if is_comprehension
+                            && inner.range().contains_range(site)
+                            && found.is_none_or(|outer| inner.range().contains_range(outer))
+                        {
+                            found = Some(inner.range());
+                        }
+                        false
+                    });
+                }
+            }
+        }
+    }
+    found
+}
+
+/// Method calls that wait for threads or tasks to finish.
+const JOINS: &[&str] = &[
+    "join",
+    "result",
+    "shutdown",
+    "wait",
+    "as_completed",
+    "get",
+    "exception",
+];
+
+/// Where the starter stops running alongside an entry's threads: the first statement after the
+/// start that waits for them (`t.join()`, `f.result()`, `pool.shutdown()`, `wait(fs)`), the end
+/// of a `with` block over the pool, or, for a `map` consumed in place, the end of its statement.
+fn window_end(
+    model: &SemanticModel,
+    statements: &[(&Stmt, Vec<&Expr>)],
+    entry: &super::flow::FlowEntry,
+) -> TextSize {
+    let site = entry.site;
+    let mut end = TextSize::from(u32::MAX);
+    for (stmt, _) in statements {
+        let range = stmt.range();
+        if range.end() < site.start() {
+            continue;
+        }
+        // A `with pool:` block around the start joins at its end.
+        if let Stmt::With(with) = stmt
+            && with
+                .body
+                .first()
+                .is_some_and(|first| first.start() <= site.start())
+            && with
+                .items
+                .iter()
+                .any(|item| model.is_thread_pool_expr(&item.context_expr))
+        {
+            end = end.min(range.end());
+        }
+        if range.start() <= site.start() {
+            // The statement holding the start: a map consumed right there ends with it.
+            if matches!(entry.kind, EntryKind::Start(StartKind::PoolMap))
+                && consumed_in_place(stmt, site)
+            {
+                end = end.min(range.end());
+            }
+            continue;
+        }
+        let mut expressions = Vec::new();
+        push_own_expressions(stmt, &mut expressions);
+        let joins = expressions.iter().any(|expr| {
+            ruff_python_ast::helpers::any_over_expr(expr, |inner| {
+                matches!(inner, Expr::Call(call) if matches!(call.func.as_ref(),
+                    Expr::Attribute(method) if JOINS.contains(&method.attr.as_str()))
+                    || matches!(call.func.as_ref(), Expr::Name(name) if matches!(name.id.as_str(), "wait" | "as_completed")))
+            })
+        });
+        if joins {
+            end = end.min(range.start());
+            break;
+        }
+    }
+    end
+}
+
+/// Whether the statement holding `site` consumes it whole (`list(pool.map(...))`, `for r in
+/// pool.map(...)` is not: its body runs while tasks do).
+fn consumed_in_place(stmt: &Stmt, site: TextRange) -> bool {
+    let mut expressions = Vec::new();
+    push_own_expressions(stmt, &mut expressions);
+    expressions.iter().any(|expr| {
+        ruff_python_ast::helpers::any_over_expr(expr, |inner| {
+            matches!(inner, Expr::Call(call)
+                if matches!(call.func.as_ref(), Expr::Name(name) if CONSUMERS.contains(&name.id.as_str()))
+                    && call.arguments.args.first().is_some_and(|first| first.range() == site))
+        })
+    })
+}
+
+/// Marks the shared objects, with why.
+fn find_shared(sharing: &mut Sharing, model: &SemanticModel) {
+    if !sharing.is_concurrent() {
+        return;
+    }
+    let flow = &model.flow;
+    let mut roots: Vec<(ObjId, SharedBy)> = Vec::new();
+    let module_code = sharing.module_code();
+    for (scope, name, var) in flow.module_and_class_names() {
+        // A name only module-level code uses (a loop variable at the top of a script) shares
+        // nothing with threads.
+        let used_by_functions = sharing
+            .accesses_of(var)
+            .iter()
+            .any(|access| access.code != module_code);
+        if !used_by_functions {
+            continue;
+        }
+        for &object in flow.objects_of(var) {
+            roots.push((
+                object,
+                SharedBy::Global {
+                    scope,
+                    name: name.to_string(),
+                },
+            ));
+        }
+    }
+    let handed: Vec<Vec<ObjId>> = flow
+        .entries
+        .iter()
+        .map(|entry| handed_objects(flow, entry))
+        .collect();
+    for (id, objects) in handed.iter().enumerate() {
+        let facts = &sharing.entries[id];
+        for &object in objects {
+            let object = bound_receiver(flow, object).unwrap_or(object);
+            if facts.own_class.is_some() && facts.per_instance.contains(&object) {
+                roots.push((object, SharedBy::OwnThread(id)));
+            }
+        }
+        // What every thread of a many-thread entry gets and was not made for it alone: the
+        // arguments, and what the thread objects keep from their constructors' arguments.
+        if facts.many {
+            let mut stack: Vec<ObjId> = objects
+                .iter()
+                .map(|&object| bound_receiver(flow, object).unwrap_or(object))
+                .collect();
+            let mut seen = FxHashSet::default();
+            while let Some(object) = stack.pop() {
+                if !seen.insert(object) {
+                    continue;
+                }
+                if !facts.per_instance.contains(&object) {
+                    roots.push((object, SharedBy::Handed(id)));
+                }
+                for part in flow.parts_of(object) {
+                    stack.extend_from_slice(flow.objects_of(part));
+                }
+            }
+        }
+    }
+    for (first, objects) in handed.iter().enumerate() {
+        for (second, others) in handed.iter().enumerate().skip(first + 1) {
+            for object in objects {
+                if others.contains(object) {
+                    roots.push((*object, SharedBy::Between(first, second)));
+                }
+            }
+        }
+    }
+    for (id, objects) in handed.iter().enumerate() {
+        for &object in objects {
+            if starter_uses(sharing, model, id, object) {
+                roots.push((object, SharedBy::Starter(id)));
+            }
+        }
+    }
+    for (object, info) in flow.objects.iter().enumerate() {
+        if let ObjectKind::OutsideInstance(class) = info.kind
+            && sharing
+                .contexts
+                .iter()
+                .any(|contexts| contexts.contains(&Context::Public))
+        {
+            roots.push((object as ObjId, SharedBy::Public(class)));
+        }
+    }
+    // Whatever a shared object holds is shared: breadth first, so each reason is the shortest.
+    let mut queue: std::collections::VecDeque<(ObjId, SharedBy)> = roots.into_iter().collect();
+    while let Some((object, by)) = queue.pop_front() {
+        if !is_state(flow.object(object).kind) || sharing.shared.contains_key(&object) {
+            continue;
+        }
+        sharing.shared.insert(object, by);
+        for part in flow.parts_of(object) {
+            for &inner in flow.objects_of(part) {
+                if !sharing.shared.contains_key(&inner) {
+                    queue.push_back((inner, SharedBy::Within(object)));
+                }
+            }
+        }
+    }
+}
+
+/// The locks every caller holds around the calls of each piece of code: the intersection over
+/// its call sites of the locks held there and those held around the caller itself. Entry
+/// targets, public functions and code without callers start with none.
+fn entry_locks(
+    sharing: &Sharing,
+    model: &SemanticModel,
+    graph: &CallGraph,
+    statements: &Statements,
+) -> Vec<(Vec<ObjId>, bool)> {
+    let count = sharing.module_code() + 1;
+    let mut starts_bare = vec![false; count];
+    starts_bare[sharing.module_code()] = true;
+    for entry in &model.flow.entries {
+        for target in &entry.targets {
+            if let Some(code) = sharing.code_of(target.scope()) {
+                starts_bare[code] = true;
+            }
+        }
+    }
+    for (code, bare) in starts_bare.iter_mut().enumerate() {
+        *bare |=
+            graph.callers[code].is_empty() || sharing.contexts(code).contains(&Context::Public);
+    }
+    let mut held: Vec<Option<(Vec<ObjId>, bool)>> = starts_bare
+        .iter()
+        .map(|&bare| bare.then(|| (Vec::new(), false)))
+        .collect();
+    let mut worklist: Vec<CodeId> = (0..count).collect();
+    while let Some(code) = worklist.pop() {
+        if starts_bare[code] {
+            continue;
+        }
+        let mut result: Option<(Vec<ObjId>, bool)> = None;
+        for &(caller, site) in &graph.callers[code] {
+            let Some((caller_locks, caller_unknown)) = held[caller].clone() else {
+                continue;
+            };
+            let (mut locks, mut unknown) = locks_at(model, statements.of(caller), site);
+            locks.extend(caller_locks);
+            unknown |= caller_unknown;
+            result = Some(match result {
+                None => (locks, unknown),
+                Some((kept, kept_unknown)) => (
+                    kept.into_iter()
+                        .filter(|lock| locks.contains(lock))
+                        .collect(),
+                    kept_unknown && unknown,
+                ),
+            });
+        }
+        if result.is_some() && result != held[code] {
+            held[code] = result;
+            worklist.extend(graph.callees(code));
+        }
+    }
+    held.into_iter()
+        .map(|locks| locks.unwrap_or_default())
+        .collect()
+}
+
+/// The locks held around a call: those of the innermost statement holding it.
+fn locks_at(
+    model: &SemanticModel,
+    statements: &[(&Stmt, Vec<&Expr>)],
+    site: TextRange,
+) -> (Vec<ObjId>, bool) {
+    statements
+        .iter()
+        .filter(|(stmt, _)| stmt.range().contains_range(site))
+        .max_by_key(|(stmt, _)| stmt.range().start())
+        .map_or((Vec::new(), false), |(_, locks)| lock_objects(model, locks))
+}
+
+/// The objects an entry's threads can reach.
+fn entry_reach(sharing: &Sharing, model: &SemanticModel, entry: EntryId) -> FxHashSet<ObjId> {
+    let flow = &model.flow;
+    let context = Context::Entry(entry);
+    let mut seeds: Vec<ObjId> = match flow.entries.get(entry) {
+        Some(flow_entry) => handed_objects(flow, flow_entry),
+        None => Vec::new(),
+    };
+    // What the names the entry's code uses hold (module-level names, class attributes).
+    for (_, _, var) in flow.module_and_class_names() {
+        if sharing
+            .accesses_of(var)
+            .iter()
+            .any(|access| sharing.contexts(access.code).contains(&context))
+        {
+            seeds.extend_from_slice(flow.objects_of(var));
+        }
+    }
+    // What its code creates.
+    for (object, info) in flow.objects.iter().enumerate() {
+        if sharing
+            .code_of(info.scope)
+            .is_some_and(|code| sharing.contexts(code).contains(&context))
+        {
+            seeds.push(object as ObjId);
+        }
+    }
+    let mut reach = FxHashSet::default();
+    while let Some(object) = seeds.pop() {
+        if reach.insert(object) {
+            if let Some(receiver) = bound_receiver(flow, object) {
+                seeds.push(receiver);
+            }
+            for part in flow.parts_of(object) {
+                seeds.extend_from_slice(flow.objects_of(part));
+            }
+        }
+    }
+    reach
+}
+
+/// Whether the code that started an entry touches `object` (its attributes or items) while the
+/// entry's threads run.
+fn starter_uses(sharing: &Sharing, model: &SemanticModel, entry: EntryId, object: ObjId) -> bool {
+    let facts = &sharing.entries[entry];
+    model.flow.parts_of(object).any(|var| {
+        sharing.accesses_of(var).iter().any(|access| {
+            (access.code == facts.starter && facts.window.contains(access.statement.start()))
+                || facts.window_code.contains(&access.code)
+        })
+    })
+}
+
+/// Objects whose state threads can break: instances, containers, iterators. Locks, functions,
+/// classes, thread-local and synchronized objects are not.
+fn is_state(kind: ObjectKind) -> bool {
+    matches!(
+        kind,
+        ObjectKind::Instance(_)
+            | ObjectKind::OutsideInstance(_)
+            | ObjectKind::Container(_)
+            | ObjectKind::Iterator
+    )
+}
