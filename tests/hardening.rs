@@ -6,7 +6,6 @@ use std::path::Path;
 
 use assert_cmd::Command;
 
-#[allow(dead_code)]
 fn aether() -> Command {
     Command::cargo_bin("aether").expect("the aether binary is built for tests")
 }
@@ -62,4 +61,35 @@ fn refused_trees_are_freed_between_files() {
         stdout.contains("Found 200 hazards in 200 files"),
         "{stdout}"
     );
+}
+
+#[test]
+fn huge_thread_counts_are_refused_before_anything_is_allocated() {
+    // `advise --threads 100000000` took 3.2 GB and aborted; the range took 3.9 GB.
+    let dir = tempfile::tempdir().unwrap();
+    for args in [
+        &["advise", "--threads", "100000000"][..],
+        &["advise", "--threads", "1000000000"],
+        &["advise", "--cores", "4000000000", "--threads", "2"],
+        &["simulate", "--threads", "1..1000000000"],
+        &["simulate", "--threads", "1,1000000000"],
+    ] {
+        let output = aether_within(200, args, dir.path());
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        assert_eq!(output.status.code(), Some(2), "{args:?}: {stderr}");
+        assert!(stderr.contains("is more than the"), "{args:?}: {stderr}");
+    }
+}
+
+#[test]
+fn help_states_the_limits() {
+    let advise = aether().args(["advise", "--help"]).output().unwrap();
+    let advise = String::from_utf8_lossy(&advise.stdout);
+    assert!(
+        advise.contains("Threads the program runs, 1 to 100000"),
+        "{advise}"
+    );
+    let simulate = aether().args(["simulate", "--help"]).output().unwrap();
+    let simulate = String::from_utf8_lossy(&simulate.stdout);
+    assert!(simulate.contains("each from 1 to 4096"), "{simulate}");
 }

@@ -65,10 +65,10 @@ enum Command {
         /// A custom single-thread overhead r instead of --build (0.08 means 8% slower).
         #[arg(long, allow_negative_numbers = true)]
         overhead: Option<f64>,
-        /// Cores available (default: this machine's).
+        /// Cores available, 1 to 100000 (default: this machine's).
         #[arg(long)]
         cores: Option<u32>,
-        /// Threads the program runs (default: the cores).
+        /// Threads the program runs, 1 to 100000 (default: the cores).
         #[arg(long)]
         threads: Option<u32>,
         /// Parallel fraction p of the computing part, 0..=1 (default 1).
