@@ -160,14 +160,18 @@ fn missing_path_exits_two_naming_it() {
 }
 
 #[test]
-fn binary_file_exits_two_but_other_files_are_still_checked() {
+fn binary_file_is_a_finding_and_other_files_are_still_checked() {
     let dir = tempfile::tempdir().unwrap();
     fs::write(dir.path().join("junk.py"), [0xff, 0xfe, 0x00, 0x9f, 0x92]).unwrap();
     write(dir.path(), "racy.py", RACY);
     let output = aether().arg("check").arg(dir.path()).output().unwrap();
-    assert_eq!(output.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&output.stderr).contains("junk.py"));
-    assert!(String::from_utf8_lossy(&output.stdout).contains("FT001"));
+    assert_eq!(output.status.code(), Some(1));
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    assert!(
+        stdout.contains("junk.py:1:1: FT000 not analysed: not UTF-8 text"),
+        "{stdout}"
+    );
+    assert!(stdout.contains("FT001"), "{stdout}");
 }
 
 #[test]

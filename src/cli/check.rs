@@ -8,9 +8,12 @@ use std::time::Duration;
 use walkdir::WalkDir;
 
 use super::output::{FileDiagnostics, write_diagnostics};
+use super::read::read_bounded;
 use super::{CheckFormat, Outcome};
 use crate::concurrency::{Options, par_map};
-use crate::detector::{CrossModuleEntry, Severity, check_module};
+use crate::detector::{
+    CrossModuleEntry, MAX_SOURCE_BYTES, ModuleReport, Severity, check_module, not_analysed,
+};
 use crate::models::veto::CallSiteFacts;
 
 /// Time to analyse one typical file (measured: the CPython standard library averages about
@@ -20,13 +23,11 @@ const TYPICAL_FILE_ANALYSIS: Duration = Duration::from_micros(500);
 pub fn run(paths: &[PathBuf], format: CheckFormat, out: &mut impl Write) -> Outcome {
     let mut failed = false;
     let mut files = Vec::new();
+    let mut unreadable = Vec::new();
     for path in paths {
-        match collect_python_files(path) {
-            Ok(found) => files.extend(found),
-            Err(message) => {
-                eprintln!("aether: error: {message}");
-                failed = true;
-            }
+        if let Err(message) = collect_python_files(path, &mut files, &mut unreadable) {
+            eprintln!("aether: error: {message}");
+            failed = true;
         }
     }
     files.sort();
@@ -39,19 +40,14 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, out: &mut impl Write) -> Outc
         ..CallSiteFacts::default()
     };
     let options = Options::default().with_facts(&facts);
-    let results = check_files(&files, options);
-
-    let mut checked = Vec::with_capacity(files.len());
-    for result in results {
-        match result {
-            Ok(file) => checked.push(file),
-            Err(message) => {
-                eprintln!("aether: error: {message}");
-                failed = true;
-            }
-        }
+    let mut checked = check_files(&files, options);
+    if !unreadable.is_empty() {
+        checked.extend(unreadable);
+        checked.sort_by(|a, b| Path::new(&a.path).cmp(Path::new(&b.path)));
     }
-    if !(failed && checked.is_empty()) {
+    // A machine reading JSON gets an array even when every path failed; a person reading text
+    // gets the errors without an "All checks passed!" under them.
+    if !(failed && checked.is_empty()) || matches!(format, CheckFormat::Json) {
         write_diagnostics(out, format, &checked);
     }
 
@@ -89,7 +85,7 @@ const MAX_ROUNDS: usize = 8;
 /// analysed), then passes each module's thread entry points into the others it imports from (a
 /// function given to `Thread` or called from threaded code) and re-analyses those, until nothing
 /// new arrives.
-fn check_files(files: &[PathBuf], options: Options<'_>) -> Vec<Result<FileDiagnostics, String>> {
+fn check_files(files: &[PathBuf], options: Options<'_>) -> Vec<FileDiagnostics> {
     let modules: Vec<Module> = files
         .iter()
         .map(|path| Module {
@@ -97,10 +93,14 @@ fn check_files(files: &[PathBuf], options: Options<'_>) -> Vec<Result<FileDiagno
             names: module_names(path),
         })
         .collect();
-    let (mut reports, _) = par_map(&modules, options, |module| {
-        let text = read_source(module.path)?;
-        Ok(check_module(&text, &module.label(), &[]))
-    });
+    let (mut reports, _) = par_map(
+        &modules,
+        options,
+        |module| -> Result<ModuleReport, String> {
+            let text = read_source(module.path)?;
+            Ok(check_module(&text, &module.label(), &[]))
+        },
+    );
     // An entry matters to a module only if it names a function that the module's own threads do
     // not already reach (as the first analysis, without entries from elsewhere, found).
     let unthreaded: Vec<HashSet<String>> = reports
@@ -150,11 +150,15 @@ fn check_files(files: &[PathBuf], options: Options<'_>) -> Vec<Result<FileDiagno
         if rerun.is_empty() {
             break;
         }
-        let (rerun_reports, _) = par_map(&rerun, options, |(index, entries)| {
-            let module = &modules[*index];
-            let text = read_source(module.path)?;
-            Ok(check_module(&text, &module.label(), entries))
-        });
+        let (rerun_reports, _) = par_map(
+            &rerun,
+            options,
+            |(index, entries)| -> Result<ModuleReport, String> {
+                let module = &modules[*index];
+                let text = read_source(module.path)?;
+                Ok(check_module(&text, &module.label(), entries))
+            },
+        );
         for ((index, _), report) in rerun.iter().zip(rerun_reports) {
             // A file that can no longer be read keeps its first analysis.
             if report.is_ok() {
@@ -165,11 +169,12 @@ fn check_files(files: &[PathBuf], options: Options<'_>) -> Vec<Result<FileDiagno
     modules
         .iter()
         .zip(reports)
-        .map(|(module, report)| {
-            report.map(|report| FileDiagnostics {
-                path: module.label(),
-                diagnostics: report.diagnostics,
-            })
+        .map(|(module, report)| FileDiagnostics {
+            path: module.label(),
+            diagnostics: match report {
+                Ok(report) => report.diagnostics,
+                Err(reason) => vec![not_analysed(&reason)],
+            },
         })
         .collect()
 }
@@ -193,14 +198,26 @@ fn module_names(path: &Path) -> Vec<String> {
         .collect()
 }
 
-/// A file is taken as given; a folder is searched for `*.py`, skipping hidden folders and caches.
-fn collect_python_files(path: &Path) -> Result<Vec<PathBuf>, String> {
+/// A file is taken as given; a folder is searched for `*.py`, skipping hidden folders and
+/// caches. What cannot be read inside a folder becomes a finding of its own and the rest is
+/// still searched; a named path that does not exist or is not a file or a folder is an error.
+fn collect_python_files(
+    path: &Path,
+    files: &mut Vec<PathBuf>,
+    unreadable: &mut Vec<FileDiagnostics>,
+) -> Result<(), String> {
     let metadata = std::fs::metadata(path)
         .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
-    if !metadata.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
+    if metadata.is_file() {
+        files.push(path.to_path_buf());
+        return Ok(());
     }
-    let mut files = Vec::new();
+    if !metadata.is_dir() {
+        return Err(format!(
+            "`{}` is not a regular file or a folder",
+            path.display()
+        ));
+    }
     let walker = WalkDir::new(path)
         .follow_links(false)
         .into_iter()
@@ -209,17 +226,31 @@ fn collect_python_files(path: &Path) -> Result<Vec<PathBuf>, String> {
             entry.depth() == 0 || !(name.starts_with('.') || name == "__pycache__")
         });
     for entry in walker {
-        let entry = entry.map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
-        if entry.file_type().is_file() && entry.path().extension().is_some_and(|ext| ext == "py") {
-            files.push(entry.into_path());
+        match entry {
+            Ok(entry) => {
+                if entry.file_type().is_file()
+                    && entry.path().extension().is_some_and(|ext| ext == "py")
+                {
+                    files.push(entry.into_path());
+                }
+            }
+            Err(error) => {
+                let place = error.path().unwrap_or(path);
+                let reason = match error.io_error() {
+                    Some(io_error) => format!("cannot read: {io_error}"),
+                    None => error.to_string(),
+                };
+                unreadable.push(FileDiagnostics {
+                    path: place.display().to_string(),
+                    diagnostics: vec![not_analysed(&reason)],
+                });
+            }
         }
     }
-    Ok(files)
+    Ok(())
 }
 
 fn read_source(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path)
-        .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
+    let bytes = read_bounded(path, MAX_SOURCE_BYTES).map_err(|error| error.to_string())?;
     crate::detector::decode_source(bytes)
-        .map_err(|error| format!("cannot read `{}`: {error}", path.display()))
 }

@@ -6,6 +6,7 @@
 mod check;
 mod models;
 mod output;
+mod read;
 mod simulate;
 
 use std::io::Write;
@@ -126,10 +127,41 @@ impl From<Outcome> for ExitCode {
     }
 }
 
+/// Standard output that keeps the first error of any write, so that every command's output is
+/// checked once at the end: a full disk is an error, a reader that went away (`| head`) is not.
+struct CheckedOutput<W> {
+    inner: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: Write> CheckedOutput<W> {
+    fn record<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        result.map_err(|error| {
+            let kind = error.kind();
+            self.error.get_or_insert(error);
+            std::io::Error::from(kind)
+        })
+    }
+}
+
+impl<W: Write> Write for CheckedOutput<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let result = self.inner.write(buf);
+        self.record(result)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let result = self.inner.flush();
+        self.record(result)
+    }
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = CheckedOutput {
+        inner: std::io::stdout().lock(),
+        error: None,
+    };
     let outcome = match cli.command {
         Command::Check {
             paths,
@@ -198,5 +230,11 @@ pub fn main() -> ExitCode {
         Command::Simulate(args) => simulate::run(&args, &mut out),
     };
     let _ = out.flush();
-    outcome.into()
+    match out.error {
+        Some(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("aether: error: cannot write the output: {error}");
+            Outcome::Failed.into()
+        }
+        _ => outcome.into(),
+    }
 }

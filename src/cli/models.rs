@@ -7,6 +7,8 @@ use clap::ValueEnum;
 use serde_json::json;
 
 use super::Outcome;
+use super::read::read_bounded;
+use crate::detector::MAX_SOURCE_BYTES;
 use crate::models::{
     CpuScaling, MigrationInput, UslFit, Workload, advise_migration, build_overhead, fit_usl,
     parse_measurements, pool_size,
@@ -58,7 +60,9 @@ fn fail(message: impl std::fmt::Display) -> Outcome {
 /// Reads and fits a CSV file; the error is one line naming the file.
 fn fit_file(path: &Path) -> Result<UslFit, String> {
     let shown = path.display();
-    let text = std::fs::read_to_string(path).map_err(|error| format!("{shown}: {error}"))?;
+    let bytes =
+        read_bounded(path, MAX_SOURCE_BYTES).map_err(|error| format!("{shown}: {error}"))?;
+    let text = String::from_utf8(bytes).map_err(|_| format!("{shown}: not UTF-8 text"))?;
     let measurements = parse_measurements(&text).map_err(|error| format!("{shown}: {error}"))?;
     fit_usl(&measurements).map_err(|error| format!("{shown}: {error}"))
 }

@@ -121,13 +121,14 @@ fn check_size(source: &str) -> Result<(), LimitExceeded> {
         return Ok(());
     }
     Err(LimitExceeded {
-        message: format!(
-            "file is too large to analyse ({} bytes; the limit is {} bytes)",
-            source.len(),
-            MAX_SOURCE_BYTES
-        ),
+        message: too_large(source.len() as u64),
         range: TextRange::empty(TextSize::new(0)),
     })
+}
+
+/// Why a text of `bytes` bytes is not analysed.
+pub fn too_large(bytes: u64) -> String {
+    format!("file is too large to analyse ({bytes} bytes; the limit is {MAX_SOURCE_BYTES} bytes)")
 }
 
 /// Quotes that follow an `f`/`t` prefix (`f"`, `rt'`, ...), counted by a SIMD search for quotes.

@@ -16,7 +16,7 @@ mod semantic;
 pub use diagnostic::{Diagnostic, Edit, Fix, Location, Severity};
 pub use encoding::decode_source;
 pub use fix::apply_fixes;
-pub use limits::MAX_SOURCE_BYTES;
+pub use limits::{MAX_SOURCE_BYTES, too_large};
 pub use rules::{ALL_RULES, RuleInfo, find_rule};
 
 use checker::Checker;
@@ -25,6 +25,19 @@ use semantic::{EntrySite, SemanticModel, ThreadEntry};
 /// Analyses one Python source text and returns its diagnostics, sorted by position.
 pub fn check_source(source: &str) -> Vec<Diagnostic> {
     check_module(source, "", &[]).diagnostics
+}
+
+/// The finding for a file whose text could not be had (unreadable, undecodable, too large):
+/// an `FT000` at its start, as ruff reports an I/O error as a finding of the file.
+pub fn not_analysed(reason: &str) -> Diagnostic {
+    let empty_model = SemanticModel::default();
+    let mut checker = Checker::new("", &empty_model);
+    let limit = limits::LimitExceeded {
+        message: reason.to_string(),
+        range: ruff_text_size::TextRange::default(),
+    };
+    rules::syntax_error::limit_exceeded(&mut checker, &limit);
+    checker.into_diagnostics().remove(0)
 }
 
 /// A function that one module of a run makes run in threads in another: as a thread target,
