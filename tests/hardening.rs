@@ -270,3 +270,25 @@ fn write_errors_exit_two_and_a_closed_pipe_is_quiet() {
     assert_eq!(output.status.code(), Some(0));
     assert_eq!(String::from_utf8_lossy(&output.stderr), "");
 }
+
+#[test]
+fn control_characters_and_github_properties_cannot_forge_output() {
+    let dir = tempfile::tempdir().unwrap();
+    // A file name with the property separators and a line break, holding an escape sequence
+    // that retitled the terminal when the syntax error quoted it.
+    let name = "a,b:c%d\n::error file=x.py::forged.py";
+    fs::write(dir.path().join(name), "x = 1\n\x1b]0;pwned\x07\n").unwrap();
+    let (code, text, _) = run(&["check", "."], dir.path());
+    assert_eq!(code, Some(1));
+    assert!(!text.contains('\x1b') && !text.contains('\x07'), "{text:?}");
+    assert!(text.contains("Got unexpected token \\u{1b}"), "{text}");
+    // One line a finding, plus the summary.
+    assert_eq!(text.lines().count(), 5, "{text}");
+
+    let (_, github, _) = run(&["check", "--output-format", "github", "."], dir.path());
+    assert!(!github.contains('\x1b'), "{github:?}");
+    for line in github.lines() {
+        assert!(line.starts_with("::error title=Aether (FT000),file=./a%2Cb%3Ac%25d\\n%3A%3Aerror file=x.py%3A%3Aforged.py,line="), "{line}");
+    }
+    assert_eq!(github.lines().count(), 4, "{github}");
+}

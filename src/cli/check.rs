@@ -7,7 +7,7 @@ use std::time::Duration;
 
 use walkdir::WalkDir;
 
-use super::output::{FileDiagnostics, write_diagnostics};
+use super::output::{FileDiagnostics, printable, write_diagnostics};
 use super::read::read_bounded;
 use super::{CheckFormat, Outcome};
 use crate::concurrency::{Options, par_map};
@@ -26,7 +26,7 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, out: &mut impl Write) -> Outc
     let mut unreadable = Vec::new();
     for path in paths {
         if let Err(message) = collect_python_files(path, &mut files, &mut unreadable) {
-            eprintln!("aether: error: {message}");
+            eprintln!("aether: error: {}", printable(&message));
             failed = true;
         }
     }

@@ -187,7 +187,10 @@ pub fn main() -> ExitCode {
                 Outcome::Clean
             }
             None => {
-                eprintln!("aether: error: unknown rule `{rule}` (run `aether rules` to list them)");
+                eprintln!(
+                    "aether: error: unknown rule `{}` (run `aether rules` to list them)",
+                    output::printable(&rule)
+                );
                 Outcome::Failed
             }
         },

@@ -53,7 +53,10 @@ pub struct AdviseArgs {
 
 /// Prints the one-line error and returns the usage-error outcome.
 fn fail(message: impl std::fmt::Display) -> Outcome {
-    eprintln!("aether: error: {message}");
+    eprintln!(
+        "aether: error: {}",
+        super::output::printable(&message.to_string())
+    );
     Outcome::Failed
 }
 

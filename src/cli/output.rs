@@ -1,5 +1,6 @@
 //! Output formats: text, ruff-shaped JSON, GitHub annotations, and the rule list.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use serde::Serialize;
@@ -34,8 +35,12 @@ pub fn write_diagnostics(out: &mut impl Write, format: CheckFormat, files: &[Fil
                 counts[d.severity as usize] += 1;
                 let _ = writeln!(
                     out,
-                    "{path}:{}:{}: {} {}",
-                    d.location.row, d.location.column, d.code, d.message
+                    "{}:{}:{}: {} {}",
+                    printable(path),
+                    d.location.row,
+                    d.location.column,
+                    d.code,
+                    printable(&d.message)
                 );
             }
             let [info, warning, error] = counts;
@@ -69,13 +74,14 @@ pub fn write_diagnostics(out: &mut impl Write, format: CheckFormat, files: &[Fil
                 };
                 let _ = writeln!(
                     out,
-                    "::{level} title=Aether ({}),file={path},line={},col={},endLine={},endColumn={}::{}",
-                    d.code,
+                    "::{level} title={},file={},line={},col={},endLine={},endColumn={}::{}",
+                    github_property(&format!("Aether ({})", d.code)),
+                    github_property(path),
                     d.location.row,
                     d.location.column,
                     d.end_location.row,
                     d.end_location.column,
-                    escape_github(&format!("{} {}", d.code, d.message)),
+                    github_data(&format!("{} {}", d.code, d.message)),
                 );
             }
         }
@@ -90,12 +96,36 @@ fn plural(count: usize, noun: &str) -> String {
     }
 }
 
-/// GitHub workflow commands end at a newline and treat `%` specially.
-fn escape_github(message: &str) -> String {
-    message
+/// `text` with every control character (NUL, ESC, BEL, DEL, C1, line breaks) written as a Rust
+/// escape (`\u{1b}`): a message quoting a string literal, or a file name, must not move the
+/// cursor, retitle the terminal or forge an output line.
+pub fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(char::is_control) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for c in text.chars() {
+        if c.is_control() {
+            escaped.extend(c.escape_default());
+        } else {
+            escaped.push(c);
+        }
+    }
+    Cow::Owned(escaped)
+}
+
+/// A workflow command's message, escaped as GitHub's toolkit does (`escapeData`): it ends at a
+/// line break and decodes `%`.
+fn github_data(text: &str) -> String {
+    printable(text)
         .replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")
+}
+
+/// A workflow command's property value (`escapeProperty`): `,` and `:` also end it.
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 pub fn write_rules_text(out: &mut impl Write, rules: &[RuleInfo]) {

@@ -85,7 +85,7 @@ pub fn run(args: &SimulateArgs, out: &mut impl Write) -> Outcome {
     }) {
         Ok(reports) => reports,
         Err(message) => {
-            eprintln!("aether: error: {message}");
+            eprintln!("aether: error: {}", super::output::printable(&message));
             return Outcome::Failed;
         }
     };
