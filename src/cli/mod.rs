@@ -59,34 +59,7 @@ enum Command {
         output_format: models::ModelFormat,
     },
     /// Advise whether moving to a free-threaded build (3.13t/3.14t) pays for this workload.
-    Advise {
-        /// The free-threaded build (default 3.14t).
-        #[arg(long, value_enum)]
-        build: Option<models::BuildArg>,
-        /// A custom single-thread overhead r instead of --build (0.08 means 8% slower).
-        #[arg(long, allow_negative_numbers = true)]
-        overhead: Option<f64>,
-        /// Cores available, 1 to 100000 (default: this machine's).
-        #[arg(long)]
-        cores: Option<u32>,
-        /// Threads the program runs, 1 to 100000 (default: the cores).
-        #[arg(long)]
-        threads: Option<u32>,
-        /// Parallel fraction p of the computing part, 0..=1 (default 1).
-        #[arg(long, allow_negative_numbers = true)]
-        parallel_fraction: Option<f64>,
-        /// A `threads,throughput` CSV measured on the free-threaded build, fitted with the USL.
-        #[arg(long)]
-        fit: Option<PathBuf>,
-        /// Share of time spent waiting with the GIL released, 0..1 (default 0, CPU-bound).
-        #[arg(long, allow_negative_numbers = true)]
-        blocking_ratio: Option<f64>,
-        /// Share of the cores the thread pool should keep busy, for the pool size (0..1].
-        #[arg(long, default_value_t = 1.0)]
-        target_utilization: f64,
-        #[arg(long, value_enum, default_value_t = models::ModelFormat::Text)]
-        output_format: models::ModelFormat,
-    },
+    Advise(models::AdviseArgs),
     /// Simulate T Python threads on C cores, GIL build against free-threaded, for a workload.
     Simulate(simulate::SimulateArgs),
 }
@@ -156,6 +129,26 @@ impl<W: Write> Write for CheckedOutput<W> {
     }
 }
 
+/// The `advise` and `simulate` argument handling without the work or the terminal, for the fuzz
+/// targets (`fuzz/`): `args` (the first is the program name) are parsed as `main` parses them;
+/// `advise` runs with its output dropped, `simulate` stops once its sweep is configured (each
+/// run of a sweep is bounded by the simulator's own event limit).
+#[doc(hidden)]
+pub fn fuzz_model_arguments(args: &[String]) {
+    let Ok(cli) = Cli::try_parse_from(args) else {
+        return;
+    };
+    match cli.command {
+        Command::Advise(args) => {
+            models::run_advise(args, &mut std::io::sink());
+        }
+        Command::Simulate(args) => {
+            let _ = simulate::configure(&args);
+        }
+        _ => {}
+    }
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
     let mut out = CheckedOutput {
@@ -206,30 +199,7 @@ pub fn main() -> ExitCode {
             file,
             output_format,
         } => models::run_fit(&file, output_format, &mut out),
-        Command::Advise {
-            build,
-            overhead,
-            cores,
-            threads,
-            parallel_fraction,
-            fit,
-            blocking_ratio,
-            target_utilization,
-            output_format,
-        } => models::run_advise(
-            models::AdviseArgs {
-                build,
-                overhead,
-                cores,
-                threads,
-                parallel_fraction,
-                fit,
-                blocking_ratio,
-                target_utilization,
-                output_format,
-            },
-            &mut out,
-        ),
+        Command::Advise(args) => models::run_advise(args, &mut out),
         Command::Simulate(args) => simulate::run(&args, &mut out),
     };
     let _ = out.flush();

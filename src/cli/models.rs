@@ -39,15 +39,33 @@ impl BuildArg {
 }
 
 /// The flags of `aether advise`.
+#[derive(clap::Args)]
 pub struct AdviseArgs {
+    /// The free-threaded build (default 3.14t).
+    #[arg(long, value_enum)]
     pub build: Option<BuildArg>,
+    /// A custom single-thread overhead r instead of --build (0.08 means 8% slower).
+    #[arg(long, allow_negative_numbers = true)]
     pub overhead: Option<f64>,
+    /// Cores available, 1 to 100000 (default: this machine's).
+    #[arg(long)]
     pub cores: Option<u32>,
+    /// Threads the program runs, 1 to 100000 (default: the cores).
+    #[arg(long)]
     pub threads: Option<u32>,
+    /// Parallel fraction p of the computing part, 0..=1 (default 1).
+    #[arg(long, allow_negative_numbers = true)]
     pub parallel_fraction: Option<f64>,
+    /// A `threads,throughput` CSV measured on the free-threaded build, fitted with the USL.
+    #[arg(long)]
     pub fit: Option<PathBuf>,
+    /// Share of time spent waiting with the GIL released, 0..1 (default 0, CPU-bound).
+    #[arg(long, allow_negative_numbers = true)]
     pub blocking_ratio: Option<f64>,
+    /// Share of the cores the thread pool should keep busy, for the pool size (0..1].
+    #[arg(long, default_value_t = 1.0)]
     pub target_utilization: f64,
+    #[arg(long, value_enum, default_value_t = ModelFormat::Text)]
     pub output_format: ModelFormat,
 }
 

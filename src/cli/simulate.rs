@@ -99,7 +99,7 @@ pub fn run(args: &SimulateArgs, out: &mut impl Write) -> Outcome {
 type Sweep = (SimulationConfig, Vec<Interpreter>, Vec<u32>);
 
 /// Checks the flags and builds the sweep; errors are one line.
-fn configure(args: &SimulateArgs) -> Result<Sweep, String> {
+pub(super) fn configure(args: &SimulateArgs) -> Result<Sweep, String> {
     let threads = parse_thread_counts(&args.threads)?;
     let items = u64::try_from(args.items)
         .map_err(|_| format!("--items {} must be at least 1", args.items))?;
