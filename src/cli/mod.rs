@@ -4,9 +4,12 @@
 //! was, 2 on usage errors and unreadable paths.
 
 mod check;
+mod discover;
 mod models;
+mod notebook;
 mod output;
 mod read;
+mod settings;
 mod simulate;
 
 use std::io::Write;
@@ -30,17 +33,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check Python files and folders (recursing into *.py) for free-threading hazards.
-    Check {
-        /// Files or folders to check.
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-        output_format: CheckFormat,
-        /// Exit with 0 even when hazards are found.
-        #[arg(long)]
-        exit_zero: bool,
-    },
+    /// Check Python files, notebooks and folders for free-threading hazards.
+    Check(check::CheckArgs),
     /// Explain a rule: what it finds, why it breaks without the GIL, and what to write instead.
     Rule {
         /// A rule code (FT001) or name (rmw-global).
@@ -62,16 +56,6 @@ enum Command {
     Advise(models::AdviseArgs),
     /// Simulate T Python threads on C cores, GIL build against free-threaded, for a workload.
     Simulate(simulate::SimulateArgs),
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum CheckFormat {
-    /// `path:row:col: CODE message`, one line a finding.
-    Text,
-    /// A JSON array shaped like ruff's JSON output.
-    Json,
-    /// GitHub Actions workflow commands (annotations on the pull request).
-    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -156,18 +140,7 @@ pub fn main() -> ExitCode {
         error: None,
     };
     let outcome = match cli.command {
-        Command::Check {
-            paths,
-            output_format,
-            exit_zero,
-        } => {
-            let outcome = check::run(&paths, output_format, &mut out);
-            if exit_zero && outcome == Outcome::HazardsFound {
-                Outcome::Clean
-            } else {
-                outcome
-            }
-        }
+        Command::Check(args) => check::run(&args, &mut out),
         Command::Rule { rule } => match find_rule(&rule) {
             Some(rule) => {
                 let _ = writeln!(

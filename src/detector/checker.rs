@@ -142,8 +142,9 @@ impl<'a> Checker<'a> {
             severity,
             location: self.location(range.start()),
             end_location: self.location(range.end()),
-            url: None,
+            url: rule.url(),
             fix: None,
+            noqa_row: None,
         });
         self.diagnostics.last_mut().expect("just pushed")
     }

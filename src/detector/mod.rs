@@ -10,21 +10,29 @@ mod encoding;
 mod fix;
 mod helpers;
 mod limits;
+mod options;
 pub mod rules;
 mod semantic;
+mod suppression;
 
-pub use diagnostic::{Diagnostic, Edit, Fix, Location, Severity};
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Location, Severity};
 pub use encoding::decode_source;
 pub use fix::apply_fixes;
 pub use limits::{MAX_SOURCE_BYTES, too_large};
+pub use options::{CheckOptions, RuleSet, TargetVersion};
 pub use rules::{ALL_RULES, RuleInfo, find_rule};
 
 use checker::Checker;
 use semantic::{EntrySite, SemanticModel, ThreadEntry};
 
-/// Analyses one Python source text and returns its diagnostics, sorted by position.
+/// Analyses one Python source text with every rule, as an editor wants it (unused suppression
+/// comments included), and returns its diagnostics, sorted by position.
 pub fn check_source(source: &str) -> Vec<Diagnostic> {
-    check_module(source, "", &[]).diagnostics
+    let options = CheckOptions {
+        report_unused_suppressions: true,
+        ..CheckOptions::default()
+    };
+    check_module(source, "", &[], &options).diagnostics
 }
 
 /// The finding for a file whose text could not be had (unreadable, undecodable, too large):
@@ -69,8 +77,14 @@ pub struct ModuleReport {
 
 /// Analyses one module of a multi-file run. `incoming` lists entries other modules found for
 /// this one (their `module` is ignored here: the caller routes them); `label` names this file
-/// in the entries it sends out.
-pub fn check_module(source: &str, label: &str, incoming: &[CrossModuleEntry]) -> ModuleReport {
+/// in the entries it sends out. The findings are those of the rules `options` selects, less
+/// those the file's suppression comments silence.
+pub fn check_module(
+    source: &str,
+    label: &str,
+    incoming: &[CrossModuleEntry],
+    options: &CheckOptions,
+) -> ModuleReport {
     let parsed = match limits::parse_within_limits(source) {
         Ok(parsed) => parsed,
         Err(limit) => {
@@ -78,7 +92,7 @@ pub fn check_module(source: &str, label: &str, incoming: &[CrossModuleEntry]) ->
             let mut checker = Checker::new(source, &empty_model);
             rules::syntax_error::limit_exceeded(&mut checker, &limit);
             return ModuleReport {
-                diagnostics: checker.into_diagnostics(),
+                diagnostics: suppression::finish(source, None, checker.into_diagnostics(), options),
                 outgoing: Vec::new(),
                 unthreaded_functions: Vec::new(),
             };
@@ -127,7 +141,12 @@ pub fn check_module(source: &str, label: &str, incoming: &[CrossModuleEntry]) ->
         })
         .collect();
     ModuleReport {
-        diagnostics: checker.into_diagnostics(),
+        diagnostics: suppression::finish(
+            source,
+            Some(parsed.tokens()),
+            checker.into_diagnostics(),
+            options,
+        ),
         outgoing,
         unthreaded_functions: model.unthreaded_top_level_functions(),
     }

@@ -1,98 +1,40 @@
-//! Output formats: text, ruff-shaped JSON, GitHub annotations, and the rule list.
+//! Output formats of `aether check` (text and its concise and full forms, ruff-shaped JSON and
+//! JSON lines, GitHub annotations, SARIF, JUnit, GitLab Code Quality) and the rule list.
+
+mod formats;
 
 use std::borrow::Cow;
 use std::io::Write;
 
 use serde::Serialize;
 
-use super::CheckFormat;
+pub use formats::{CheckFormat, Presentation, write_findings};
+
 use crate::detector::{Diagnostic, RuleInfo, Severity};
 
+/// The findings of one checked file (or of stdin, or of a folder that could not be read).
 pub struct FileDiagnostics {
+    /// As printed: relative to the working directory where it is below it.
     pub path: String,
-    pub diagnostics: Vec<Diagnostic>,
+    pub findings: Vec<Finding>,
 }
 
-/// One entry of the JSON array: the diagnostic's fields plus its file, as ruff prints them.
-#[derive(Serialize)]
-struct JsonDiagnostic<'a> {
-    filename: &'a str,
-    #[serde(flatten)]
-    diagnostic: &'a Diagnostic,
+/// One finding, with what the output formats need beyond the core's diagnostic.
+pub struct Finding {
+    pub diagnostic: Diagnostic,
+    /// The notebook code cell (1-based) it is in; its rows then count from the cell's start.
+    pub cell: Option<usize>,
+    /// The text of the row it starts on, for `--output-format full`.
+    pub line: Option<String>,
 }
 
-// Writes to stdout are best effort: a closed pipe (`aether check . | head`) is not an error.
-pub fn write_diagnostics(out: &mut impl Write, format: CheckFormat, files: &[FileDiagnostics]) {
-    let all = files.iter().flat_map(|file| {
-        file.diagnostics
-            .iter()
-            .map(move |diagnostic| (file.path.as_str(), diagnostic))
-    });
-    match format {
-        CheckFormat::Text => {
-            let mut counts = [0usize; 3];
-            for (path, d) in all {
-                counts[d.severity as usize] += 1;
-                let _ = writeln!(
-                    out,
-                    "{}:{}:{}: {} {}",
-                    printable(path),
-                    d.location.row,
-                    d.location.column,
-                    d.code,
-                    printable(&d.message)
-                );
-            }
-            let [info, warning, error] = counts;
-            let checked = plural(files.len(), "file");
-            let _ = if info + warning + error == 0 {
-                writeln!(out, "All checks passed! ({checked} checked)")
-            } else {
-                writeln!(
-                    out,
-                    "Found {} in {checked}: {error} error, {warning} warning, {info} info.",
-                    plural(info + warning + error, "hazard"),
-                )
-            };
+impl Finding {
+    pub fn new(diagnostic: Diagnostic) -> Self {
+        Self {
+            diagnostic,
+            cell: None,
+            line: None,
         }
-        CheckFormat::Json => {
-            let entries: Vec<_> = all
-                .map(|(filename, diagnostic)| JsonDiagnostic {
-                    filename,
-                    diagnostic,
-                })
-                .collect();
-            let _ = serde_json::to_writer_pretty(&mut *out, &entries);
-            let _ = writeln!(out);
-        }
-        CheckFormat::Github => {
-            for (path, d) in all {
-                let level = match d.severity {
-                    Severity::Error => "error",
-                    Severity::Warning => "warning",
-                    Severity::Info => "notice",
-                };
-                let _ = writeln!(
-                    out,
-                    "::{level} title={},file={},line={},col={},endLine={},endColumn={}::{}",
-                    github_property(&format!("Aether ({})", d.code)),
-                    github_property(path),
-                    d.location.row,
-                    d.location.column,
-                    d.end_location.row,
-                    d.end_location.column,
-                    github_data(&format!("{} {}", d.code, d.message)),
-                );
-            }
-        }
-    }
-}
-
-fn plural(count: usize, noun: &str) -> String {
-    if count == 1 {
-        format!("1 {noun}")
-    } else {
-        format!("{count} {noun}s")
     }
 }
 
@@ -112,20 +54,6 @@ pub fn printable(text: &str) -> Cow<'_, str> {
         }
     }
     Cow::Owned(escaped)
-}
-
-/// A workflow command's message, escaped as GitHub's toolkit does (`escapeData`): it ends at a
-/// line break and decodes `%`.
-fn github_data(text: &str) -> String {
-    printable(text)
-        .replace('%', "%25")
-        .replace('\r', "%0D")
-        .replace('\n', "%0A")
-}
-
-/// A workflow command's property value (`escapeProperty`): `,` and `:` also end it.
-fn github_property(text: &str) -> String {
-    github_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
 pub fn write_rules_text(out: &mut impl Write, rules: &[RuleInfo]) {
