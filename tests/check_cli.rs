@@ -379,6 +379,12 @@ fn ignore_files_and_default_excludes_are_respected() {
     assert!(files(&["--exclude", ""]).contains(&"build/out.py".to_string()));
     // A file named on the command line is checked even where it is excluded.
     assert_eq!(files(&["build/out.py"]), ["build/out.py"]);
+    assert_eq!(
+        files(&["--force-exclude", "build/out.py", "kept.py"]),
+        ["kept.py"]
+    );
+    let (_, listed, _) = run(dir.path(), &["check", "--show-files"]);
+    assert_eq!(listed, "generated/x.py\nkept.py\n");
 }
 
 #[test]

@@ -66,6 +66,9 @@ pub struct CheckArgs {
     /// Search ignored files too (`.gitignore`, `.ignore`).
     #[arg(long)]
     no_respect_gitignore: bool,
+    /// Apply `exclude` to files named on the command line too (as pre-commit names them).
+    #[arg(long)]
+    force_exclude: bool,
     /// The code is a library: threads it does not start may call its functions.
     #[arg(long)]
     library: bool,
@@ -93,6 +96,9 @@ pub struct CheckArgs {
     /// Print the settings that apply to each path, and check nothing.
     #[arg(long)]
     show_settings: bool,
+    /// Print the files that would be checked, and check nothing.
+    #[arg(long)]
+    show_files: bool,
 }
 
 fn parse_target_version(name: &str) -> Result<TargetVersion, String> {
@@ -136,12 +142,28 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> Outcome {
         targets,
         unreadable,
         mut errors,
-    } = discover(&args.paths, args.stdin_filename.as_deref(), &resolver, &cwd);
+    } = discover(
+        &args.paths,
+        args.stdin_filename.as_deref(),
+        args.force_exclude,
+        &resolver,
+        &cwd,
+    );
     errors.sort();
     errors.dedup();
     let failed = !errors.is_empty();
     for error in &errors {
         eprintln!("aether: error: {}", printable(error));
+    }
+    if args.show_files {
+        for target in &targets {
+            let _ = writeln!(out, "{}", printable(&target.label));
+        }
+        return if failed {
+            Outcome::Failed
+        } else {
+            Outcome::Clean
+        };
     }
     let stdin = if targets.iter().any(|target| target.path.is_none()) {
         Some(read_stdin())
@@ -156,7 +178,8 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> Outcome {
         ..CallSiteFacts::default()
     };
     let options = Options::default().with_facts(&facts);
-    let mut checked = check_files(&targets, stdin.as_ref(), options);
+    let with_lines = args.output_format == CheckFormat::Full;
+    let mut checked = check_files(&targets, stdin.as_ref(), with_lines, options);
     if !unreadable.is_empty() {
         checked.extend(unreadable);
         checked.sort_by(|a, b| Path::new(&a.path).cmp(Path::new(&b.path)));
@@ -266,6 +289,8 @@ fn read_stdin() -> Result<Vec<u8>, String> {
 /// A file of the run.
 struct Module<'t> {
     target: &'t Target,
+    /// Whether findings keep the text of their line (only `--output-format full` shows it).
+    with_lines: bool,
     /// The dotted names an import may use for it, longest first.
     names: Vec<String>,
 }
@@ -305,18 +330,23 @@ impl Module<'_> {
         let findings = report
             .diagnostics
             .iter()
-            .map(|diagnostic| place(source, notebook.as_ref(), diagnostic.clone()))
+            .map(|diagnostic| {
+                let line = self
+                    .with_lines
+                    .then(|| line_text(source, diagnostic.location.row));
+                place(notebook.as_ref(), diagnostic.clone(), line.flatten())
+            })
             .collect();
         Ok(Analysed { findings, report })
     }
 }
 
+fn line_text(source: &str, row: usize) -> Option<String> {
+    source.lines().nth(row.checked_sub(1)?).map(str::to_string)
+}
+
 /// A finding with the line it is on, and in a notebook its cell, with rows counted in the cell.
-fn place(source: &str, notebook: Option<&Notebook>, mut diagnostic: Diagnostic) -> Finding {
-    let line = source
-        .lines()
-        .nth(diagnostic.location.row.saturating_sub(1))
-        .map(str::to_string);
+fn place(notebook: Option<&Notebook>, mut diagnostic: Diagnostic, line: Option<String>) -> Finding {
     let mut cell = None;
     if let Some(notebook) = notebook {
         let in_cell = |row: usize| notebook.locate(row).map_or(row, |(_, row)| row);
@@ -375,12 +405,14 @@ const MAX_ROUNDS: usize = 8;
 fn check_files(
     targets: &[Target],
     stdin: Option<&Result<Vec<u8>, String>>,
+    with_lines: bool,
     options: Options<'_>,
 ) -> Vec<FileDiagnostics> {
     let modules: Vec<Module> = targets
         .iter()
         .map(|target| Module {
             target,
+            with_lines,
             names: module_names(Path::new(&target.label)),
         })
         .collect();

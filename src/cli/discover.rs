@@ -50,10 +50,11 @@ fn is_notebook(path: &Path) -> bool {
 }
 
 /// Finds the files of a run. `stdin_filename` names standard input (`-`) for configuration,
-/// per-file ignores and output.
+/// per-file ignores and output; `force_exclude` applies `exclude` to files named too.
 pub fn discover(
     paths: &[PathBuf],
     stdin_filename: Option<&Path>,
+    force_exclude: bool,
     resolver: &Arc<Resolver>,
     cwd: &Path,
 ) -> Discovered {
@@ -93,9 +94,11 @@ pub fn discover(
             }
         };
         if metadata.is_file() {
-            // A file named on the command line is checked even where `exclude` would skip it.
+            // A file named on the command line is checked even where `exclude` would skip it,
+            // unless asked.
             let folder = absolute.parent().unwrap_or(cwd);
             match resolver.settings_for(folder) {
+                Ok(settings) if force_exclude && settings.excludes(&absolute, false) => {}
                 Ok(settings) => found.targets.push(Target {
                     label: label(&absolute, cwd),
                     options: settings.options_for(&absolute),
@@ -140,7 +143,7 @@ fn walk(root: &Path, resolver: &Arc<Resolver>, cwd: &Path, found: &mut Discovere
             };
             let is_dir = entry.file_type().is_some_and(|kind| kind.is_dir());
             match resolver.settings_for(folder) {
-                Ok(settings) => !settings.excludes(entry.path(), is_dir),
+                Ok(settings) => !settings.excludes_entry(entry.path(), is_dir),
                 Err(error) => {
                     errors
                         .lock()

@@ -135,9 +135,15 @@ impl Settings {
         options
     }
 
-    /// Whether `path` (a file or folder below the root) is excluded.
+    /// Whether `path` (a file or folder below the root), or a folder it is in, is excluded.
     pub fn excludes(&self, path: &Path, is_dir: bool) -> bool {
         matches(&self.exclude_matcher, path, is_dir)
+    }
+
+    /// Whether `path` itself is excluded: for a walk, which has judged its folders already.
+    pub fn excludes_entry(&self, path: &Path, is_dir: bool) -> bool {
+        path.strip_prefix(self.exclude_matcher.path()).is_ok()
+            && self.exclude_matcher.matched(path, is_dir).is_ignore()
     }
 
     /// `--show-settings`: what applies to files under this configuration.

@@ -175,11 +175,16 @@ impl<'a> Checker<'a> {
         rules::check_module(self, module);
     }
 
-    pub fn into_diagnostics(mut self) -> Vec<Diagnostic> {
+    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
+        self.into_diagnostics_and_lines().0
+    }
+
+    /// The findings, and the line index if a finding built it (for the suppression pass).
+    pub fn into_diagnostics_and_lines(mut self) -> (Vec<Diagnostic>, Option<LineIndex>) {
         self.diagnostics.sort_by(|a, b| {
             (a.location, &a.code, &a.message).cmp(&(b.location, &b.code, &b.message))
         });
         self.diagnostics.dedup();
-        self.diagnostics
+        (self.diagnostics, self.line_index.into_inner())
     }
 }

@@ -78,29 +78,46 @@ fn drop_deep_tree(parsed: Parsed<ModModule>, source_bytes: usize) {
 }
 
 /// Whether the text has more than [`UNCHECKED_NESTING_TOKENS`] bytes that could open a level:
-/// brackets, operator characters, `.`, and the keywords `not`, `lambda`, `await`, `yield` and
-/// `if`. Each count is a SIMD search; characters in strings and words that only contain a
-/// keyword count too, an overestimate that only costs a lexer pass.
+/// brackets, operator characters and `.` (one comparison per byte class, which the compiler
+/// vectorises), and the keywords `not`, `lambda`, `await`, `yield` and `else` (each level of a
+/// conditional expression has one; a SIMD search each). Characters in strings and words that
+/// only contain a keyword count too: an overestimate only costs a lexer pass.
 fn could_nest_deeply(source: &str) -> bool {
     let bytes = source.as_bytes();
     if bytes.len() <= UNCHECKED_NESTING_TOKENS {
         return false;
     }
-    let symbols = [b"([{", b"-+~", b"*/%", b"|&^", b".<>"];
-    let symbol_counts = symbols
+    let symbols = bytes
         .iter()
-        .map(|&&[a, b, c]| memchr::memchr3_iter(a, b, c, bytes).count())
-        .chain(std::iter::once_with(|| {
-            memchr::memchr_iter(b'@', bytes).count()
-        }));
-    let keyword_counts = ["not", "lambda", "await", "yield", "if"]
+        .filter(|&&byte| {
+            matches!(
+                byte,
+                b'(' | b'['
+                    | b'{'
+                    | b'-'
+                    | b'+'
+                    | b'~'
+                    | b'*'
+                    | b'/'
+                    | b'%'
+                    | b'|'
+                    | b'&'
+                    | b'^'
+                    | b'.'
+                    | b'<'
+                    | b'>'
+                    | b'@'
+            )
+        })
+        .count();
+    let mut count = symbols;
+    ["not", "lambda", "await", "yield", "else"]
         .iter()
-        .map(|keyword| memchr::memmem::find_iter(bytes, keyword).count());
-    let mut count = 0;
-    symbol_counts.chain(keyword_counts).any(|found| {
-        count += found;
-        count > UNCHECKED_NESTING_TOKENS
-    })
+        .any(|keyword| {
+            count += memchr::memmem::find_iter(bytes, keyword).count();
+            count > UNCHECKED_NESTING_TOKENS
+        })
+        || count > UNCHECKED_NESTING_TOKENS
 }
 
 /// CPython refuses source with a NUL byte ("source code cannot contain null bytes"); the parser

@@ -92,7 +92,12 @@ pub fn check_module(
             let mut checker = Checker::new(source, &empty_model);
             rules::syntax_error::limit_exceeded(&mut checker, &limit);
             return ModuleReport {
-                diagnostics: suppression::finish(source, None, checker.into_diagnostics(), options),
+                diagnostics: suppression::finish(
+                    source,
+                    None,
+                    checker.into_diagnostics_and_lines(),
+                    options,
+                ),
                 outgoing: Vec::new(),
                 unthreaded_functions: Vec::new(),
             };
@@ -144,7 +149,7 @@ pub fn check_module(
         diagnostics: suppression::finish(
             source,
             Some(parsed.tokens()),
-            checker.into_diagnostics(),
+            checker.into_diagnostics_and_lines(),
             options,
         ),
         outgoing,

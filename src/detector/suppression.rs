@@ -10,7 +10,7 @@
 //! (`# noqa: E501`) are left alone, since other linters read them too.
 
 use ruff_python_ast::token::{TokenKind, Tokens};
-use ruff_source_file::LineIndex;
+use ruff_source_file::{LineIndex, OneIndexed};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::options::CheckOptions;
@@ -76,49 +76,48 @@ impl Directive {
 
 /// Applies the run's rule selection and the file's suppression comments to its findings, adds
 /// the unused-suppression findings asked for, and gives each finding the row a suppression
-/// comment for it goes on (`noqa_row`). `tokens` are absent for text refused before parsing.
+/// comment for it goes on (`noqa_row`). `tokens` are absent for text refused before parsing;
+/// `line_index` is the checker's, if a finding built it.
 pub(crate) fn finish(
     source: &str,
     tokens: Option<&Tokens>,
-    mut diagnostics: Vec<Diagnostic>,
+    (mut diagnostics, line_index): (Vec<Diagnostic>, Option<LineIndex>),
     options: &CheckOptions,
 ) -> Vec<Diagnostic> {
     let always_reported = SyntaxError::INFO.code;
     diagnostics.retain(|d| d.code == always_reported || options.rules.contains(&d.code));
+    let has_directives = mentions_directive(source);
     let tokens = match tokens {
-        Some(tokens) if !diagnostics.is_empty() || mentions_directive(source) => tokens,
+        Some(tokens) if !diagnostics.is_empty() || has_directives => tokens,
         _ => return diagnostics,
     };
-    let line_index = LineIndex::from_source_text(source);
+    let line_index = line_index.unwrap_or_else(|| LineIndex::from_source_text(source));
     let row = |offset: TextSize| line_index.line_index(offset).get();
-    let statements = statement_rows(tokens, &row);
-    let statement_start = |row: usize| {
-        let at = statements.partition_point(|&(_, last)| last < row);
-        match statements.get(at) {
-            Some(&(first, _)) if first <= row => first,
-            _ => row,
-        }
+    let statement_start = |row_of_finding: usize| {
+        statement_start(source, tokens, &line_index, row_of_finding).map_or(row_of_finding, row)
     };
-    let mut directives = if mentions_directive(source) {
+    let mut directives = if has_directives {
         directives(source, tokens, &row)
     } else {
         Vec::new()
     };
-    diagnostics.retain(|d| {
-        if d.code == always_reported {
-            return true;
-        }
-        let rows = [d.location.row, statement_start(d.location.row)];
-        // Every matching directive is marked used, so none is reported unused wrongly.
-        let mut suppressed = false;
-        for directive in &mut directives {
-            let applies = directive.scope == Scope::File || rows.contains(&directive.row);
-            if applies && directive.suppress(&d.code) {
-                suppressed = true;
+    if !directives.is_empty() {
+        diagnostics.retain(|d| {
+            if d.code == always_reported {
+                return true;
             }
-        }
-        !suppressed
-    });
+            let rows = [d.location.row, statement_start(d.location.row)];
+            // Every matching directive is marked used, so none is reported unused wrongly.
+            let mut suppressed = false;
+            for directive in &mut directives {
+                let applies = directive.scope == Scope::File || rows.contains(&directive.row);
+                if applies && directive.suppress(&d.code) {
+                    suppressed = true;
+                }
+            }
+            !suppressed
+        });
+    }
     if options.report_unused_suppressions && options.rules.contains(UnusedSuppression::INFO.code) {
         for directive in &directives {
             if let Some(message) = unused_message(directive, options) {
@@ -146,6 +145,37 @@ pub(crate) fn finish(
         diagnostic.noqa_row = Some(statement_start(diagnostic.location.row));
     }
     diagnostics
+}
+
+/// Where the statement (logical line) holding the start of `row` begins: just after the last
+/// `Newline` token before the row, at the first token that is code. `None` when the row holds
+/// no code of its own (a comment or a blank line).
+fn statement_start(
+    source: &str,
+    tokens: &Tokens,
+    line_index: &LineIndex,
+    row: usize,
+) -> Option<TextSize> {
+    let row_start = line_index.line_start(OneIndexed::new(row)?, source);
+    let row_end = line_index.line_start(OneIndexed::new(row + 1)?, source);
+    let before = tokens.partition_point(|token| token.end() <= row_start);
+    let start = tokens[..before]
+        .iter()
+        .rposition(|token| token.kind() == TokenKind::Newline)
+        .map_or(0, |at| at + 1);
+    tokens[start..]
+        .iter()
+        .find(|token| {
+            !matches!(
+                token.kind(),
+                TokenKind::Comment
+                    | TokenKind::NonLogicalNewline
+                    | TokenKind::Indent
+                    | TokenKind::Dedent
+            )
+        })
+        .map(Ranged::start)
+        .filter(|&first| first < row_end.max(row_start + TextSize::new(1)))
 }
 
 /// Why a directive is reported unused, if it is: a code that suppressed nothing (of the rules
@@ -200,34 +230,13 @@ fn quoted(codes: &[&str]) -> String {
 }
 
 /// Whether the text could hold a directive at all: most files do not, and skip the token scan.
+/// `q` is rare in code, so `noqa` in any case is found from it in one SIMD pass.
 fn mentions_directive(source: &str) -> bool {
     let bytes = source.as_bytes();
-    [&b"noqa"[..], b"NOQA", b"aether:"]
-        .iter()
-        .any(|word| memchr::memmem::find(bytes, word).is_some())
-}
-
-/// Each statement's (logical line's) first and last row, in order.
-fn statement_rows(tokens: &Tokens, row: &impl Fn(TextSize) -> usize) -> Vec<(usize, usize)> {
-    let mut statements = Vec::new();
-    let mut first = None;
-    for token in tokens {
-        match token.kind() {
-            TokenKind::Comment
-            | TokenKind::NonLogicalNewline
-            | TokenKind::Indent
-            | TokenKind::Dedent => {}
-            TokenKind::Newline => {
-                if let Some(first) = first.take() {
-                    statements.push((first, row(token.start())));
-                }
-            }
-            _ => {
-                first.get_or_insert_with(|| row(token.start()));
-            }
-        }
-    }
-    statements
+    let noqa = memchr::memchr2_iter(b'q', b'Q', bytes).any(|at| {
+        at >= 2 && bytes[at - 2..].len() >= 4 && bytes[at - 2..at + 2].eq_ignore_ascii_case(b"noqa")
+    });
+    noqa || memchr::memmem::find(bytes, b"aether:").is_some()
 }
 
 fn directives(source: &str, tokens: &Tokens, row: &impl Fn(TextSize) -> usize) -> Vec<Directive> {
