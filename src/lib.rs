@@ -6,6 +6,7 @@
 //! over it. See `ARCHITECTURE.md` for the code map.
 
 pub mod advice;
+pub mod analysis;
 pub mod detector;
 pub mod models;
 pub mod simulator;
@@ -24,4 +25,5 @@ pub mod fuzzing;
 #[cfg(feature = "web")]
 pub mod web;
 
+pub use analysis::Analysis;
 pub use detector::{Diagnostic, Fix, Location, Severity, check_source};

@@ -1,11 +1,11 @@
 //! Workload parameters read from Python source, and the scaling report the playground's
 //! Scaling view draws.
 //!
-//! [`estimate_workload`] looks at the function a pool or thread runs (found by
-//! [`crate::advice::call_sites`]) and guesses, from what the code calls, how long one item
-//! computes and how long it waits with the GIL released, what share of its computation holds a
-//! lock, and how many items there are. The guesses are rough on purpose: they only seed the
-//! sliders, and every guess comes with the sentence that explains it.
+//! [`WorkloadEstimate`] is what the analysis reads from the function a pool or thread runs
+//! ([`Analysis::workload`]): how long one item computes and how long it waits with the GIL
+//! released, what share of its computation holds a lock, and how many items there are. The
+//! guesses are rough on purpose: they only seed the sliders, and every guess comes with the
+//! sentence that explains it.
 //!
 //! [`scaling_report`] runs the simulator over thread counts on both interpreters (on rayon,
 //! through [`crate::simulator::sweep`]), fits the USL to the free-threaded curve and gives the
@@ -13,7 +13,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::advice::call_sites;
+use crate::analysis::Analysis;
 
 /// Most items the Scaling view simulates; larger counts are capped (the curves do not change
 /// shape, only the time the simulation takes).
@@ -21,11 +21,11 @@ pub const MAX_ITEMS: u64 = 20_000;
 /// Items assumed when the code does not say.
 pub const DEFAULT_ITEMS: u64 = 1_000;
 /// CPython runs a simple loop iteration with a little arithmetic in about 50 ns.
-const LOOP_ITERATION_US: f64 = 0.05;
+pub const LOOP_ITERATION_US: f64 = 0.05;
 /// CPU time of an item whose loop has no literal bound.
-const UNBOUNDED_LOOP_CPU_US: f64 = 1_000.0;
+pub const UNBOUNDED_LOOP_CPU_US: f64 = 1_000.0;
 /// CPU time of an item without loops: a call and a few operations.
-const STRAIGHT_LINE_CPU_US: f64 = 20.0;
+pub const STRAIGHT_LINE_CPU_US: f64 = 20.0;
 
 /// What the code suggests about one item's work.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
@@ -63,269 +63,10 @@ impl Default for WorkloadEstimate {
     }
 }
 
-/// A call that waits with the GIL released, and the wait assumed when no literal says more.
-struct WaitPattern {
-    needle: &'static str,
-    what: &'static str,
-    wait_us: f64,
-}
-
-const WAITS: &[WaitPattern] = &[
-    WaitPattern {
-        needle: "requests.",
-        what: "an HTTP request (requests)",
-        wait_us: 50_000.0,
-    },
-    WaitPattern {
-        needle: "urllib.",
-        what: "an HTTP request (urllib)",
-        wait_us: 50_000.0,
-    },
-    WaitPattern {
-        needle: "urlopen(",
-        what: "an HTTP request (urlopen)",
-        wait_us: 50_000.0,
-    },
-    WaitPattern {
-        needle: "httpx.",
-        what: "an HTTP request (httpx)",
-        wait_us: 50_000.0,
-    },
-    WaitPattern {
-        needle: "socket.",
-        what: "socket I/O",
-        wait_us: 10_000.0,
-    },
-    WaitPattern {
-        needle: ".recv(",
-        what: "socket I/O",
-        wait_us: 10_000.0,
-    },
-    WaitPattern {
-        needle: "subprocess.",
-        what: "a subprocess",
-        wait_us: 20_000.0,
-    },
-    WaitPattern {
-        needle: "open(",
-        what: "a file read",
-        wait_us: 2_000.0,
-    },
-    WaitPattern {
-        needle: ".read_text(",
-        what: "a file read",
-        wait_us: 2_000.0,
-    },
-    WaitPattern {
-        needle: ".read_bytes(",
-        what: "a file read",
-        wait_us: 2_000.0,
-    },
-];
-
 /// Guesses the workload of the function that `source` runs in threads (or of the whole file
-/// when no pool or thread is found).
+/// when no pool or thread is found). See [`Analysis::workload`] to ask an analysis already made.
 pub fn estimate_workload(source: &str) -> WorkloadEstimate {
-    let mut estimate = WorkloadEstimate::default();
-    let sites = call_sites(source);
-    let site = sites
-        .iter()
-        .find(|site| site.target_lines.is_some())
-        .or(sites.first());
-    let lines: Vec<&str> = source.lines().collect();
-    let body: &[&str] = match site.and_then(|site| site.target_lines) {
-        Some((first, last)) if first >= 1 && first <= last && last <= lines.len() => {
-            &lines[first..last]
-        }
-        _ => &lines,
-    };
-    if let Some(site) = site {
-        estimate.function = site.target.clone();
-        estimate.hazards = site.hazards.clone();
-        estimate.gil_reenabling_imports = site.gil_reenabling_imports.clone();
-        if let Some(items) = site.items {
-            estimate.items = items.clamp(1, MAX_ITEMS);
-            let capped = if items > MAX_ITEMS {
-                format!(" (capped at {MAX_ITEMS})")
-            } else {
-                String::new()
-            };
-            estimate.evidence.push(format!(
-                "{items} items from the literal given to {}{capped}",
-                site.kind.label()
-            ));
-        }
-    }
-    if estimate.evidence.is_empty() {
-        estimate.evidence.push(format!(
-            "no literal item count found: assuming {DEFAULT_ITEMS} items"
-        ));
-    }
-    let code: Vec<&str> = body.iter().map(|line| strip_comment(line)).collect();
-    let scope = estimate
-        .function
-        .as_deref()
-        .map_or_else(|| "the file".to_owned(), |name| format!("`{name}`"));
-
-    // Waiting: each kind of wait counts once per item.
-    let mut waits: Vec<(&str, f64)> = Vec::new();
-    for line in &code {
-        if let Some(seconds) = sleep_seconds(line) {
-            waits.push(("time.sleep", seconds * 1e6));
-        }
-        for pattern in WAITS {
-            if line.contains(pattern.needle) && !waits.iter().any(|(what, _)| *what == pattern.what)
-            {
-                waits.push((pattern.what, pattern.wait_us));
-            }
-        }
-    }
-    // `0.0 +` turns the empty sum, -0.0, into 0.
-    estimate.wait_us = 0.0 + waits.iter().map(|(_, us)| us).sum::<f64>().round();
-    for (what, us) in &waits {
-        estimate.evidence.push(format!(
-            "{scope} waits on {what}: about {} per item",
-            human_us(*us)
-        ));
-    }
-
-    // Computing: the largest literal loop bound, else any loop, else straight-line code.
-    let bound = code.iter().filter_map(|line| range_literal(line)).max();
-    let has_loop = code.iter().any(|line| {
-        let trimmed = line.trim_start();
-        trimmed.starts_with("for ") || trimmed.starts_with("while ")
-    });
-    estimate.cpu_us = match bound {
-        Some(iterations) if has_loop => {
-            let cpu = (iterations as f64 * LOOP_ITERATION_US).clamp(1.0, 1e6);
-            estimate.evidence.push(format!(
-                "{scope} loops {iterations} times in Python: about {} of CPU per item",
-                human_us(cpu)
-            ));
-            cpu
-        }
-        _ if has_loop => {
-            estimate.evidence.push(format!(
-                "{scope} loops without a literal bound: assuming {} of CPU per item",
-                human_us(UNBOUNDED_LOOP_CPU_US)
-            ));
-            UNBOUNDED_LOOP_CPU_US
-        }
-        _ => {
-            estimate.evidence.push(format!(
-                "{scope} has no loop: about {} of CPU per item",
-                human_us(STRAIGHT_LINE_CPU_US)
-            ));
-            STRAIGHT_LINE_CPU_US
-        }
-    };
-
-    // A lock: the share of the function's statements inside `with <lock>:` blocks.
-    let statements: Vec<(usize, &str)> = code
-        .iter()
-        .filter(|line| !line.trim().is_empty())
-        .map(|line| (indentation(line), line.trim()))
-        .collect();
-    let mut locked = 0usize;
-    let mut loop_under_lock = false;
-    let mut index = 0;
-    while index < statements.len() {
-        let (indent, text) = statements[index];
-        if is_lock_block(text) {
-            let inner = statements[index + 1..]
-                .iter()
-                .take_while(|(deeper, _)| *deeper > indent)
-                .count();
-            // A loop inside the lock holds it for the loop's whole computation.
-            loop_under_lock |= statements[index + 1..index + 1 + inner]
-                .iter()
-                .any(|(_, text)| text.starts_with("for ") || text.starts_with("while "));
-            locked += inner;
-            index += inner + 1;
-        } else {
-            index += 1;
-        }
-    }
-    if locked > 0 {
-        let fraction = if loop_under_lock {
-            0.9
-        } else {
-            (locked as f64 / statements.len().max(1) as f64).clamp(0.05, 1.0)
-        };
-        estimate.lock_fraction = (fraction * 20.0).round() / 20.0;
-        estimate.evidence.push(format!(
-            "{scope} computes inside `with <lock>:`: about {:.0}% of its CPU time holds the lock",
-            estimate.lock_fraction * 100.0
-        ));
-    }
-    estimate
-}
-
-/// The line without a trailing `#` comment (ignoring `#` inside simple string literals).
-fn strip_comment(line: &str) -> &str {
-    let mut quote = None;
-    for (at, character) in line.char_indices() {
-        match (quote, character) {
-            (None, '\'' | '"') => quote = Some(character),
-            (Some(open), _) if open == character => quote = None,
-            (None, '#') => return &line[..at],
-            _ => {}
-        }
-    }
-    line
-}
-
-fn indentation(line: &str) -> usize {
-    line.len() - line.trim_start().len()
-}
-
-/// `with lock:`, `with self._lock:`, `with counter_lock, other:` and `lock.acquire()`.
-fn is_lock_block(statement: &str) -> bool {
-    statement
-        .strip_prefix("with ")
-        .and_then(|rest| rest.strip_suffix(':'))
-        .is_some_and(|managers| managers.to_ascii_lowercase().contains("lock"))
-}
-
-/// The seconds of a literal `time.sleep(0.05)` / `sleep(1)`.
-fn sleep_seconds(line: &str) -> Option<f64> {
-    let at = line.find("sleep(")?;
-    let argument = &line[at + "sleep(".len()..];
-    let end = argument.find(')')?;
-    argument[..end]
-        .trim()
-        .parse::<f64>()
-        .ok()
-        .filter(|seconds| seconds.is_finite() && *seconds >= 0.0)
-}
-
-/// `N` of the last argument of a literal `range(...)` bound (`range(N)`, `range(a, N)`),
-/// with `_` separators and `10**6` powers.
-fn range_literal(line: &str) -> Option<u64> {
-    let at = line.find("range(")?;
-    let arguments = &line[at + "range(".len()..];
-    let end = arguments.find(')')?;
-    let arguments: Vec<&str> = arguments[..end].split(',').map(str::trim).collect();
-    let stop = match arguments.as_slice() {
-        [stop] | [_, stop] | [_, stop, _] => *stop,
-        _ => return None,
-    };
-    let start = if arguments.len() >= 2 {
-        integer(arguments[0])?
-    } else {
-        0
-    };
-    integer(stop)?.checked_sub(start).filter(|&count| count > 0)
-}
-
-fn integer(text: &str) -> Option<u64> {
-    let text = text.replace('_', "");
-    if let Some((base, exponent)) = text.split_once("**") {
-        let base: u64 = base.trim().parse().ok()?;
-        let exponent: u32 = exponent.trim().parse().ok()?;
-        return base.checked_pow(exponent);
-    }
-    text.parse().ok()
+    Analysis::new(source).workload(None)
 }
 
 /// `12 us`, `3.5 ms`, `1.2 s`.
@@ -787,18 +528,6 @@ ThreadPoolExecutor().map(f, range(10**9))
 ";
         let estimate = estimate_workload(source);
         assert!(estimate.items <= MAX_ITEMS);
-    }
-
-    #[test]
-    fn literals() {
-        assert_eq!(range_literal("for i in range(10, 110):"), Some(100));
-        assert_eq!(range_literal("for i in range(n):"), None);
-        assert_eq!(range_literal("range(10**3)"), Some(1000));
-        assert_eq!(sleep_seconds("time.sleep(0.5)"), Some(0.5));
-        assert_eq!(sleep_seconds("time.sleep(delay)"), None);
-        assert_eq!(strip_comment("x = '#' # c"), "x = '#' ");
-        assert!(is_lock_block("with self._lock:"));
-        assert!(!is_lock_block("with open(p) as f:"));
     }
 
     #[cfg(feature = "cli")]

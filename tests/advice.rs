@@ -1,8 +1,12 @@
 //! The advice: parallel call sites found in Python code and the veto on each.
 
-use aether::advice::{
-    AdviceSettings, CallSiteKind, TargetBuild, WorkloadSetting, advise, call_sites,
-};
+use aether::Analysis;
+use aether::advice::{AdviceSettings, TargetBuild, WorkloadSetting, advise};
+use aether::analysis::{CallSite, CallSiteKind};
+
+fn call_sites(source: &str) -> Vec<CallSite> {
+    Analysis::new(source).call_sites().to_vec()
+}
 
 fn settings(threads: u32) -> AdviceSettings {
     AdviceSettings {

@@ -16,10 +16,10 @@ use super::output::{
 };
 use super::read::{ReadError, read_bounded};
 use super::settings::{Overrides, Resolver, Selection, target_version_names};
+use crate::analysis::Analysis;
 use crate::concurrency::{Options, par_map};
 use crate::detector::{
-    CrossModuleEntry, Diagnostic, MAX_SOURCE_BYTES, ModuleReport, Severity, TargetVersion,
-    check_module, not_analysed,
+    CrossModuleEntry, Diagnostic, MAX_SOURCE_BYTES, Severity, TargetVersion, not_analysed,
 };
 use crate::models::veto::CallSiteFacts;
 
@@ -298,7 +298,10 @@ struct Module<'t> {
 /// One analysis of a module: its findings as printed, and what routing between modules needs.
 struct Analysed {
     findings: Vec<Finding>,
-    report: ModuleReport,
+    /// Functions of other modules this one runs in threads.
+    outgoing: Vec<CrossModuleEntry>,
+    /// Module-level functions no thread entry point reaches.
+    unthreaded_functions: Vec<String>,
 }
 
 impl Module<'_> {
@@ -323,21 +326,25 @@ impl Module<'_> {
         } else {
             None
         };
-        let source = notebook
-            .as_ref()
-            .map_or(text.as_str(), |notebook| notebook.source.as_str());
-        let report = check_module(source, &target.label, incoming, &target.options);
-        let findings = report
-            .diagnostics
-            .iter()
+        let source = match &notebook {
+            Some(notebook) => notebook.source.clone(),
+            None => text,
+        };
+        let analysis = Analysis::with_options(source, incoming, &target.options);
+        let findings = analysis
+            .diagnostics()
             .map(|diagnostic| {
                 let line = self
                     .with_lines
-                    .then(|| line_text(source, diagnostic.location.row));
+                    .then(|| line_text(analysis.source(), diagnostic.location.row));
                 place(notebook.as_ref(), diagnostic.clone(), line.flatten())
             })
             .collect();
-        Ok(Analysed { findings, report })
+        Ok(Analysed {
+            findings,
+            outgoing: analysis.outgoing(&target.label),
+            unthreaded_functions: analysis.unthreaded_functions(),
+        })
     }
 }
 
@@ -422,12 +429,7 @@ fn check_files(
     let unthreaded: Vec<HashSet<String>> = reports
         .iter()
         .map(|report| match report {
-            Ok(analysed) => analysed
-                .report
-                .unthreaded_functions
-                .iter()
-                .cloned()
-                .collect(),
+            Ok(analysed) => analysed.unthreaded_functions.iter().cloned().collect(),
             Err(_) => HashSet::new(),
         })
         .collect();
@@ -450,7 +452,7 @@ fn check_files(
         let outgoing = reports
             .iter()
             .flatten()
-            .flat_map(|analysed| &analysed.report.outgoing);
+            .flat_map(|analysed| &analysed.outgoing);
         for entry in outgoing {
             for &target in by_name.get(entry.module.as_str()).into_iter().flatten() {
                 if !unthreaded[target].contains(&entry.function) {

@@ -38,7 +38,17 @@ pub struct Checker<'a> {
     pub mentions_signal: bool,
     /// Built on the first diagnostic: most files have none.
     line_index: OnceCell<LineIndex>,
-    diagnostics: Vec<Diagnostic>,
+    /// The function whose statements the rules are looking at (`None` for module-wide rules).
+    current_function: Option<FunctionId>,
+    findings: Vec<Finding>,
+}
+
+/// A diagnostic and the function it was found in, so call sites can claim the hazards of the
+/// functions they run.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Finding {
+    pub diagnostic: Diagnostic,
+    pub function: Option<FunctionId>,
 }
 
 impl<'a> Checker<'a> {
@@ -48,7 +58,8 @@ impl<'a> Checker<'a> {
             model,
             mentions_signal: memchr::memmem::find(source.as_bytes(), b"signal").is_some(),
             line_index: OnceCell::new(),
-            diagnostics: Vec::new(),
+            current_function: None,
+            findings: Vec::new(),
         }
     }
 
@@ -135,7 +146,7 @@ impl<'a> Checker<'a> {
         message: String,
         severity: Severity,
     ) -> &mut Diagnostic {
-        self.diagnostics.push(Diagnostic {
+        let diagnostic = Diagnostic {
             code: rule.code.to_string(),
             name: rule.name.to_string(),
             message,
@@ -145,8 +156,12 @@ impl<'a> Checker<'a> {
             url: rule.url(),
             fix: None,
             noqa_row: None,
+        };
+        self.findings.push(Finding {
+            diagnostic,
+            function: self.current_function,
         });
-        self.diagnostics.last_mut().expect("just pushed")
+        &mut self.findings.last_mut().expect("just pushed").diagnostic
     }
 
     /// Runs the statement rules over every function the threads can reach (or every function,
@@ -162,11 +177,13 @@ impl<'a> Checker<'a> {
                 body: self.model.body(id),
                 thread,
             };
+            self.current_function = Some(id);
             for statement in function.body.statements() {
                 rules::check_statement(self, &function, &statement);
             }
             rules::check_function(self, &function, self.model.functions[id].def);
         }
+        self.current_function = None;
     }
 
     /// Runs the rules that look at the whole module, whatever runs in threads (imports,
@@ -175,16 +192,19 @@ impl<'a> Checker<'a> {
         rules::check_module(self, module);
     }
 
-    pub fn into_diagnostics(self) -> Vec<Diagnostic> {
-        self.into_diagnostics_and_lines().0
+    /// The findings sorted by position, each once.
+    pub fn into_findings(self) -> Vec<Finding> {
+        self.into_findings_and_lines().0
     }
 
-    /// The findings, and the line index if a finding built it (for the suppression pass).
-    pub fn into_diagnostics_and_lines(mut self) -> (Vec<Diagnostic>, Option<LineIndex>) {
-        self.diagnostics.sort_by(|a, b| {
+    /// The findings, and the line index if a finding built it (the suppression pass and the
+    /// analysis's positions reuse it).
+    pub fn into_findings_and_lines(mut self) -> (Vec<Finding>, Option<LineIndex>) {
+        self.findings.sort_by(|a, b| {
+            let (a, b) = (&a.diagnostic, &b.diagnostic);
             (a.location, &a.code, &a.message).cmp(&(b.location, &b.code, &b.message))
         });
-        self.diagnostics.dedup();
-        (self.diagnostics, self.line_index.into_inner())
+        self.findings.dedup_by(|a, b| a.diagnostic == b.diagnostic);
+        (self.findings, self.line_index.into_inner())
     }
 }

@@ -161,3 +161,58 @@ pub fn read_modify_write_target(stmt: &Stmt) -> Option<&Expr> {
         _ => None,
     }
 }
+
+/// How many items a literal iterable holds: `range(...)` with integer literals, a list or a
+/// tuple display. `None` when the code does not make it plain.
+pub fn literal_length(expr: &Expr) -> Option<u64> {
+    match expr {
+        Expr::List(list) => Some(list.elts.len() as u64),
+        Expr::Tuple(tuple) => Some(tuple.elts.len() as u64),
+        Expr::Call(call)
+            if matches!(&*call.func, Expr::Name(name) if name.id == "range")
+                && call.arguments.keywords.is_empty() =>
+        {
+            let numbers: Option<Vec<i64>> = call.arguments.args.iter().map(int_literal).collect();
+            let (start, stop, step) = match numbers?.as_slice() {
+                [stop] => (0, *stop, 1),
+                [start, stop] => (*start, *stop, 1),
+                [start, stop, step] if *step != 0 => (*start, *stop, *step),
+                _ => return None,
+            };
+            let span = if step > 0 {
+                i128::from(stop) - i128::from(start)
+            } else {
+                i128::from(start) - i128::from(stop)
+            };
+            let step = i128::from(step).abs();
+            u64::try_from(((span + step - 1) / step).max(0)).ok()
+        }
+        _ => None,
+    }
+}
+
+/// An integer written as literals, `-`, `+`, `*` and `**` (`10_000`, `10**6`, `4 * 1024`),
+/// when it fits an `i64`.
+pub fn int_literal(expr: &Expr) -> Option<i64> {
+    use ruff_python_ast::Operator;
+    match expr {
+        Expr::NumberLiteral(literal) => match &literal.value {
+            ruff_python_ast::Number::Int(int) => int.as_i64(),
+            _ => None,
+        },
+        Expr::UnaryOp(unary) if unary.op == ruff_python_ast::UnaryOp::USub => {
+            int_literal(&unary.operand).and_then(i64::checked_neg)
+        }
+        Expr::BinOp(binary) => {
+            let (left, right) = (int_literal(&binary.left)?, int_literal(&binary.right)?);
+            match binary.op {
+                Operator::Add => left.checked_add(right),
+                Operator::Sub => left.checked_sub(right),
+                Operator::Mult => left.checked_mul(right),
+                Operator::Pow => left.checked_pow(u32::try_from(right).ok()?),
+                _ => None,
+            }
+        }
+        _ => None,
+    }
+}

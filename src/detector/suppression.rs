@@ -13,6 +13,7 @@ use ruff_python_ast::token::{TokenKind, Tokens};
 use ruff_source_file::{LineIndex, OneIndexed};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
+use super::checker::Finding;
 use super::options::CheckOptions;
 use super::rules::{syntax_error::SyntaxError, unused_suppression::UnusedSuppression};
 use super::{Diagnostic, Location};
@@ -81,15 +82,18 @@ impl Directive {
 pub(crate) fn finish(
     source: &str,
     tokens: Option<&Tokens>,
-    (mut diagnostics, line_index): (Vec<Diagnostic>, Option<LineIndex>),
+    mut findings: Vec<Finding>,
+    line_index: Option<LineIndex>,
     options: &CheckOptions,
-) -> Vec<Diagnostic> {
+) -> (Vec<Finding>, Option<LineIndex>) {
     let always_reported = SyntaxError::INFO.code;
-    diagnostics.retain(|d| d.code == always_reported || options.rules.contains(&d.code));
+    findings.retain(|f| {
+        f.diagnostic.code == always_reported || options.rules.contains(&f.diagnostic.code)
+    });
     let has_directives = mentions_directive(source);
     let tokens = match tokens {
-        Some(tokens) if !diagnostics.is_empty() || has_directives => tokens,
-        _ => return diagnostics,
+        Some(tokens) if !findings.is_empty() || has_directives => tokens,
+        _ => return (findings, line_index),
     };
     let line_index = line_index.unwrap_or_else(|| LineIndex::from_source_text(source));
     let row = |offset: TextSize| line_index.line_index(offset).get();
@@ -102,7 +106,7 @@ pub(crate) fn finish(
         Vec::new()
     };
     if !directives.is_empty() {
-        diagnostics.retain(|d| {
+        findings.retain(|Finding { diagnostic: d, .. }| {
             if d.code == always_reported {
                 return true;
             }
@@ -126,7 +130,7 @@ pub(crate) fn finish(
                     row: at.line.get(),
                     column: at.column.get(),
                 };
-                diagnostics.push(Diagnostic {
+                let diagnostic = Diagnostic {
                     code: UnusedSuppression::INFO.code.to_string(),
                     name: UnusedSuppression::INFO.name.to_string(),
                     message,
@@ -136,15 +140,23 @@ pub(crate) fn finish(
                     url: UnusedSuppression::INFO.url(),
                     fix: None,
                     noqa_row: None,
+                };
+                findings.push(Finding {
+                    diagnostic,
+                    function: None,
                 });
             }
         }
-        diagnostics.sort_by(|a, b| (a.location, &a.code).cmp(&(b.location, &b.code)));
+        findings.sort_by(|a, b| {
+            let (a, b) = (&a.diagnostic, &b.diagnostic);
+            (a.location, &a.code).cmp(&(b.location, &b.code))
+        });
     }
-    for diagnostic in &mut diagnostics {
-        diagnostic.noqa_row = Some(statement_start(diagnostic.location.row));
+    for finding in &mut findings {
+        let row = finding.diagnostic.location.row;
+        finding.diagnostic.noqa_row = Some(statement_start(row));
     }
-    diagnostics
+    (findings, Some(line_index))
 }
 
 /// Where the statement (logical line) holding the start of `row` begins: just after the last
@@ -324,13 +336,17 @@ fn is_code(word: &str) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::detector::{CheckOptions, RuleSet, check_module};
+    use crate::analysis::Analysis;
+    use crate::detector::{CheckOptions, Diagnostic, RuleSet};
+
+    fn check_module(source: &str, options: &CheckOptions) -> Vec<Diagnostic> {
+        Analysis::with_options(source, &[], options).into_diagnostics()
+    }
 
     const RACE: &str = "import threading\n\ncounter = 0\n\ndef worker():\n    global counter\n    counter += 1{}\n\nthreading.Thread(target=worker).start()\n";
 
     fn findings(source: &str, options: &CheckOptions) -> Vec<(usize, String)> {
-        check_module(source, "", &[], options)
-            .diagnostics
+        check_module(source, options)
             .into_iter()
             .map(|d| (d.location.row, d.code))
             .collect()
@@ -391,11 +407,9 @@ mod tests {
         assert_eq!(findings(multi, &reporting_unused()), []);
         let report = check_module(
             &multi.replace("  # noqa: FT001", ""),
-            "",
-            &[],
             &CheckOptions::default(),
         );
-        assert_eq!(report.diagnostics[0].noqa_row, Some(7));
+        assert_eq!(report[0].noqa_row, Some(7));
     }
 
     #[test]
@@ -423,28 +437,21 @@ mod tests {
     fn unused_suppressions_are_reported_on_request() {
         let stale = race_with("  # noqa: FT001, FT002, E501");
         assert_eq!(findings(&stale, &CheckOptions::default()), []);
-        let report = check_module(&stale, "", &[], &reporting_unused());
-        let messages: Vec<_> = report.diagnostics.iter().map(|d| &d.message).collect();
+        let report = check_module(&stale, &reporting_unused());
+        let messages: Vec<_> = report.iter().map(|d| &d.message).collect();
         assert_eq!(
             messages,
             [
                 "unused suppression `# noqa: FT001, FT002, E501`: no `FT002` finding on this line or statement"
             ]
         );
-        assert_eq!(
-            report.diagnostics[0].location,
-            Location { row: 7, column: 19 }
-        );
+        assert_eq!(report[0].location, Location { row: 7, column: 19 });
         // A bare `# noqa` may be another linter's; aether's own bare directive is reported.
         let clean = "x = 1  # noqa\ny = 2  # aether: ignore\n";
         assert_eq!(findings(clean, &reporting_unused()), [(2, "FT100".into())]);
         let unknown = "x = 1  # aether: ignore[FT999]\n";
-        let report = check_module(unknown, "", &[], &reporting_unused());
-        assert!(
-            report.diagnostics[0]
-                .message
-                .contains("names no rule: `FT999`")
-        );
+        let report = check_module(unknown, &reporting_unused());
+        assert!(report[0].message.contains("names no rule: `FT999`"));
     }
 
     #[test]

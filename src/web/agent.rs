@@ -3,12 +3,16 @@
 //! It may block (locks, `par_iter`) because it is not the page's main thread. It answers each
 //! [`Request`] with one [`Response`], and announces itself with [`Response::Ready`].
 
+use std::cell::RefCell;
+use std::rc::Rc;
+
 use wasm_bindgen::{JsCast, prelude::Closure};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, console};
 
 use super::js::{from_js, global_flag, to_js};
 use super::protocol::{Request, Response};
+use crate::analysis::Analysis;
 
 /// Starts the pool, installs the message handler and tells the UI it is ready.
 pub async fn run() {
@@ -39,12 +43,26 @@ pub async fn run() {
     });
 }
 
+thread_local! {
+    /// The analysis of the latest text: the panels' requests for the same text reuse it instead
+    /// of parsing and checking again.
+    static LATEST: RefCell<Option<Rc<Analysis>>> = const { RefCell::new(None) };
+}
+
+/// The analysis of `source`, reused when the latest request was about the same text.
+fn analysis_of(source: String) -> Rc<Analysis> {
+    LATEST.with_borrow_mut(|latest| match latest {
+        Some(analysis) if analysis.source() == source => Rc::clone(analysis),
+        _ => Rc::clone(latest.insert(Rc::new(Analysis::new(source)))),
+    })
+}
+
 /// Answers a request at once, or starts (or cancels) the lab, which answers later.
 fn handle(request: Request) -> Option<Response> {
     Some(match request {
         Request::Analyze { id, source } => {
             let started = now_ms();
-            let diagnostics = crate::check_source(&source);
+            let diagnostics = analysis_of(source).diagnostics().cloned().collect();
             Response::Analysis {
                 id,
                 diagnostics,
@@ -58,7 +76,7 @@ fn handle(request: Request) -> Option<Response> {
             points,
         } => {
             let started = now_ms();
-            let advice = crate::advice::advise(&source, &settings, &points);
+            let advice = crate::advice::advise_with(&analysis_of(source), &settings, &points);
             Response::Advice {
                 id,
                 advice,
@@ -71,7 +89,7 @@ fn handle(request: Request) -> Option<Response> {
             params,
             use_estimate,
         } => {
-            let estimate = crate::workload_estimate::estimate_workload(&source);
+            let estimate = analysis_of(source).workload(None);
             let params = if use_estimate {
                 params.with_estimate(&estimate)
             } else {

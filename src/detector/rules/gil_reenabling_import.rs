@@ -4,6 +4,8 @@ use std::sync::LazyLock;
 use super::declare_rule;
 use crate::detector::Severity;
 use crate::detector::checker::Checker;
+use crate::detector::semantic::SemanticModel;
+use ruff_text_size::TextRange;
 
 declare_rule! {
     /// ## What it does
@@ -113,25 +115,41 @@ fn lookup(module: &str) -> Option<&'static Package<'static>> {
     }
 }
 
+/// The packages a module imports that re-enable the GIL or ship no free-threaded wheels
+/// (`warning`), or whose support is experimental (`info`): where, which, and how bad.
+fn hazardous_imports<'m>(
+    model: &'m SemanticModel,
+) -> impl Iterator<Item = (TextRange, &'static Package<'static>, Severity)> + 'm {
+    model.imported_modules.iter().filter_map(|&(range, name)| {
+        let package = lookup(name)?;
+        let severity = match package.status {
+            "reenables_gil" | "no_ft_wheels" => Severity::Warning,
+            _ => Severity::Info,
+        };
+        Some((range, package, severity))
+    })
+}
+
+/// Import names of the packages that make the free-threaded build run with the GIL.
+pub(crate) fn gil_reenabling_modules(model: &SemanticModel) -> Vec<String> {
+    let mut modules: Vec<String> = hazardous_imports(model)
+        .filter(|(_, _, severity)| *severity >= Severity::Warning)
+        .map(|(_, package, _)| package.import_name.to_string())
+        .collect();
+    modules.sort();
+    modules.dedup();
+    modules
+}
+
 /// FT013
 pub(crate) fn gil_reenabling_import(checker: &mut Checker) {
-    for &(range, name) in &checker.model.imported_modules {
-        let Some(package) = lookup(name) else {
-            continue;
-        };
-        let (what, severity) = match package.status {
-            "reenables_gil" => (
-                "re-enables the GIL on free-threaded Python",
-                Severity::Warning,
-            ),
-            "no_ft_wheels" => (
-                "has no free-threaded (cp313t/cp314t) wheels; a source build usually re-enables the GIL",
-                Severity::Warning,
-            ),
-            _ => (
-                "has only experimental free-threading support",
-                Severity::Info,
-            ),
+    for (range, package, severity) in hazardous_imports(checker.model) {
+        let what = match package.status {
+            "reenables_gil" => "re-enables the GIL on free-threaded Python",
+            "no_ft_wheels" => {
+                "has no free-threaded (cp313t/cp314t) wheels; a source build usually re-enables the GIL"
+            }
+            _ => "has only experimental free-threading support",
         };
         let distribution = if package.distribution == package.import_name {
             String::new()

@@ -20,8 +20,9 @@ use super::threads::{
 };
 use super::{
     EntrySite, Function, FunctionBody, FunctionId, OutgoingEntry, SemanticModel, ThreadEntry,
-    ThreadWitness, dotted_path,
+    ThreadStart, ThreadWitness, dotted_path,
 };
+use crate::detector::helpers::literal_length;
 
 pub fn build<'a>(
     module: &'a ModModule,
@@ -51,7 +52,9 @@ pub fn build<'a>(
         foreign_targets: Vec::new(),
         foreign_calls: Vec::new(),
         loops: Vec::new(),
+        function_loops: Vec::new(),
         shared_arguments: Vec::new(),
+        starts: Vec::new(),
     };
     links.visit_body(&module.body);
     for (function, entry) in incoming {
@@ -68,6 +71,7 @@ pub fn build<'a>(
         foreign_targets,
         foreign_calls,
         shared_arguments,
+        starts,
         ..
     } = links;
 
@@ -85,6 +89,8 @@ pub fn build<'a>(
         .collect();
     let mut model = SemanticModel {
         entries,
+        starts,
+        calls,
         witnesses,
         outgoing,
         ..model
@@ -466,6 +472,10 @@ struct Links<'m, 'a> {
     /// `(caller, imported callee)`: calls into other modules, kept if the caller turns out to
     /// run in threads.
     foreign_calls: Vec<(FunctionId, &'a Expr)>,
+    /// How many of `loops` were entered before the current function's body.
+    function_loops: Vec<usize>,
+    /// Every call that starts a thread, in source order.
+    starts: Vec<ThreadStart<'a>>,
     /// The loops and comprehensions around the current node, innermost last: a thread started
     /// there is started again on every iteration.
     loops: Vec<Iteration<'a>>,
@@ -479,6 +489,17 @@ impl<'a> Links<'_, 'a> {
             Scope::Function(id) => Some(*id),
             Scope::Class(_) => None,
         })
+    }
+
+    /// How many times a call here runs per run of its function (or of the module): the
+    /// product of the literal iteration counts of the loops around it in that function.
+    fn repetitions(&self) -> Option<u64> {
+        let base = self.function_loops.last().copied().unwrap_or(0);
+        self.loops[base..]
+            .iter()
+            .try_fold(1u64, |total, iteration| {
+                total.checked_mul(iteration.count()?)
+            })
     }
 
     fn current_class(&self) -> Option<&'a str> {
@@ -694,7 +715,9 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
                 let id = self.next_function;
                 self.next_function += 1;
                 self.scopes.push(Scope::Function(id));
+                self.function_loops.push(self.loops.len());
                 visitor::walk_stmt(self, stmt);
+                self.function_loops.pop();
                 self.scopes.pop();
             }
             Stmt::ClassDef(class) => {
@@ -718,6 +741,7 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
                 self.loops.push(Iteration::Loop {
                     target: Some(&for_stmt.target),
                     body: &for_stmt.body,
+                    count: literal_length(&for_stmt.iter),
                 });
                 self.visit_body(&for_stmt.body);
                 self.loops.pop();
@@ -728,6 +752,7 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
                 self.loops.push(Iteration::Loop {
                     target: None,
                     body: &while_stmt.body,
+                    count: None,
                 });
                 self.visit_body(&while_stmt.body);
                 self.loops.pop();
@@ -752,7 +777,7 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
             return;
         }
         if let Expr::Call(call) = expr {
-            if let Some(target) = thread_target(self.model, call) {
+            if let Some((kind, target)) = thread_target(self.model, call) {
                 let entry = ThreadEntry {
                     call: self.describe_call(call),
                     site: EntrySite::Here(call.range()),
@@ -811,9 +836,19 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
                         }
                     }
                 }
-                for id in targets {
+                for &id in &targets {
                     self.entries.push((id, entry.clone()));
                 }
+                let target_expr = match target {
+                    ThreadTarget::Callable(expr) | ThreadTarget::HandlerClass(expr) => expr,
+                };
+                self.starts.push(ThreadStart {
+                    call,
+                    kind,
+                    target: target_expr,
+                    functions: targets,
+                    repetitions: self.repetitions(),
+                });
             } else if let Some(caller) = self.current_function() {
                 let callees = self.resolve_callable(&call.func);
                 if callees.is_empty() && self.model.resolve(&call.func).is_some() {
@@ -832,16 +867,35 @@ enum Iteration<'a> {
         /// A `for` loop's target; `while` has none.
         target: Option<&'a Expr>,
         body: &'a [Stmt],
+        /// Iterations, when the iterable is a literal (`range(8)`, `[a, b]`).
+        count: Option<u64>,
     },
     Comprehension(&'a [Comprehension]),
 }
 
 impl Iteration<'_> {
+    /// Iterations, when every generator's iterable is a literal without a filter.
+    fn count(&self) -> Option<u64> {
+        match self {
+            Iteration::Loop { count, .. } => *count,
+            Iteration::Comprehension(generators) => {
+                generators.iter().try_fold(1u64, |total, generator| {
+                    let count = generator
+                        .ifs
+                        .is_empty()
+                        .then(|| literal_length(&generator.iter))
+                        .flatten()?;
+                    total.checked_mul(count)
+                })
+            }
+        }
+    }
+
     /// Whether every iteration binds `name` afresh (so it is not one object for all of them).
     /// Asked only about thread-starting calls in loops, so the body is walked only then.
     fn binds(&self, name: &str) -> bool {
         match self {
-            Iteration::Loop { target, body } => {
+            Iteration::Loop { target, body, .. } => {
                 target.is_some_and(|target| bound_names(target).contains(&name))
                     || names_assigned_in(body).contains(&name)
             }

@@ -17,6 +17,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 pub use body::{FunctionBody, Statement};
 pub use mutations::Mutation;
 pub use scope::FunctionScope;
+pub use threads::StartKind;
 
 /// Index of a function (or method) in [`SemanticModel::functions`].
 pub type FunctionId = usize;
@@ -35,6 +36,21 @@ impl Function<'_> {
     pub fn name(&self) -> &str {
         self.def.name.as_str()
     }
+}
+
+/// A call of this module that hands work to another thread.
+#[derive(Debug)]
+pub struct ThreadStart<'a> {
+    pub call: &'a ExprCall,
+    pub kind: StartKind,
+    /// What the call runs: a callable, or a request handler class.
+    pub target: &'a Expr,
+    /// The functions of this module it runs (none for a function from elsewhere or a lambda
+    /// that calls none).
+    pub functions: Vec<FunctionId>,
+    /// How many times the call runs per run of that function: the product of the literal
+    /// iteration counts of the loops around it (1 outside loops), `None` if one is not literal.
+    pub repetitions: Option<u64>,
 }
 
 /// How a function comes to run in a thread.
@@ -120,6 +136,10 @@ pub struct SemanticModel<'a> {
     /// from `threading.Thread`, and those whose `__init__` starts a thread on a bound method.
     thread_classes: FxHashSet<&'a str>,
     entries: Vec<(FunctionId, ThreadEntry)>,
+    /// Every call that starts a thread, in source order.
+    starts: Vec<ThreadStart<'a>>,
+    /// The functions of this module each function calls, by [`FunctionId`].
+    calls: Vec<Vec<FunctionId>>,
     /// Functions of other modules that this module runs in threads.
     pub outgoing: Vec<OutgoingEntry>,
     /// For each function, why it runs in threads (`None`: it does not).
@@ -350,6 +370,35 @@ impl<'a> SemanticModel<'a> {
             })
             .map(|(function, _)| function.name().to_string())
             .collect()
+    }
+
+    /// The functions a function's code calls (not those it hands to threads).
+    pub fn callees(&self, function: FunctionId) -> &[FunctionId] {
+        self.calls.get(function).map_or(&[], Vec::as_slice)
+    }
+
+    /// `functions` and every function they call, directly or not, in the order first reached.
+    pub fn reached_from(&self, functions: &[FunctionId]) -> Vec<FunctionId> {
+        let mut seen = vec![false; self.functions.len()];
+        let mut order = Vec::new();
+        let mut stack: Vec<FunctionId> = functions.iter().rev().copied().collect();
+        while let Some(id) = stack.pop() {
+            if !std::mem::replace(&mut seen[id], true) {
+                order.push(id);
+                stack.extend(self.callees(id).iter().rev());
+            }
+        }
+        order
+    }
+
+    /// How many classes the module defines (names defined twice count once).
+    pub fn class_count(&self) -> usize {
+        self.classes.len()
+    }
+
+    /// Every call of the module that starts a thread, in source order.
+    pub fn thread_starts(&self) -> &[ThreadStart<'a>] {
+        &self.starts
     }
 
     /// Whether the module starts any thread (has a thread entry point).

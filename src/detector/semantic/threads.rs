@@ -47,6 +47,25 @@ const THREADING_SERVERS: &[&str] = &[
     "http.server.ThreadingHTTPServer",
 ];
 
+/// How a call hands work to another thread.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartKind {
+    /// `threading.Thread(target=f)` (and `_thread.start_new_thread(f, args)`).
+    Thread,
+    /// `threading.Timer(interval, f)`.
+    Timer,
+    /// `pool.submit(f, ...)`, `pool.apply_async(f, args)`: one task.
+    PoolSubmit,
+    /// `pool.map(f, items)` and its relatives: one task per item.
+    PoolMap,
+    /// `asyncio.to_thread(f)`, `loop.run_in_executor(executor, f)`: one task on the default pool.
+    ExecutorTask,
+    /// `future.add_done_callback(f)` on a pool future: runs in the thread that completes it.
+    DoneCallback,
+    /// A threading server given its request handler class: one thread per request.
+    ServerHandler,
+}
+
 /// What a thread-starting call runs.
 pub enum ThreadTarget<'c> {
     /// A callable: a function, a bound method, a lambda, a `functools.partial`.
@@ -119,21 +138,33 @@ pub fn is_threading_server_class(model: &SemanticModel, class: &StmtClassDef) ->
     })
 }
 
-/// If `call` starts a thread, what that thread runs.
-pub fn thread_target<'c>(model: &SemanticModel, call: &'c ExprCall) -> Option<ThreadTarget<'c>> {
+/// If `call` starts a thread, how, and what that thread runs.
+pub fn thread_target<'c>(
+    model: &SemanticModel,
+    call: &'c ExprCall,
+) -> Option<(StartKind, ThreadTarget<'c>)> {
     let arguments = &call.arguments;
     let qualified = model.resolve(&call.func);
     let is = |name: &str| qualified.is_some_and(|qualified| qualified.is(name));
-    let callable = if is("threading.Thread") {
+    let (kind, callable) = if is("threading.Thread") {
         // Thread(group=None, target=None, name=None, args=(), kwargs=None, *, daemon=None)
-        arguments.find_argument_value("target", 1)
+        (
+            StartKind::Thread,
+            arguments.find_argument_value("target", 1),
+        )
     } else if is("threading.Timer") {
         // Timer(interval, function, args=None, kwargs=None)
-        arguments.find_argument_value("function", 1)
+        (
+            StartKind::Timer,
+            arguments.find_argument_value("function", 1),
+        )
     } else if is("_thread.start_new_thread") || is("_thread.start_new") {
-        arguments.find_argument_value("function", 0)
+        (
+            StartKind::Thread,
+            arguments.find_argument_value("function", 0),
+        )
     } else if is("asyncio.to_thread") {
-        arguments.find_positional(0)
+        (StartKind::ExecutorTask, arguments.find_positional(0))
     } else if qualified.is_some_and(|qualified| qualified.is_any(THREADING_SERVERS))
         || (!model.threading_server_classes.is_empty()
             && dotted_path(&call.func)
@@ -141,22 +172,25 @@ pub fn thread_target<'c>(model: &SemanticModel, call: &'c ExprCall) -> Option<Th
     {
         return arguments
             .find_argument_value("RequestHandlerClass", 1)
-            .map(ThreadTarget::HandlerClass);
+            .map(|class| (StartKind::ServerHandler, ThreadTarget::HandlerClass(class)));
     } else {
-        pool_task(model, call)
+        pool_task(model, call)?
     };
-    callable.map(ThreadTarget::Callable)
+    callable.map(|callable| (kind, ThreadTarget::Callable(callable)))
 }
 
 /// `executor.submit(fn, ...)`, `pool.map(fn, ...)`, `loop.run_in_executor(executor, fn)`.
-fn pool_task<'c>(model: &SemanticModel, call: &'c ExprCall) -> Option<&'c Expr> {
+fn pool_task<'c>(
+    model: &SemanticModel,
+    call: &'c ExprCall,
+) -> Option<(StartKind, Option<&'c Expr>)> {
     let Expr::Attribute(method) = call.func.as_ref() else {
         return None;
     };
     let method_name = method.attr.as_str();
     // The default executor of an event loop is a ThreadPoolExecutor.
     if method_name == "run_in_executor" {
-        return call.arguments.find_positional(1);
+        return Some((StartKind::ExecutorTask, call.arguments.find_positional(1)));
     }
     // A pool future runs its callbacks in the worker thread that completes it.
     if method_name == "add_done_callback" {
@@ -165,17 +199,14 @@ fn pool_task<'c>(model: &SemanticModel, call: &'c ExprCall) -> Option<&'c Expr> 
             receiver => dotted_path(receiver).is_some_and(|path| model.futures.contains(&path)),
         };
         return receiver_is_pool_future
-            .then(|| call.arguments.find_positional(0))
-            .flatten();
+            .then(|| (StartKind::DoneCallback, call.arguments.find_positional(0)));
     }
-    if !POOL_TASK_METHODS.contains(&method_name) {
-        return None;
-    }
-    if is_pool_receiver(model, &method.value) {
-        call.arguments.find_positional(0)
-    } else {
-        None
-    }
+    let kind = match method_name {
+        "submit" | "apply" | "apply_async" => StartKind::PoolSubmit,
+        _ if POOL_TASK_METHODS.contains(&method_name) => StartKind::PoolMap,
+        _ => return None,
+    };
+    is_pool_receiver(model, &method.value).then(|| (kind, call.arguments.find_positional(0)))
 }
 
 /// `pool.submit(...)` on a thread pool: its result is a future of that pool.

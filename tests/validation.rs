@@ -1,0 +1,163 @@
+//! Detector accuracy on the blind validation corpus (`tests/validation/`, see its README): programs
+//! written from descriptions of applications by someone who had not read the rules, and races
+//! reduced from real projects' fixes with their fixed versions. Nothing here is tuned to single
+//! files; the floors below only stop a change from making the detector worse unnoticed.
+//!
+//! A labelled hazard (`# RACE[x]` on each of its lines) is found when a warning or error starts on
+//! one of its lines; a hazardous file is hit when one of its hazards is found, and flagged when it
+//! gets any warning or error; a safe file is a false positive when it gets any warning or error.
+//!
+//! Run with `cargo test --test validation -- --nocapture` for the per-file table.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use aether::{Analysis, Severity};
+
+/// Floors and ceilings measured on this corpus (BENCHMARKS.md has the history).
+const MIN_HAZARD_RECALL: f64 = 0.21;
+const MIN_FILE_RECALL: f64 = 0.32;
+const MAX_FALSE_POSITIVE_FILES: usize = 1;
+
+struct Outcome {
+    name: String,
+    /// Labelled hazards (by tag) and whether each was found.
+    hazards: BTreeMap<String, bool>,
+    /// Rows and codes of the warnings and errors.
+    flagged: Vec<String>,
+}
+
+fn files(folder: &str) -> Vec<PathBuf> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR"))
+        .join("tests/validation")
+        .join(folder);
+    let mut files: Vec<PathBuf> = fs::read_dir(&dir)
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.display()))
+        .map(|entry| entry.unwrap().path())
+        .filter(|path| path.extension().is_some_and(|ext| ext == "py"))
+        .collect();
+    files.sort();
+    files
+}
+
+/// `a` for a line ending in `# RACE[a]: ...`.
+fn race_tag(line: &str) -> Option<&str> {
+    let after = &line[line.find("# RACE[")? + "# RACE[".len()..];
+    Some(&after[..after.find(']')?])
+}
+
+fn analyse(path: &Path) -> Outcome {
+    let source = fs::read_to_string(path).unwrap();
+    let analysis = Analysis::new(source.clone());
+    let flagged: Vec<_> = analysis
+        .diagnostics()
+        .filter(|diagnostic| diagnostic.severity >= Severity::Warning)
+        .collect();
+    let mut hazards: BTreeMap<String, bool> = BTreeMap::new();
+    for (index, line) in source.lines().enumerate() {
+        if let Some(tag) = race_tag(line) {
+            let found = flagged.iter().any(|d| d.location.row == index + 1);
+            *hazards.entry(tag.to_string()).or_default() |= found;
+        }
+    }
+    Outcome {
+        name: path.file_name().unwrap().to_string_lossy().into_owned(),
+        hazards,
+        flagged: flagged
+            .iter()
+            .map(|d| format!("{}@{}", d.code, d.location.row))
+            .collect(),
+    }
+}
+
+#[derive(Default)]
+struct Tally {
+    hazards: usize,
+    found: usize,
+    files: usize,
+    hit: usize,
+    flagged: usize,
+}
+
+fn hazardous(folder: &str, tally: &mut Tally) {
+    println!("\n{folder}");
+    for outcome in files(folder).iter().map(|path| analyse(path)) {
+        assert!(
+            !outcome.hazards.is_empty(),
+            "{} has no RACE label",
+            outcome.name
+        );
+        let found = outcome.hazards.values().filter(|found| **found).count();
+        tally.hazards += outcome.hazards.len();
+        tally.found += found;
+        tally.files += 1;
+        tally.hit += usize::from(found > 0);
+        tally.flagged += usize::from(!outcome.flagged.is_empty());
+        let missed: Vec<_> = outcome
+            .hazards
+            .iter()
+            .filter(|(_, found)| !**found)
+            .map(|(tag, _)| tag.as_str())
+            .collect();
+        println!(
+            "  {} {}/{} {:<34} missed {:?} flagged {:?}",
+            if found > 0 { "hit " } else { "MISS" },
+            found,
+            outcome.hazards.len(),
+            outcome.name,
+            missed,
+            outcome.flagged
+        );
+    }
+}
+
+fn safe(folder: &str) -> usize {
+    println!("\n{folder}");
+    let mut false_positives = 0;
+    for outcome in files(folder).iter().map(|path| analyse(path)) {
+        let flagged = !outcome.flagged.is_empty();
+        false_positives += usize::from(flagged);
+        println!(
+            "  {} {:<34} {:?}",
+            if flagged { "FP  " } else { "ok  " },
+            outcome.name,
+            outcome.flagged
+        );
+    }
+    false_positives
+}
+
+#[test]
+fn validation_corpus() {
+    let mut tally = Tally::default();
+    for folder in ["hazardous", "real/hazardous", "library/hazardous"] {
+        hazardous(folder, &mut tally);
+    }
+    let safe_files: usize = ["safe", "real/safe", "library/safe"]
+        .iter()
+        .map(|folder| files(folder).len())
+        .sum();
+    let false_positives: usize = ["safe", "real/safe", "library/safe"]
+        .iter()
+        .map(|folder| safe(folder))
+        .sum();
+    let hazard_recall = tally.found as f64 / tally.hazards as f64;
+    let file_recall = tally.hit as f64 / tally.files as f64;
+    println!(
+        "\nhazards found {}/{} = {hazard_recall:.2}; hazardous files hit {}/{} = {file_recall:.2} (flagged anywhere: {}); safe files flagged {false_positives}/{safe_files}",
+        tally.found, tally.hazards, tally.hit, tally.files, tally.flagged
+    );
+    assert!(
+        hazard_recall >= MIN_HAZARD_RECALL,
+        "hazard recall {hazard_recall:.2} < {MIN_HAZARD_RECALL}"
+    );
+    assert!(
+        file_recall >= MIN_FILE_RECALL,
+        "file recall {file_recall:.2} < {MIN_FILE_RECALL}"
+    );
+    assert!(
+        false_positives <= MAX_FALSE_POSITIVE_FILES,
+        "{false_positives} safe files flagged (at most {MAX_FALSE_POSITIVE_FILES})"
+    );
+}
