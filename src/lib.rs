@@ -18,6 +18,10 @@ pub mod concurrency;
 #[cfg(feature = "cli")]
 pub mod cli;
 
+#[cfg(feature = "cli")]
+#[doc(hidden)]
+pub mod fuzzing;
+
 #[cfg(feature = "web")]
 pub mod web;
 

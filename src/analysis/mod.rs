@@ -20,10 +20,9 @@ use ruff_text_size::{Ranged, TextSize};
 use crate::detector::checker::Finding;
 use crate::detector::limits::{self, LimitExceeded};
 use crate::detector::semantic::{EntrySite, FunctionId, SemanticModel, ThreadEntry};
-use crate::detector::{self, CrossModuleEntry, Diagnostic, Location};
+use crate::detector::{self, CheckOptions, CrossModuleEntry, Diagnostic, Location};
 use crate::workload_estimate::WorkloadEstimate;
 
-pub use crate::detector::semantic::Settings;
 pub use call_sites::{CallSite, CallSiteKind};
 pub use report::{EntryFact, Report, RuleCount};
 
@@ -58,20 +57,21 @@ pub struct Analysis {
 impl Analysis {
     /// Analyses a text on its own (not as one module of a multi-file run).
     pub fn new(source: impl Into<String>) -> Self {
-        Self::in_run(source, &[], &Settings::default())
-    }
-
-    /// Analyses a text on its own with the given settings (library mode).
-    pub fn with_settings(source: impl Into<String>, settings: &Settings) -> Self {
-        Self::in_run(source, &[], settings)
+        Self::in_run(source, &[])
     }
 
     /// Analyses one module of a multi-file run; `incoming` lists the thread entry points other
     /// modules found for its functions (their `module` is ignored: the caller routes them).
-    pub fn in_run(
+    pub fn in_run(source: impl Into<String>, incoming: &[CrossModuleEntry]) -> Self {
+        Self::with_options(source, incoming, &CheckOptions::default())
+    }
+
+    /// [`Self::in_run`] with the run's options: the rules selected, library mode, target
+    /// version, and whether unused suppression comments are reported.
+    pub fn with_options(
         source: impl Into<String>,
         incoming: &[CrossModuleEntry],
-        settings: &Settings,
+        options: &CheckOptions,
     ) -> Self {
         let text = source.into();
         let (parsed, refused) = match limits::parse_within_limits(&text) {
@@ -84,20 +84,21 @@ impl Analysis {
                     .iter()
                     .map(|entry| (entry.function.as_str(), thread_entry(entry)))
                     .collect();
-                SemanticModel::build(parsed.syntax(), &source.text, &incoming, settings)
+                SemanticModel::build(parsed.syntax(), &source.text, &incoming, options.library)
             }
             None => SemanticModel::default(),
         });
-        let findings = document.with_dependent(|source, model| match (&source.parsed, &refused) {
-            (Some(parsed), _) => detector::run_rules(&source.text, parsed, model),
-            (None, Some(limit)) => detector::refusal(&source.text, limit),
-            (None, None) => Vec::new(),
-        });
+        let (findings, line_index) =
+            document.with_dependent(|source, model| match (&source.parsed, &refused) {
+                (Some(parsed), _) => detector::run_rules(&source.text, parsed, model, options),
+                (None, Some(limit)) => (detector::refusal(&source.text, limit), None),
+                (None, None) => (Vec::new(), None),
+            });
         Self {
             document,
             refused,
             findings,
-            line_index: OnceCell::new(),
+            line_index: line_index.map_or_else(OnceCell::new, OnceCell::from),
             call_sites: OnceCell::new(),
         }
     }

@@ -1,37 +1,175 @@
-//! `aether check`: finds the Python files, analyses them in parallel, prints in path order.
+//! `aether check`: finds the files, analyses them in parallel, prints in path order.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
-use std::io::Write;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::Duration;
 
-use walkdir::WalkDir;
+use clap::Args;
 
-use super::output::{FileDiagnostics, write_diagnostics};
-use super::{CheckFormat, Outcome};
+use super::Outcome;
+use super::discover::{Discovered, Target, discover};
+use super::notebook::Notebook;
+use super::output::{
+    CheckFormat, FileDiagnostics, Finding, Presentation, printable, write_findings,
+};
+use super::read::{ReadError, read_bounded};
+use super::settings::{Overrides, Resolver, Selection, target_version_names};
 use crate::analysis::Analysis;
 use crate::concurrency::{Options, par_map};
-use crate::detector::{CrossModuleEntry, Severity};
+use crate::detector::{
+    CrossModuleEntry, Diagnostic, MAX_SOURCE_BYTES, Severity, TargetVersion, not_analysed,
+};
 use crate::models::veto::CallSiteFacts;
 
 /// Time to analyse one typical file (measured: the CPython standard library averages about
 /// 0.5 ms a file on one core; BENCHMARKS.md).
 const TYPICAL_FILE_ANALYSIS: Duration = Duration::from_micros(500);
 
-pub fn run(paths: &[PathBuf], format: CheckFormat, out: &mut impl Write) -> Outcome {
-    let mut failed = false;
-    let mut files = Vec::new();
-    for path in paths {
-        match collect_python_files(path) {
-            Ok(found) => files.extend(found),
-            Err(message) => {
-                eprintln!("aether: error: {message}");
-                failed = true;
-            }
+/// The flags of `aether check`, named as ruff names the same things.
+#[derive(Args)]
+pub struct CheckArgs {
+    /// Files and folders to check (`-`: standard input). Folders are searched for `*.py` and
+    /// `*.ipynb`, skipping what `.gitignore`, `.ignore` and `exclude` leave out.
+    #[arg(default_value = ".")]
+    paths: Vec<PathBuf>,
+    #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
+    output_format: CheckFormat,
+    /// Write the findings to this file instead of standard output.
+    #[arg(long, short = 'o')]
+    output_file: Option<PathBuf>,
+    /// Exit with 0 even when hazards are found.
+    #[arg(long)]
+    exit_zero: bool,
+    /// Exit with 1 when any finding has a fix, even one below warning level.
+    #[arg(long)]
+    exit_non_zero_on_fix: bool,
+    /// Rules to report, replacing the configuration's: codes, prefixes (`FT0`, `FT01`) or `ALL`.
+    #[arg(long, value_delimiter = ',')]
+    select: Option<Vec<String>>,
+    /// Rules to report as well.
+    #[arg(long, value_delimiter = ',')]
+    extend_select: Vec<String>,
+    /// Rules not to report.
+    #[arg(long, value_delimiter = ',')]
+    ignore: Vec<String>,
+    /// Rules not to report as well.
+    #[arg(long, value_delimiter = ',')]
+    extend_ignore: Vec<String>,
+    /// Patterns of files and folders to skip, replacing the defaults (`.venv`, `build`, ...).
+    #[arg(long, value_delimiter = ',')]
+    exclude: Option<Vec<String>>,
+    /// Patterns to skip besides the defaults and the configuration's.
+    #[arg(long, value_delimiter = ',')]
+    extend_exclude: Vec<String>,
+    /// Search ignored files too (`.gitignore`, `.ignore`).
+    #[arg(long)]
+    no_respect_gitignore: bool,
+    /// Apply `exclude` to files named on the command line too (as pre-commit names them).
+    #[arg(long)]
+    force_exclude: bool,
+    /// The code is a library: threads it does not start may call its functions.
+    #[arg(long)]
+    library: bool,
+    /// The free-threaded build the code targets.
+    #[arg(long, value_parser = parse_target_version)]
+    target_version: Option<TargetVersion>,
+    /// The name of the file read from standard input (`-`), for configuration and output.
+    #[arg(long)]
+    stdin_filename: Option<PathBuf>,
+    /// Report `# noqa` and `# aether: ignore` comments that suppress nothing (FT100).
+    #[arg(long)]
+    report_unused_suppressions: bool,
+    /// Read no configuration file.
+    #[arg(long)]
+    isolated: bool,
+    /// Show each fix under its finding.
+    #[arg(long)]
+    show_fixes: bool,
+    /// Count the findings of each rule instead of listing them.
+    #[arg(long)]
+    statistics: bool,
+    /// Print the findings and nothing else.
+    #[arg(long, short = 'q')]
+    quiet: bool,
+    /// Print the settings that apply to each path, and check nothing.
+    #[arg(long)]
+    show_settings: bool,
+    /// Print the files that would be checked, and check nothing.
+    #[arg(long)]
+    show_files: bool,
+}
+
+fn parse_target_version(name: &str) -> Result<TargetVersion, String> {
+    TargetVersion::from_name(name)
+        .ok_or_else(|| format!("expected one of {}", target_version_names()))
+}
+
+impl CheckArgs {
+    fn overrides(&self) -> Overrides {
+        let mut ignore = self.ignore.clone();
+        ignore.extend(self.extend_ignore.iter().cloned());
+        Overrides {
+            selection: Selection {
+                select: self.select.clone(),
+                extend_select: self.extend_select.clone(),
+                ignore,
+            },
+            exclude: self.exclude.clone().map(|patterns| {
+                patterns
+                    .into_iter()
+                    .filter(|pattern| !pattern.is_empty())
+                    .collect()
+            }),
+            extend_exclude: self.extend_exclude.clone(),
+            library: self.library.then_some(true),
+            target_version: self.target_version,
+            respect_gitignore: self.no_respect_gitignore.then_some(false),
+            report_unused_suppressions: self.report_unused_suppressions,
+            isolated: self.isolated,
         }
     }
-    files.sort();
-    files.dedup();
+}
+
+pub fn run(args: &CheckArgs, out: &mut impl Write) -> Outcome {
+    let cwd = std::env::current_dir().unwrap_or_default();
+    let resolver = Arc::new(Resolver::new(args.overrides()));
+    if args.show_settings {
+        return show_settings(args, &resolver, &cwd, out);
+    }
+    let Discovered {
+        targets,
+        unreadable,
+        mut errors,
+    } = discover(
+        &args.paths,
+        args.stdin_filename.as_deref(),
+        args.force_exclude,
+        &resolver,
+        &cwd,
+    );
+    errors.sort();
+    errors.dedup();
+    let failed = !errors.is_empty();
+    for error in &errors {
+        eprintln!("aether: error: {}", printable(error));
+    }
+    if args.show_files {
+        for target in &targets {
+            let _ = writeln!(out, "{}", printable(&target.label));
+        }
+        return if failed {
+            Outcome::Failed
+        } else {
+            Outcome::Clean
+        };
+    }
+    let stdin = if targets.iter().any(|target| target.path.is_none()) {
+        Some(read_stdin())
+    } else {
+        None
+    };
 
     // par_map keeps the input order, so output is deterministic whatever the thread count; its
     // veto keeps a handful of files on this thread, where starting the pool would cost more.
@@ -40,66 +178,227 @@ pub fn run(paths: &[PathBuf], format: CheckFormat, out: &mut impl Write) -> Outc
         ..CallSiteFacts::default()
     };
     let options = Options::default().with_facts(&facts);
-    let results = check_files(&files, options);
-
-    let mut checked = Vec::with_capacity(files.len());
-    for result in results {
-        match result {
-            Ok(file) => checked.push(file),
-            Err(message) => {
-                eprintln!("aether: error: {message}");
-                failed = true;
+    let with_lines = args.output_format == CheckFormat::Full;
+    let mut checked = check_files(&targets, stdin.as_ref(), with_lines, options);
+    if !unreadable.is_empty() {
+        checked.extend(unreadable);
+        checked.sort_by(|a, b| Path::new(&a.path).cmp(Path::new(&b.path)));
+    }
+    let presentation = Presentation {
+        format: args.output_format,
+        quiet: args.quiet,
+        show_fixes: args.show_fixes,
+        statistics: args.statistics,
+    };
+    // A machine reading JSON gets an array even when every path failed; a person reading text
+    // gets the errors without an "All checks passed!" under them.
+    let machine_readable = !matches!(
+        args.output_format,
+        CheckFormat::Text | CheckFormat::Concise | CheckFormat::Full
+    );
+    if !(failed && checked.is_empty()) || machine_readable {
+        if let Some(path) = &args.output_file {
+            match std::fs::File::create(path) {
+                Ok(file) => {
+                    let mut file = std::io::BufWriter::new(file);
+                    write_findings(&mut file, presentation, &checked);
+                    if let Err(error) = file.flush() {
+                        eprintln!(
+                            "aether: error: cannot write `{}`: {error}",
+                            printable(&path.display().to_string())
+                        );
+                        return Outcome::Failed;
+                    }
+                }
+                Err(error) => {
+                    eprintln!(
+                        "aether: error: cannot write `{}`: {error}",
+                        printable(&path.display().to_string())
+                    );
+                    return Outcome::Failed;
+                }
             }
+        } else {
+            write_findings(out, presentation, &checked);
         }
     }
-    if !(failed && checked.is_empty()) {
-        write_diagnostics(out, format, &checked);
-    }
 
-    let hazards = checked
-        .iter()
-        .flat_map(|file| &file.diagnostics)
-        .any(|diagnostic| diagnostic.severity >= Severity::Warning);
+    let findings = || checked.iter().flat_map(|file| &file.findings);
+    let hazards = findings().any(|finding| finding.diagnostic.severity >= Severity::Warning);
+    let fixable =
+        args.exit_non_zero_on_fix && findings().any(|finding| finding.diagnostic.fix.is_some());
     if failed {
         Outcome::Failed
-    } else if hazards {
+    } else if args.exit_zero {
+        Outcome::Clean
+    } else if hazards || fixable {
         Outcome::HazardsFound
     } else {
         Outcome::Clean
     }
 }
 
-/// What the run keeps of one module's analysis: its findings, and what routing entries between
-/// modules needs.
-struct ModuleReport {
-    diagnostics: Vec<crate::Diagnostic>,
+fn show_settings(
+    args: &CheckArgs,
+    resolver: &Resolver,
+    cwd: &Path,
+    out: &mut impl Write,
+) -> Outcome {
+    for path in &args.paths {
+        let absolute = cwd.join(
+            args.stdin_filename
+                .as_deref()
+                .filter(|_| path.as_os_str() == "-")
+                .unwrap_or(path),
+        );
+        let folder = if absolute.is_dir() {
+            absolute.as_path()
+        } else {
+            absolute.parent().unwrap_or(cwd)
+        };
+        match resolver.settings_for(folder) {
+            Ok(settings) => {
+                let _ = writeln!(out, "path: {}", printable(&path.display().to_string()));
+                for line in settings.describe().lines() {
+                    let _ = writeln!(out, "  {}", printable(line));
+                }
+            }
+            Err(error) => {
+                eprintln!("aether: error: {}", printable(&error));
+                return Outcome::Failed;
+            }
+        }
+    }
+    Outcome::Clean
+}
+
+/// Standard input, bounded like a file; what goes wrong is a finding of `-`.
+fn read_stdin() -> Result<Vec<u8>, String> {
+    let mut bytes = Vec::new();
+    std::io::stdin()
+        .lock()
+        .take(MAX_SOURCE_BYTES as u64 + 1)
+        .read_to_end(&mut bytes)
+        .map_err(|error| ReadError::Io(error).to_string())?;
+    if bytes.len() > MAX_SOURCE_BYTES {
+        return Err(ReadError::TooLarge(bytes.len() as u64).to_string());
+    }
+    Ok(bytes)
+}
+
+/// A file of the run.
+struct Module<'t> {
+    target: &'t Target,
+    /// Whether findings keep the text of their line (only `--output-format full` shows it).
+    with_lines: bool,
+    /// The dotted names an import may use for it, longest first.
+    names: Vec<String>,
+}
+
+/// One analysis of a module: its findings as printed, and what routing between modules needs.
+struct Analysed {
+    findings: Vec<Finding>,
     /// Functions of other modules this one runs in threads.
     outgoing: Vec<CrossModuleEntry>,
     /// Module-level functions no thread entry point reaches.
     unthreaded_functions: Vec<String>,
 }
 
-impl ModuleReport {
-    fn of(analysis: Analysis, label: &str) -> Self {
-        Self {
-            outgoing: analysis.outgoing(label),
+impl Module<'_> {
+    /// Reads, decodes (and for a notebook joins the code cells of) the file, analyses it, and
+    /// places each finding for output.
+    fn analyse(
+        &self,
+        stdin: Option<&Result<Vec<u8>, String>>,
+        incoming: &[CrossModuleEntry],
+    ) -> Result<Analysed, String> {
+        let target = self.target;
+        let bytes = match (&target.path, stdin) {
+            (Some(path), _) => {
+                read_bounded(path, MAX_SOURCE_BYTES).map_err(|error| error.to_string())?
+            }
+            (None, Some(stdin)) => stdin.clone()?,
+            (None, None) => Vec::new(),
+        };
+        let text = crate::detector::decode_source(bytes)?;
+        let notebook = if target.notebook {
+            Some(Notebook::read(&text)?)
+        } else {
+            None
+        };
+        let source = match &notebook {
+            Some(notebook) => notebook.source.clone(),
+            None => text,
+        };
+        let analysis = Analysis::with_options(source, incoming, &target.options);
+        let findings = analysis
+            .diagnostics()
+            .map(|diagnostic| {
+                let line = self
+                    .with_lines
+                    .then(|| line_text(analysis.source(), diagnostic.location.row));
+                place(notebook.as_ref(), diagnostic.clone(), line.flatten())
+            })
+            .collect();
+        Ok(Analysed {
+            findings,
+            outgoing: analysis.outgoing(&target.label),
             unthreaded_functions: analysis.unthreaded_functions(),
-            diagnostics: analysis.into_diagnostics(),
+        })
+    }
+}
+
+fn line_text(source: &str, row: usize) -> Option<String> {
+    source.lines().nth(row.checked_sub(1)?).map(str::to_string)
+}
+
+/// A finding with the line it is on, and in a notebook its cell, with rows counted in the cell.
+fn place(notebook: Option<&Notebook>, mut diagnostic: Diagnostic, line: Option<String>) -> Finding {
+    let mut cell = None;
+    if let Some(notebook) = notebook {
+        let in_cell = |row: usize| notebook.locate(row).map_or(row, |(_, row)| row);
+        cell = notebook
+            .locate(diagnostic.location.row)
+            .map(|(cell, _)| cell);
+        diagnostic.location.row = in_cell(diagnostic.location.row);
+        diagnostic.end_location.row = in_cell(diagnostic.end_location.row);
+        diagnostic.noqa_row = diagnostic.noqa_row.map(in_cell);
+        for edit in diagnostic.fix.iter_mut().flat_map(|fix| &mut fix.edits) {
+            edit.location.row = in_cell(edit.location.row);
+            edit.end_location.row = in_cell(edit.end_location.row);
         }
     }
-}
-
-/// A Python file of the run.
-struct Module<'p> {
-    path: &'p Path,
-    /// The dotted names an import may use for it, longest first.
-    names: Vec<String>,
-}
-
-impl Module<'_> {
-    fn label(&self) -> String {
-        self.path.display().to_string()
+    if let Some(notebook) = notebook {
+        diagnostic.message = cells_in_message(&diagnostic.message, notebook);
     }
+    Finding {
+        diagnostic,
+        cell,
+        line,
+    }
+}
+
+/// A message's `at line N` (where a thread starts) as the cell and row a notebook shows.
+fn cells_in_message(message: &str, notebook: &Notebook) -> String {
+    const AT_LINE: &str = "at line ";
+    let mut placed = String::with_capacity(message.len());
+    let mut rest = message;
+    while let Some(at) = rest.find(AT_LINE) {
+        let after = &rest[at + AT_LINE.len()..];
+        let digits = after.len() - after.trim_start_matches(|c: char| c.is_ascii_digit()).len();
+        placed.push_str(&rest[..at]);
+        match after[..digits]
+            .parse()
+            .ok()
+            .and_then(|row| notebook.locate(row))
+        {
+            Some((cell, row)) => placed.push_str(&format!("at cell {cell}, line {row}")),
+            None => placed.push_str(&rest[at..at + AT_LINE.len() + digits]),
+        }
+        rest = &after[digits..];
+    }
+    placed.push_str(rest);
+    placed
 }
 
 /// Most rounds of passing thread entry points between modules; each round follows one more
@@ -110,24 +409,27 @@ const MAX_ROUNDS: usize = 8;
 /// analysed), then passes each module's thread entry points into the others it imports from (a
 /// function given to `Thread` or called from threaded code) and re-analyses those, until nothing
 /// new arrives.
-fn check_files(files: &[PathBuf], options: Options<'_>) -> Vec<Result<FileDiagnostics, String>> {
-    let modules: Vec<Module> = files
+fn check_files(
+    targets: &[Target],
+    stdin: Option<&Result<Vec<u8>, String>>,
+    with_lines: bool,
+    options: Options<'_>,
+) -> Vec<FileDiagnostics> {
+    let modules: Vec<Module> = targets
         .iter()
-        .map(|path| Module {
-            path,
-            names: module_names(path),
+        .map(|target| Module {
+            target,
+            with_lines,
+            names: module_names(Path::new(&target.label)),
         })
         .collect();
-    let (mut reports, _) = par_map(&modules, options, |module| {
-        let text = read_source(module.path)?;
-        Ok(ModuleReport::of(Analysis::new(text), &module.label()))
-    });
+    let (mut reports, _) = par_map(&modules, options, |module| module.analyse(stdin, &[]));
     // An entry matters to a module only if it names a function that the module's own threads do
     // not already reach (as the first analysis, without entries from elsewhere, found).
     let unthreaded: Vec<HashSet<String>> = reports
         .iter()
         .map(|report| match report {
-            Ok(report) => report.unthreaded_functions.iter().cloned().collect(),
+            Ok(analysed) => analysed.unthreaded_functions.iter().cloned().collect(),
             Err(_) => HashSet::new(),
         })
         .collect();
@@ -147,7 +449,10 @@ fn check_files(files: &[PathBuf], options: Options<'_>) -> Vec<Result<FileDiagno
     for _ in 0..MAX_ROUNDS {
         let mut routed: Vec<BTreeMap<String, CrossModuleEntry>> =
             vec![BTreeMap::new(); modules.len()];
-        let outgoing = reports.iter().flatten().flat_map(|report| &report.outgoing);
+        let outgoing = reports
+            .iter()
+            .flatten()
+            .flat_map(|analysed| &analysed.outgoing);
         for entry in outgoing {
             for &target in by_name.get(entry.module.as_str()).into_iter().flatten() {
                 if !unthreaded[target].contains(&entry.function) {
@@ -172,12 +477,7 @@ fn check_files(files: &[PathBuf], options: Options<'_>) -> Vec<Result<FileDiagno
             break;
         }
         let (rerun_reports, _) = par_map(&rerun, options, |(index, entries)| {
-            let module = &modules[*index];
-            let text = read_source(module.path)?;
-            Ok(ModuleReport::of(
-                Analysis::in_run(text, entries, &Default::default()),
-                &module.label(),
-            ))
+            modules[*index].analyse(stdin, entries)
         });
         for ((index, _), report) in rerun.iter().zip(rerun_reports) {
             // A file that can no longer be read keeps its first analysis.
@@ -189,11 +489,12 @@ fn check_files(files: &[PathBuf], options: Options<'_>) -> Vec<Result<FileDiagno
     modules
         .iter()
         .zip(reports)
-        .map(|(module, report)| {
-            report.map(|report| FileDiagnostics {
-                path: module.label(),
-                diagnostics: report.diagnostics,
-            })
+        .map(|(module, report)| FileDiagnostics {
+            path: module.target.label.clone(),
+            findings: match report {
+                Ok(analysed) => analysed.findings,
+                Err(reason) => vec![Finding::new(not_analysed(&reason))],
+            },
         })
         .collect()
 }
@@ -215,35 +516,4 @@ fn module_names(path: &Path) -> Vec<String> {
     (0..parts.len())
         .map(|start| parts[start..].join("."))
         .collect()
-}
-
-/// A file is taken as given; a folder is searched for `*.py`, skipping hidden folders and caches.
-fn collect_python_files(path: &Path) -> Result<Vec<PathBuf>, String> {
-    let metadata = std::fs::metadata(path)
-        .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
-    if !metadata.is_dir() {
-        return Ok(vec![path.to_path_buf()]);
-    }
-    let mut files = Vec::new();
-    let walker = WalkDir::new(path)
-        .follow_links(false)
-        .into_iter()
-        .filter_entry(|entry| {
-            let name = entry.file_name().to_string_lossy();
-            entry.depth() == 0 || !(name.starts_with('.') || name == "__pycache__")
-        });
-    for entry in walker {
-        let entry = entry.map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
-        if entry.file_type().is_file() && entry.path().extension().is_some_and(|ext| ext == "py") {
-            files.push(entry.into_path());
-        }
-    }
-    Ok(files)
-}
-
-fn read_source(path: &Path) -> Result<String, String> {
-    let bytes = std::fs::read(path)
-        .map_err(|error| format!("cannot read `{}`: {error}", path.display()))?;
-    crate::detector::decode_source(bytes)
-        .map_err(|error| format!("cannot read `{}`: {error}", path.display()))
 }

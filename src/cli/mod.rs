@@ -4,8 +4,12 @@
 //! was, 2 on usage errors and unreadable paths.
 
 mod check;
+mod discover;
 mod models;
+mod notebook;
 mod output;
+mod read;
+mod settings;
 mod simulate;
 
 use std::io::Write;
@@ -29,17 +33,8 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Check Python files and folders (recursing into *.py) for free-threading hazards.
-    Check {
-        /// Files or folders to check.
-        #[arg(required = true)]
-        paths: Vec<PathBuf>,
-        #[arg(long, value_enum, default_value_t = CheckFormat::Text)]
-        output_format: CheckFormat,
-        /// Exit with 0 even when hazards are found.
-        #[arg(long)]
-        exit_zero: bool,
-    },
+    /// Check Python files, notebooks and folders for free-threading hazards.
+    Check(check::CheckArgs),
     /// Explain a rule: what it finds, why it breaks without the GIL, and what to write instead.
     Rule {
         /// A rule code (FT001) or name (rmw-global).
@@ -58,46 +53,9 @@ enum Command {
         output_format: models::ModelFormat,
     },
     /// Advise whether moving to a free-threaded build (3.13t/3.14t) pays for this workload.
-    Advise {
-        /// The free-threaded build (default 3.14t).
-        #[arg(long, value_enum)]
-        build: Option<models::BuildArg>,
-        /// A custom single-thread overhead r instead of --build (0.08 means 8% slower).
-        #[arg(long, allow_negative_numbers = true)]
-        overhead: Option<f64>,
-        /// Cores available (default: this machine's).
-        #[arg(long)]
-        cores: Option<u32>,
-        /// Threads the program runs (default: the cores).
-        #[arg(long)]
-        threads: Option<u32>,
-        /// Parallel fraction p of the computing part, 0..=1 (default 1).
-        #[arg(long, allow_negative_numbers = true)]
-        parallel_fraction: Option<f64>,
-        /// A `threads,throughput` CSV measured on the free-threaded build, fitted with the USL.
-        #[arg(long)]
-        fit: Option<PathBuf>,
-        /// Share of time spent waiting with the GIL released, 0..1 (default 0, CPU-bound).
-        #[arg(long, allow_negative_numbers = true)]
-        blocking_ratio: Option<f64>,
-        /// Share of the cores the thread pool should keep busy, for the pool size (0..1].
-        #[arg(long, default_value_t = 1.0)]
-        target_utilization: f64,
-        #[arg(long, value_enum, default_value_t = models::ModelFormat::Text)]
-        output_format: models::ModelFormat,
-    },
+    Advise(models::AdviseArgs),
     /// Simulate T Python threads on C cores, GIL build against free-threaded, for a workload.
     Simulate(simulate::SimulateArgs),
-}
-
-#[derive(Clone, Copy, ValueEnum)]
-pub enum CheckFormat {
-    /// `path:row:col: CODE message`, one line a finding.
-    Text,
-    /// A JSON array shaped like ruff's JSON output.
-    Json,
-    /// GitHub Actions workflow commands (annotations on the pull request).
-    Github,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -126,23 +84,63 @@ impl From<Outcome> for ExitCode {
     }
 }
 
+/// Standard output that keeps the first error of any write, so that every command's output is
+/// checked once at the end: a full disk is an error, a reader that went away (`| head`) is not.
+struct CheckedOutput<W> {
+    inner: W,
+    error: Option<std::io::Error>,
+}
+
+impl<W: Write> CheckedOutput<W> {
+    fn record<T>(&mut self, result: std::io::Result<T>) -> std::io::Result<T> {
+        result.map_err(|error| {
+            let kind = error.kind();
+            self.error.get_or_insert(error);
+            std::io::Error::from(kind)
+        })
+    }
+}
+
+impl<W: Write> Write for CheckedOutput<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        let result = self.inner.write(buf);
+        self.record(result)
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        let result = self.inner.flush();
+        self.record(result)
+    }
+}
+
+/// The `advise` and `simulate` argument handling without the work or the terminal, for the fuzz
+/// targets (`fuzz/`): `args` (the first is the program name) are parsed as `main` parses them;
+/// `advise` runs with its output dropped, `simulate` stops once its sweep is configured (each
+/// run of a sweep is bounded by the simulator's own event limit).
+#[doc(hidden)]
+pub fn fuzz_model_arguments(args: &[String]) {
+    let Ok(cli) = Cli::try_parse_from(args) else {
+        return;
+    };
+    match cli.command {
+        Command::Advise(args) => {
+            models::run_advise(args, &mut std::io::sink());
+        }
+        Command::Simulate(args) => {
+            let _ = simulate::configure(&args);
+        }
+        _ => {}
+    }
+}
+
 pub fn main() -> ExitCode {
     let cli = Cli::parse();
-    let stdout = std::io::stdout();
-    let mut out = stdout.lock();
+    let mut out = CheckedOutput {
+        inner: std::io::stdout().lock(),
+        error: None,
+    };
     let outcome = match cli.command {
-        Command::Check {
-            paths,
-            output_format,
-            exit_zero,
-        } => {
-            let outcome = check::run(&paths, output_format, &mut out);
-            if exit_zero && outcome == Outcome::HazardsFound {
-                Outcome::Clean
-            } else {
-                outcome
-            }
-        }
+        Command::Check(args) => check::run(&args, &mut out),
         Command::Rule { rule } => match find_rule(&rule) {
             Some(rule) => {
                 let _ = writeln!(
@@ -155,7 +153,10 @@ pub fn main() -> ExitCode {
                 Outcome::Clean
             }
             None => {
-                eprintln!("aether: error: unknown rule `{rule}` (run `aether rules` to list them)");
+                eprintln!(
+                    "aether: error: unknown rule `{}` (run `aether rules` to list them)",
+                    output::printable(&rule)
+                );
                 Outcome::Failed
             }
         },
@@ -171,32 +172,15 @@ pub fn main() -> ExitCode {
             file,
             output_format,
         } => models::run_fit(&file, output_format, &mut out),
-        Command::Advise {
-            build,
-            overhead,
-            cores,
-            threads,
-            parallel_fraction,
-            fit,
-            blocking_ratio,
-            target_utilization,
-            output_format,
-        } => models::run_advise(
-            models::AdviseArgs {
-                build,
-                overhead,
-                cores,
-                threads,
-                parallel_fraction,
-                fit,
-                blocking_ratio,
-                target_utilization,
-                output_format,
-            },
-            &mut out,
-        ),
+        Command::Advise(args) => models::run_advise(args, &mut out),
         Command::Simulate(args) => simulate::run(&args, &mut out),
     };
     let _ = out.flush();
-    outcome.into()
+    match out.error {
+        Some(error) if error.kind() != std::io::ErrorKind::BrokenPipe => {
+            eprintln!("aether: error: cannot write the output: {error}");
+            Outcome::Failed.into()
+        }
+        _ => outcome.into(),
+    }
 }

@@ -7,6 +7,8 @@ use clap::ValueEnum;
 use serde_json::json;
 
 use super::Outcome;
+use super::read::read_bounded;
+use crate::detector::MAX_SOURCE_BYTES;
 use crate::models::{
     CpuScaling, MigrationInput, UslFit, Workload, advise_migration, build_overhead, fit_usl,
     parse_measurements, pool_size,
@@ -37,28 +39,51 @@ impl BuildArg {
 }
 
 /// The flags of `aether advise`.
+#[derive(clap::Args)]
 pub struct AdviseArgs {
+    /// The free-threaded build (default 3.14t).
+    #[arg(long, value_enum)]
     pub build: Option<BuildArg>,
+    /// A custom single-thread overhead r instead of --build (0.08 means 8% slower).
+    #[arg(long, allow_negative_numbers = true)]
     pub overhead: Option<f64>,
+    /// Cores available, 1 to 100000 (default: this machine's).
+    #[arg(long)]
     pub cores: Option<u32>,
+    /// Threads the program runs, 1 to 100000 (default: the cores).
+    #[arg(long)]
     pub threads: Option<u32>,
+    /// Parallel fraction p of the computing part, 0..=1 (default 1).
+    #[arg(long, allow_negative_numbers = true)]
     pub parallel_fraction: Option<f64>,
+    /// A `threads,throughput` CSV measured on the free-threaded build, fitted with the USL.
+    #[arg(long)]
     pub fit: Option<PathBuf>,
+    /// Share of time spent waiting with the GIL released, 0..1 (default 0, CPU-bound).
+    #[arg(long, allow_negative_numbers = true)]
     pub blocking_ratio: Option<f64>,
+    /// Share of the cores the thread pool should keep busy, for the pool size (0..1].
+    #[arg(long, default_value_t = 1.0)]
     pub target_utilization: f64,
+    #[arg(long, value_enum, default_value_t = ModelFormat::Text)]
     pub output_format: ModelFormat,
 }
 
 /// Prints the one-line error and returns the usage-error outcome.
 fn fail(message: impl std::fmt::Display) -> Outcome {
-    eprintln!("aether: error: {message}");
+    eprintln!(
+        "aether: error: {}",
+        super::output::printable(&message.to_string())
+    );
     Outcome::Failed
 }
 
 /// Reads and fits a CSV file; the error is one line naming the file.
 fn fit_file(path: &Path) -> Result<UslFit, String> {
     let shown = path.display();
-    let text = std::fs::read_to_string(path).map_err(|error| format!("{shown}: {error}"))?;
+    let bytes =
+        read_bounded(path, MAX_SOURCE_BYTES).map_err(|error| format!("{shown}: {error}"))?;
+    let text = String::from_utf8(bytes).map_err(|_| format!("{shown}: not UTF-8 text"))?;
     let measurements = parse_measurements(&text).map_err(|error| format!("{shown}: {error}"))?;
     fit_usl(&measurements).map_err(|error| format!("{shown}: {error}"))
 }

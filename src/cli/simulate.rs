@@ -6,8 +6,8 @@ use clap::{Args, ValueEnum};
 
 use super::Outcome;
 use crate::simulator::{
-    DEFAULT_BUILD, DEFAULT_GIL_HANDOFF_US, DEFAULT_SWITCH_INTERVAL_US, Interpreter, RunReport,
-    SimulationConfig, TimeDistribution, sweep,
+    DEFAULT_BUILD, DEFAULT_GIL_HANDOFF_US, DEFAULT_SWITCH_INTERVAL_US, Interpreter, MAX_THREADS,
+    RunReport, SimulationConfig, TimeDistribution, sweep,
 };
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -32,7 +32,8 @@ pub enum DistributionArg {
 /// The flags of `aether simulate`.
 #[derive(Args)]
 pub struct SimulateArgs {
-    /// Thread counts: a list and/or inclusive ranges, e.g. `1,2,4,8` or `1..64`.
+    /// Thread counts: a list and/or inclusive ranges, e.g. `1,2,4,8` or `1..64`; each from 1
+    /// to 4096, at most 4096 counts.
     #[arg(long, default_value = "1,2,4,8,16")]
     threads: String,
     /// Cores available (default: this machine's).
@@ -84,7 +85,7 @@ pub fn run(args: &SimulateArgs, out: &mut impl Write) -> Outcome {
     }) {
         Ok(reports) => reports,
         Err(message) => {
-            eprintln!("aether: error: {message}");
+            eprintln!("aether: error: {}", super::output::printable(&message));
             return Outcome::Failed;
         }
     };
@@ -98,7 +99,7 @@ pub fn run(args: &SimulateArgs, out: &mut impl Write) -> Outcome {
 type Sweep = (SimulationConfig, Vec<Interpreter>, Vec<u32>);
 
 /// Checks the flags and builds the sweep; errors are one line.
-fn configure(args: &SimulateArgs) -> Result<Sweep, String> {
+pub(super) fn configure(args: &SimulateArgs) -> Result<Sweep, String> {
     let threads = parse_thread_counts(&args.threads)?;
     let items = u64::try_from(args.items)
         .map_err(|_| format!("--items {} must be at least 1", args.items))?;
@@ -143,6 +144,16 @@ fn parse_thread_counts(text: &str) -> Result<Vec<u32>, String> {
         )
     };
     let number = |part: &str| part.trim().parse::<u32>().ok().filter(|&count| count > 0);
+    // Checked before a range is expanded: `1..1000000000` would take gigabytes.
+    let within_limit = |count: u32| {
+        if count > MAX_THREADS {
+            Err(format!(
+                "--threads: {count} is more than the {MAX_THREADS} threads simulated"
+            ))
+        } else {
+            Ok(count)
+        }
+    };
     let mut counts = Vec::new();
     for part in text.split(',') {
         match part.split_once("..") {
@@ -151,9 +162,14 @@ fn parse_thread_counts(text: &str) -> Result<Vec<u32>, String> {
                 if first > last {
                     return Err(invalid());
                 }
-                counts.extend(first..=last);
+                counts.extend(within_limit(first)?..=within_limit(last)?);
             }
-            None => counts.push(number(part).ok_or_else(invalid)?),
+            None => counts.push(within_limit(number(part).ok_or_else(invalid)?)?),
+        }
+        if counts.len() > MAX_THREADS as usize {
+            return Err(format!(
+                "--threads `{text}` lists more than {MAX_THREADS} thread counts"
+            ));
         }
     }
     Ok(counts)
@@ -206,5 +222,19 @@ mod tests {
         for bad in ["", "0", "4..2", "a", "1,,2", "-1", "1..x"] {
             assert!(parse_thread_counts(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn thread_counts_are_limited_before_ranges_are_expanded() {
+        // Expanded first, this range took 3.9 GB.
+        let error = parse_thread_counts("1..1000000000").unwrap_err();
+        assert!(error.contains("more than the 4096"), "{error}");
+        assert!(parse_thread_counts("4097").is_err());
+        assert_eq!(
+            parse_thread_counts("1..4096").map(|counts| counts.len()),
+            Ok(4096)
+        );
+        let error = parse_thread_counts("1..4096,1").unwrap_err();
+        assert!(error.contains("more than 4096 thread counts"), "{error}");
     }
 }

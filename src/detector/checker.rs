@@ -197,8 +197,9 @@ impl<'a> Checker<'a> {
             severity,
             location: self.location(range.start()),
             end_location: self.location(range.end()),
-            url: None,
+            url: rule.url(),
             fix: None,
+            noqa_row: None,
         };
         self.findings.push(Finding {
             diagnostic,
@@ -236,13 +237,19 @@ impl<'a> Checker<'a> {
     }
 
     /// The findings sorted by position, each once.
-    pub fn into_findings(mut self) -> Vec<Finding> {
+    pub fn into_findings(self) -> Vec<Finding> {
+        self.into_findings_and_lines().0
+    }
+
+    /// The findings, and the line index if a finding built it (the suppression pass and the
+    /// analysis's positions reuse it).
+    pub fn into_findings_and_lines(mut self) -> (Vec<Finding>, Option<LineIndex>) {
         self.findings.sort_by(|a, b| {
             let (a, b) = (&a.diagnostic, &b.diagnostic);
             (a.location, &a.code, &a.message).cmp(&(b.location, &b.code, &b.message))
         });
         self.findings.dedup_by(|a, b| a.diagnostic == b.diagnostic);
-        self.findings
+        (self.findings, self.line_index.into_inner())
     }
 }
 

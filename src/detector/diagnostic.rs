@@ -27,9 +27,21 @@ pub struct Edit {
     pub end_location: Location,
 }
 
+/// How safely a fix can be applied without review, in ruff's terms.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Applicability {
+    /// Keeps the program's meaning.
+    Safe,
+    /// Removes the hazard but changes what the program does (a lock is created or taken):
+    /// review it.
+    Unsafe,
+}
+
 /// A suggested change that removes the hazard.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Fix {
+    pub applicability: Applicability,
     pub message: String,
     pub edits: Vec<Edit>,
 }
@@ -45,4 +57,6 @@ pub struct Diagnostic {
     pub end_location: Location,
     pub url: Option<String>,
     pub fix: Option<Fix>,
+    /// The row a suppression comment for this finding goes on: the first row of its statement.
+    pub noqa_row: Option<usize>,
 }

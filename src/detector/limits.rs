@@ -36,23 +36,100 @@ pub struct LimitExceeded {
 /// such nesting is linear.
 const MANY_INTERPOLATED_STRINGS: usize = 1_000;
 
+/// Most tokens that can open a nesting level (brackets, operators, attribute accesses, keywords
+/// whose operand nests) a text may have and still be parsed without a lexer pass first. The
+/// parser's recursion takes up to 1.6 KB a level (4 MB of `(` took 6.2 GB) and a chain of binary
+/// operators 250 bytes a level, so a text with fewer such tokens costs at most about 50 MB however
+/// they nest. One file of the CPython 3.13 standard library has more (2% of its bytes).
+const UNCHECKED_NESTING_TOKENS: usize = 32 * 1024;
+
 /// Parses `source` unless it goes over a limit.
 pub fn parse_within_limits(source: &str) -> Result<Parsed<ModModule>, LimitExceeded> {
     check_size(source)?;
+    check_nul(source)?;
     if cfg!(target_arch = "wasm32")
         || interpolated_string_openings(source) > MANY_INTERPOLATED_STRINGS
+        || could_nest_deeply(source)
     {
         check_before_parsing(source)?;
     }
     let parsed = ruff_python_parser::parse_unchecked_source(source, PySourceType::Python);
     #[cfg(not(target_arch = "wasm32"))]
     if let Err(limit) = check_tokens(parsed.tokens()) {
-        // Dropping a tree this deep would overflow the stack (`Drop` recurses and cannot grow
-        // it); only pathological input gets here, so its memory is left to the process.
-        std::mem::forget(parsed);
+        drop_deep_tree(parsed, source.len());
         return Err(limit);
     }
     Ok(parsed)
+}
+
+/// Drops a tree that went over the nesting limit on a stack of its own: `Drop` recurses once a
+/// level and cannot grow the thread's stack. Nothing is leaked from one file of a run to the
+/// next. The stack is reserved, not used, beyond what the tree needs.
+#[cfg(not(target_arch = "wasm32"))]
+fn drop_deep_tree(parsed: Parsed<ModModule>, source_bytes: usize) {
+    /// A level takes at least one source byte and under 256 bytes of stack to drop.
+    const STACK_PER_SOURCE_BYTE: usize = 256;
+    stacker::grow(
+        source_bytes.saturating_mul(STACK_PER_SOURCE_BYTE),
+        move || {
+            drop(parsed);
+        },
+    );
+}
+
+/// Whether the text has more than [`UNCHECKED_NESTING_TOKENS`] bytes that could open a level:
+/// brackets, operator characters and `.` (one comparison per byte class, which the compiler
+/// vectorises), and the keywords `not`, `lambda`, `await`, `yield` and `else` (each level of a
+/// conditional expression has one; a SIMD search each). Characters in strings and words that
+/// only contain a keyword count too: an overestimate only costs a lexer pass.
+fn could_nest_deeply(source: &str) -> bool {
+    let bytes = source.as_bytes();
+    if bytes.len() <= UNCHECKED_NESTING_TOKENS {
+        return false;
+    }
+    let symbols = bytes
+        .iter()
+        .filter(|&&byte| {
+            matches!(
+                byte,
+                b'(' | b'['
+                    | b'{'
+                    | b'-'
+                    | b'+'
+                    | b'~'
+                    | b'*'
+                    | b'/'
+                    | b'%'
+                    | b'|'
+                    | b'&'
+                    | b'^'
+                    | b'.'
+                    | b'<'
+                    | b'>'
+                    | b'@'
+            )
+        })
+        .count();
+    let mut count = symbols;
+    ["not", "lambda", "await", "yield", "else"]
+        .iter()
+        .any(|keyword| {
+            count += memchr::memmem::find_iter(bytes, keyword).count();
+            count > UNCHECKED_NESTING_TOKENS
+        })
+        || count > UNCHECKED_NESTING_TOKENS
+}
+
+/// CPython refuses source with a NUL byte ("source code cannot contain null bytes"); the parser
+/// would read on past it.
+fn check_nul(source: &str) -> Result<(), LimitExceeded> {
+    match memchr::memchr(0, source.as_bytes()) {
+        None => Ok(()),
+        Some(at) => Err(LimitExceeded {
+            message: "source code cannot contain null bytes".to_string(),
+            range: TextRange::empty(TextSize::try_from(at).unwrap_or_default()),
+        }),
+    }
 }
 
 /// Refuses a text over [`MAX_SOURCE_BYTES`], before any other work.
@@ -61,13 +138,14 @@ fn check_size(source: &str) -> Result<(), LimitExceeded> {
         return Ok(());
     }
     Err(LimitExceeded {
-        message: format!(
-            "file is too large to analyse ({} bytes; the limit is {} bytes)",
-            source.len(),
-            MAX_SOURCE_BYTES
-        ),
+        message: too_large(source.len() as u64),
         range: TextRange::empty(TextSize::new(0)),
     })
+}
+
+/// Why a text of `bytes` bytes is not analysed.
+pub fn too_large(bytes: u64) -> String {
+    format!("file is too large to analyse ({bytes} bytes; the limit is {MAX_SOURCE_BYTES} bytes)")
 }
 
 /// Quotes that follow an `f`/`t` prefix (`f"`, `rt'`, ...), counted by a SIMD search for quotes.
@@ -512,6 +590,27 @@ mod tests {
         // Openings, and closing quotes after a word ending in `f` (an overestimate).
         let mixed = "f'a' rf\"b\" T'c' 'd' fr'e' x = \"elf\"";
         assert_eq!(interpolated_string_openings(mixed), 5);
+    }
+
+    #[test]
+    fn texts_with_many_nesting_tokens_are_lexed_before_parsing() {
+        assert!(could_nest_deeply(&"(".repeat(UNCHECKED_NESTING_TOKENS + 1)));
+        assert!(could_nest_deeply(
+            &"not ".repeat(UNCHECKED_NESTING_TOKENS + 1)
+        ));
+        assert!(!could_nest_deeply(&"(".repeat(UNCHECKED_NESTING_TOKENS)));
+        // 58 KB of ordinary code: 12,000 such tokens.
+        let ordinary = "def f(x):\n    return [a.b(x) + 1 for a in x if a]\n".repeat(1_200);
+        assert!(!could_nest_deeply(&ordinary));
+    }
+
+    #[test]
+    fn null_bytes_are_refused_as_cpython_does() {
+        let error = parse_within_limits("x = 1\ny = '\0'\n")
+            .map(drop)
+            .unwrap_err();
+        assert!(error.message.contains("null bytes"), "{}", error.message);
+        assert_eq!(error.range, TextRange::empty(TextSize::new(11)));
     }
 
     #[test]

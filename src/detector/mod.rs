@@ -10,13 +10,16 @@ mod encoding;
 mod fix;
 pub(crate) mod helpers;
 pub(crate) mod limits;
+mod options;
 pub mod rules;
 pub(crate) mod semantic;
+pub(crate) mod suppression;
 
-pub use diagnostic::{Diagnostic, Edit, Fix, Location, Severity};
+pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Location, Severity};
 pub use encoding::decode_source;
 pub use fix::apply_fixes;
-pub use limits::MAX_SOURCE_BYTES;
+pub use limits::{MAX_SOURCE_BYTES, too_large};
+pub use options::{CheckOptions, RuleSet, TargetVersion};
 pub use rules::{ALL_RULES, RuleInfo, find_rule};
 
 use checker::{Checker, Finding};
@@ -24,9 +27,24 @@ use ruff_python_ast::ModModule;
 use ruff_python_parser::Parsed;
 use semantic::SemanticModel;
 
-/// Analyses one Python source text and returns its diagnostics, sorted by position.
+/// Analyses one Python source text with every rule, as an editor wants it (unused suppression
+/// comments included), and returns its diagnostics, sorted by position.
 pub fn check_source(source: &str) -> Vec<Diagnostic> {
-    crate::analysis::Analysis::new(source).into_diagnostics()
+    let options = CheckOptions {
+        report_unused_suppressions: true,
+        ..CheckOptions::default()
+    };
+    crate::analysis::Analysis::with_options(source, &[], &options).into_diagnostics()
+}
+
+/// The finding for a file whose text could not be had (unreadable, undecodable, too large):
+/// an `FT000` at its start, as ruff reports an I/O error as a finding of the file.
+pub fn not_analysed(reason: &str) -> Diagnostic {
+    let limit = limits::LimitExceeded {
+        message: reason.to_string(),
+        range: ruff_text_size::TextRange::default(),
+    };
+    refusal("", &limit).remove(0).diagnostic
 }
 
 /// A function that one module of a run makes run in threads in another: as a thread target,
@@ -45,18 +63,21 @@ pub struct CrossModuleEntry {
     pub through: Vec<String>,
 }
 
-/// Runs every rule over a parsed module and its model: syntax errors, then the functions, then
-/// the whole-module rules.
+/// Runs every rule over a parsed module and its model (syntax errors, then the functions, then
+/// the whole-module rules), then applies `options` and the file's suppression comments. Gives
+/// the line index too when a finding built it.
 pub(crate) fn run_rules(
     source: &str,
     parsed: &Parsed<ModModule>,
     model: &SemanticModel,
-) -> Vec<Finding> {
+    options: &CheckOptions,
+) -> (Vec<Finding>, Option<ruff_source_file::LineIndex>) {
     let mut checker = Checker::new(source, model);
     rules::syntax_error::syntax_errors(&mut checker, parsed.errors());
     checker.check_functions();
     checker.check_module(parsed.syntax());
-    checker.into_findings()
+    let (findings, line_index) = checker.into_findings_and_lines();
+    suppression::finish(source, Some(parsed.tokens()), findings, line_index, options)
 }
 
 /// The one finding for input refused before analysis (too large, too deeply nested).

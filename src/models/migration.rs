@@ -18,6 +18,7 @@ use std::fmt;
 
 use serde::Serialize;
 
+use super::readable;
 use super::usl::UslModel;
 
 /// What the work does while it runs, as the share of its time spent waiting with the GIL
@@ -144,6 +145,9 @@ pub enum AdviceError {
     InvalidUsl(UslModel),
     NoCores,
     NoThreads,
+    /// Over [`MAX_THREADS_SEARCHED`]: the speedup table has a row a thread count.
+    TooManyCores(u32),
+    TooManyThreads(u32),
 }
 
 impl fmt::Display for AdviceError {
@@ -170,6 +174,14 @@ impl fmt::Display for AdviceError {
             ),
             Self::NoCores => formatter.write_str("cores must be at least 1"),
             Self::NoThreads => formatter.write_str("threads must be at least 1"),
+            Self::TooManyCores(cores) => write!(
+                formatter,
+                "{cores} cores is more than the {MAX_THREADS_SEARCHED} the advice covers"
+            ),
+            Self::TooManyThreads(threads) => write!(
+                formatter,
+                "{threads} threads is more than the {MAX_THREADS_SEARCHED} the advice covers"
+            ),
         }
     }
 }
@@ -253,6 +265,12 @@ fn validate(input: &MigrationInput) -> Result<(), AdviceError> {
     if input.threads == 0 {
         return Err(AdviceError::NoThreads);
     }
+    if input.cores > MAX_THREADS_SEARCHED {
+        return Err(AdviceError::TooManyCores(input.cores));
+    }
+    if input.threads > MAX_THREADS_SEARCHED {
+        return Err(AdviceError::TooManyThreads(input.threads));
+    }
     Ok(())
 }
 
@@ -320,15 +338,21 @@ fn reasons(
     speedup_at_threads: f64,
     best: ThreadSpeedup,
 ) -> Vec<String> {
+    // r x 100 overflows for r near f64::MAX: the percentage is then left out.
+    let percent = input.overhead.abs() * 100.0;
+    let change = if percent.is_finite() {
+        format!("{}% ", readable(percent, 0))
+    } else {
+        String::new()
+    };
     let mut reasons = vec![format!(
-        "One thread runs {:.0}% {} on the free-threaded build (r = {}; {}).",
-        input.overhead.abs() * 100.0,
+        "One thread runs {change}{} on the free-threaded build (r = {}; {}).",
         if input.overhead >= 0.0 {
             "slower"
         } else {
             "faster"
         },
-        input.overhead,
+        readable_ratio(input.overhead),
         input.overhead_source
     )];
     if model.wait == 0.0 {
@@ -356,7 +380,8 @@ fn reasons(
             ));
             if model.wait == 0.0 && p <= needed {
                 reasons.push(format!(
-                    "To make up for the overhead the parallel fraction must exceed r/(1+r) = {needed:.3}; it is {p}."
+                    "To make up for the overhead the parallel fraction must exceed r/(1+r) = {}; it is {p}.",
+                    readable(needed, 3)
                 ));
             }
         }
@@ -371,8 +396,10 @@ fn reasons(
         )),
     }
     reasons.push(format!(
-        "At {} threads on {} cores the free-threaded build runs at {:.2}x the GIL build.",
-        input.threads, input.cores, speedup_at_threads
+        "At {} threads on {} cores the free-threaded build runs at {}x the GIL build.",
+        input.threads,
+        input.cores,
+        readable(speedup_at_threads, 2)
     ));
     match break_even {
         Some(threads) => reasons.push(format!("It breaks even at {threads} threads.")),
@@ -385,8 +412,9 @@ fn reasons(
     }
     if best.ratio > 1.0 {
         reasons.push(format!(
-            "Its best gain is {:.2}x, at {} threads.",
-            best.ratio, best.threads
+            "Its best gain is {}x, at {} threads.",
+            readable(best.ratio, 2),
+            best.threads
         ));
     }
     if let Verdict::MigrateIfThreads(threads) = verdict
@@ -404,6 +432,16 @@ fn reasons(
     }
     reasons.push(format!("Verdict: {verdict}."));
     reasons
+}
+
+/// `r` as given, in scientific notation when plain digits would run long.
+fn readable_ratio(value: f64) -> String {
+    let plain = value.to_string();
+    if plain.len() > 12 {
+        format!("{value:.3e}")
+    } else {
+        plain
+    }
 }
 
 #[cfg(test)]
@@ -512,12 +550,38 @@ mod tests {
             advise_migration(&input(0.08, 0.5, 4, 0)),
             Err(AdviceError::NoThreads)
         );
+        // Refused before the table of a row a thread count is allocated (3.2 GB at 10^8).
+        assert_eq!(
+            advise_migration(&input(0.08, 0.5, 4, 100_000_000)),
+            Err(AdviceError::TooManyThreads(100_000_000))
+        );
+        assert_eq!(
+            advise_migration(&input(0.08, 0.5, u32::MAX, 4)),
+            Err(AdviceError::TooManyCores(u32::MAX))
+        );
         assert!(advise_migration(&input(f64::NAN, 0.5, 4, 4)).is_err());
         let waiting_only = MigrationInput {
             workload: Workload::BlockingRatio(1.0),
             ..input(0.08, 0.5, 4, 4)
         };
         assert!(advise_migration(&waiting_only).is_err());
+    }
+
+    #[test]
+    fn absurd_but_valid_numbers_print_readably() {
+        let advice = advise_migration(&input(1e308, 1.0, 4, 4)).unwrap();
+        for reason in &advice.reasons {
+            assert!(reason.len() < 200 && !reason.contains("inf"), "{reason}");
+        }
+        assert!(
+            advice.reasons[0].contains("r = 1.000e308"),
+            "{:?}",
+            advice.reasons
+        );
+        assert_eq!(readable(4e-308, 2), "4.00e-308");
+        assert_eq!(readable(4e7, 2), "40000000.00");
+        assert_eq!(readable(1.5e12, 2), "1.50e12");
+        assert_eq!(readable(0.0, 2), "0.00");
     }
 
     proptest! {

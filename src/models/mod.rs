@@ -22,3 +22,18 @@ pub use overheads::{
 pub use pool::{PoolSize, PoolSizeError, pool_size, python_default_workers};
 pub use usl::{FitError, Measurement, ScalingClass, UslFit, UslModel, fit_usl};
 pub use veto::{CallSiteFacts, Decision, ReasonCode, Veto, VetoInput, VetoReason, decide};
+
+/// `value` with `decimals` decimals, or in scientific notation when that would print over a
+/// dozen digits or round a non-zero value to zero: absurd but valid input (`--overhead 1e308`)
+/// stays a readable sentence.
+pub fn readable(value: f64, decimals: usize) -> String {
+    let magnitude = value.abs();
+    if !value.is_finite() {
+        return format!("{value}");
+    }
+    if magnitude >= 1e9 || (magnitude != 0.0 && magnitude < 0.5 * 10f64.powi(-(decimals as i32))) {
+        format!("{value:.2e}")
+    } else {
+        format!("{value:.decimals$}")
+    }
+}

@@ -30,6 +30,7 @@ pub(crate) mod shared_generator;
 pub(crate) mod signal_off_main_thread;
 pub(crate) mod switch_interval;
 pub(crate) mod syntax_error;
+pub(crate) mod unused_suppression;
 
 /// What every rule declares about itself.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,6 +143,7 @@ pub const ALL_RULES: &[RuleInfo] = &[
     compound_state_update::CompoundStateUpdate::INFO,
     frame_locals_write::FrameLocalsWrite::INFO,
     current_frames::CurrentFrames::INFO,
+    unused_suppression::UnusedSuppression::INFO,
 ];
 
 /// Looks a rule up by code (`FT001`) or name (`rmw-global`), ignoring case.
@@ -152,6 +154,18 @@ pub fn find_rule(code_or_name: &str) -> Option<&'static RuleInfo> {
 }
 
 impl RuleInfo {
+    /// The rule's section of `docs/rules.md` in the repository that `Cargo.toml` names, for
+    /// the `url` of findings (none while it names none).
+    pub fn url(&self) -> Option<String> {
+        let repository = env!("CARGO_PKG_REPOSITORY").trim_end_matches('/');
+        (!repository.is_empty()).then(|| {
+            format!(
+                "{repository}/blob/main/docs/rules.md#{}",
+                self.code.to_ascii_lowercase()
+            )
+        })
+    }
+
     /// The explanation with the one space that `///` leaves at the start of each line removed.
     pub fn explanation_text(&self) -> String {
         self.explanation

@@ -6,7 +6,7 @@ use crate::detector::checker::{Checker, FunctionContext};
 use crate::detector::helpers::reads_name;
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::sharing::AccessKind;
-use crate::detector::{Edit, Fix};
+use crate::detector::{Applicability, Edit, Fix};
 
 declare_rule! {
     /// ## What it does
@@ -172,6 +172,7 @@ fn lock_fix(checker: &Checker, range: TextRange, name: &str) -> Option<Fix> {
         end_location: checker.location(range.end()),
     });
     Some(Fix {
+        applicability: Applicability::Unsafe,
         message: format!("Hold `{lock}` around the update"),
         edits,
     })

@@ -17,8 +17,8 @@ use super::threads::{
     is_threading_server_class, thread_target,
 };
 use super::{
-    EntrySite, Function, FunctionBody, FunctionId, OutgoingEntry, SemanticModel, Settings,
-    ThreadEntry, ThreadStart, dotted_path,
+    EntrySite, Function, FunctionBody, FunctionId, OutgoingEntry, SemanticModel, ThreadEntry,
+    ThreadStart, dotted_path,
 };
 use crate::detector::helpers::literal_length;
 
@@ -26,7 +26,7 @@ pub fn build<'a>(
     module: &'a ModModule,
     source: &'a str,
     incoming: &[(&str, ThreadEntry)],
-    settings: &Settings,
+    library: bool,
 ) -> SemanticModel<'a> {
     let mut definitions = Definitions {
         model: SemanticModel::default(),
@@ -74,7 +74,7 @@ pub fn build<'a>(
 
     let mut model = SemanticModel {
         source,
-        library: settings.library,
+        library,
         entries,
         starts,
         calls,
@@ -93,13 +93,13 @@ pub fn build<'a>(
         .iter()
         .map(|function| FunctionBody::new(function.def))
         .collect();
-    model.flow = super::flow::analyse(module, &model, settings.library);
+    model.flow = super::flow::analyse(module, &model, library);
     let mut bodies = std::mem::take(&mut model.bodies);
     for body in &mut bodies {
         body.resolve_locks(|guard| model.is_lock(guard));
     }
     model.bodies = bodies;
-    model.sharing = super::sharing::build(module, &model, settings.library);
+    model.sharing = super::sharing::build(module, &model, library);
     model.outgoing = foreign_targets
         .into_iter()
         .chain(foreign_calls.into_iter().filter_map(|(caller, callee)| {

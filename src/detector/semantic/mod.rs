@@ -104,14 +104,6 @@ pub enum ThreadContext {
     MainThreadOnly,
 }
 
-/// How the analysis reads a module.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
-pub struct Settings {
-    /// Every public function and method may be called from many threads at once (RacerD's
-    /// `@ThreadSafe`): module state, class state and `self` of public methods are shared.
-    pub library: bool,
-}
-
 #[derive(Debug, Default)]
 pub struct SemanticModel<'a> {
     /// Local name to the qualified name it was imported as (`T` -> `threading.Thread`).
@@ -173,20 +165,23 @@ pub struct SemanticModel<'a> {
     pub sharing: sharing::Sharing,
     /// The module's text.
     source: &'a str,
-    /// Library mode (see [`Settings::library`]).
+    /// Library mode (see [`SemanticModel::build`]).
     library: bool,
 }
 
 impl<'a> SemanticModel<'a> {
     /// `incoming`: top-level functions (by name) that other modules of the same run make run
     /// in threads, with how.
+    /// `library`: every public function and method may be called from many threads at once
+    /// (RacerD's `@ThreadSafe`): module state, class state and `self` of public methods are
+    /// shared.
     pub fn build(
         module: &'a ModModule,
         source: &'a str,
         incoming: &[(&str, ThreadEntry)],
-        settings: &Settings,
+        library: bool,
     ) -> Self {
-        builder::build(module, source, incoming, settings)
+        builder::build(module, source, incoming, library)
     }
 
     /// The qualified name an expression refers to through the module's imports
