@@ -1,17 +1,30 @@
-use ruff_python_ast::{CmpOp, ExceptHandler, Expr, Stmt, StmtIf, StmtTry};
+use ruff_python_ast::comparable::ComparableExpr;
+use ruff_python_ast::helpers::any_over_expr;
+use ruff_python_ast::{CmpOp, ExceptHandler, Expr, ExprCall, Stmt, StmtTry};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
-use crate::detector::helpers::walk_statements;
+use crate::detector::helpers::{push_own_expressions, walk_statements};
 use crate::detector::semantic::Statement;
-use crate::detector::semantic::dotted_path;
+use crate::detector::semantic::sharing::AccessKind;
+use crate::detector::semantic::vocabulary::method_access;
 
 declare_rule! {
     /// ## What it does
-    /// Finds a test on a shared dict, set or list followed by a change that relies on the test
-    /// (`if key not in cache: cache[key] = ...`, `if items: items.pop()`), with no lock held
-    /// across both, in a function that runs in threads.
+    /// Finds a test on shared state followed by an act that relies on it, with no lock held
+    /// across both, when another thread can change the state in between:
+    /// - check-then-insert: `if key not in cache: cache[key] = ...`, `if len(q) < n: q.append(x)`;
+    /// - check-then-remove or reorder: `if items: items.pop()`, `while queue: queue.pop(0)`,
+    ///   `if k in d: d.move_to_end(k)` (an LRU cache another thread evicts from);
+    /// - check-then-read: `if key in sessions: return sessions[key]` while another thread
+    ///   deletes keys (`KeyError`);
+    /// - check-then-write of a value: `if self.tokens >= 1: self.tokens -= 1`.
+    ///
+    /// The container or value is shared however threads reach it: a module-level name, an
+    /// attribute of a shared object, an argument every thread gets. Only a change that can
+    /// break the check counts: an insertion after a test for absence, a removal after a test
+    /// for presence, a write after a test of a value.
     ///
     /// ## Why is this bad?
     /// Each operation on a built-in container is atomic on the free-threaded build, but the pair
@@ -69,20 +82,14 @@ declare_rule! {
     }
 }
 
-/// Methods that change a dict, set or list.
-const MUTATORS: &[&str] = &[
-    "append",
-    "add",
-    "insert",
-    "extend",
-    "update",
-    "setdefault",
-    "pop",
-    "popitem",
-    "remove",
-    "discard",
-    "clear",
-];
+/// What a condition inspects.
+enum Check<'a> {
+    /// `k in c`, `k not in c` (`absent`), `c`, `not c`, `len(c) < n`, `c[k] >= n`: the items
+    /// of a container.
+    Items { container: &'a Expr, absent: bool },
+    /// `self.tokens >= 1`, `score > type(self).best`: a value other threads write.
+    Value(&'a Expr),
+}
 
 /// FT002
 pub(crate) fn check_then_act(
@@ -90,71 +97,220 @@ pub(crate) fn check_then_act(
     function: &FunctionContext,
     statement: &Statement,
 ) {
-    let Statement { stmt, guarded, .. } = *statement;
-    let Stmt::If(if_stmt) = stmt else { return };
-    if guarded {
+    let stmt = statement.stmt;
+    let (test, body) = match stmt {
+        Stmt::If(if_stmt) => (if_stmt.test.as_ref(), if_stmt.body.as_slice()),
+        Stmt::While(while_stmt) => (while_stmt.test.as_ref(), while_stmt.body.as_slice()),
+        _ => return,
+    };
+    if statement.guarded {
         return;
     }
-    let Some(container) = tested_container(&if_stmt.test) else {
-        return;
+    let Some(check) = tested(test) else { return };
+    let (places, subject) = match check {
+        Check::Items { container, .. } => (checker.item_places(container), container),
+        Check::Value(value) => (checker.places(value), value),
     };
-    let Some(root) = container.split('.').next() else {
-        return;
-    };
-    if !function.scope().refers_to_module_scope(root) || !checker.model.is_module_binding(root) {
+    if places.is_empty() {
         return;
     }
-    let Some(act) = first_mutation(checker, if_stmt, &container) else {
+    let Some((act, kind)) = first_act(checker, body, &check) else {
+        return;
+    };
+    // What breaks the check: an insert of the key for "absent", a removal for "present", any
+    // write for a value.
+    let against: &[AccessKind] = match (&check, kind) {
+        (Check::Value(_), _) => &[AccessKind::Write, AccessKind::Update],
+        (Check::Items { .. }, AccessKind::Add) => &[AccessKind::Add, AccessKind::Update],
+        (Check::Items { .. }, AccessKind::Update) => &[
+            AccessKind::Add,
+            AccessKind::Update,
+            AccessKind::Remove,
+            AccessKind::Clear,
+        ],
+        (Check::Items { .. }, _) => &[AccessKind::Remove, AccessKind::Clear],
+    };
+    let Some(race) = checker.race_on(function, statement, &places, AccessKind::Read, against)
+    else {
         return;
     };
     let message = format!(
-        "`{}` then `{}`: another thread can change `{container}` between the check and the change",
-        checker.text(if_stmt.test.range()),
-        checker.text(act),
+        "`{}` then `{}`: {}, changing `{}` between the check and the act{}",
+        checker.text(test.range()),
+        first_line(checker.text(act.range())),
+        checker.describe_race(&race),
+        checker.text(subject.range()),
+        checker.describe_owner(race.place),
     );
-    checker.report_race(&CheckThenAct::INFO, function, if_stmt.test.range(), message);
+    checker.report_conflict(&CheckThenAct::INFO, function, test.range(), message);
 }
 
-/// The container a condition inspects: `k in C`, `k not in C`, `C`, `not C`, `len(C) ...`.
-fn tested_container(test: &Expr) -> Option<String> {
+fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or(text)
+}
+
+/// What a condition inspects, if it inspects something threads change.
+fn tested(test: &Expr) -> Option<Check<'_>> {
     match test {
         Expr::Compare(compare) => match (&*compare.ops, &*compare.comparators) {
-            ([CmpOp::In | CmpOp::NotIn], [container]) => dotted_path(container),
-            (_, _) => tested_container(&compare.left),
-        },
-        Expr::UnaryOp(unary) => tested_container(&unary.operand),
-        Expr::Call(call) => match (call.func.as_ref(), &*call.arguments.args) {
-            (Expr::Name(func), [container]) if func.id == "len" => dotted_path(container),
+            ([CmpOp::In], [container]) => Some(Check::Items {
+                container,
+                absent: false,
+            }),
+            ([CmpOp::NotIn], [container]) => Some(Check::Items {
+                container,
+                absent: true,
+            }),
+            // `x is None`, `x == None`: lazy initialisation, FT003's.
+            ([CmpOp::Is | CmpOp::Eq], [Expr::NoneLiteral(_)]) => None,
+            ([_], [right]) => tested_operand(&compare.left).or_else(|| tested_operand(right)),
             _ => None,
         },
-        Expr::Name(_) | Expr::Attribute(_) => dotted_path(test),
+        Expr::UnaryOp(unary) if unary.op.is_not() => match tested(&unary.operand)? {
+            Check::Items { container, absent } => Some(Check::Items {
+                container,
+                absent: !absent,
+            }),
+            // `not self._loaded`: a flag, FT003's.
+            Check::Value(_) => None,
+        },
+        Expr::BoolOp(bool_op) => bool_op.values.iter().find_map(tested),
+        Expr::Name(_) | Expr::Attribute(_) => Some(Check::Items {
+            container: test,
+            absent: false,
+        }),
+        Expr::Call(call) => len_argument(call).map(|container| Check::Items {
+            container,
+            absent: false,
+        }),
         _ => None,
     }
 }
 
-/// The first statement in the `if` body that changes `container`, leaving out removals in a
-/// `try` that handles their failure.
-fn first_mutation<'a>(checker: &Checker, if_stmt: &'a StmtIf, container: &str) -> Option<&'a Stmt> {
+/// One side of a comparison: `len(c)`, `c[k]`, or a name or attribute.
+fn tested_operand(operand: &Expr) -> Option<Check<'_>> {
+    match operand {
+        Expr::Call(call) => len_argument(call).map(|container| Check::Items {
+            container,
+            absent: false,
+        }),
+        Expr::Subscript(subscript) => Some(Check::Items {
+            container: &subscript.value,
+            absent: false,
+        }),
+        Expr::Name(_) | Expr::Attribute(_) => Some(Check::Value(operand)),
+        _ => None,
+    }
+}
+
+/// `c` of `len(c)`.
+fn len_argument(call: &ExprCall) -> Option<&Expr> {
+    match (call.func.as_ref(), &*call.arguments.args) {
+        (Expr::Name(func), [container]) if func.id == "len" => Some(container),
+        _ => None,
+    }
+}
+
+/// The first statement of the body that acts on what the check saw, with what it does: a change
+/// of the container or a read of its items, or a write of the value. A removal inside a `try`
+/// whose handler takes the lost race's exception is expected to fail and does not count.
+fn first_act<'a>(
+    checker: &Checker,
+    body: &'a [Stmt],
+    check: &Check,
+) -> Option<(&'a Stmt, AccessKind)> {
     let mut found = None;
     // The bodies of the `try`s met so far whose handlers take a lost race's exception (the walk
     // visits a `try` before the statements of its body).
     let mut tolerant: Vec<TextRange> = Vec::new();
-    walk_statements(&if_stmt.body, checker.model, false, &mut |stmt, _| {
+    walk_statements(body, checker.model, false, &mut |stmt, _| {
+        if found.is_some() {
+            return;
+        }
         if let Stmt::Try(try_stmt) = stmt
             && handles_lost_race(try_stmt)
             && let (Some(first), Some(last)) = (try_stmt.body.first(), try_stmt.body.last())
         {
             tolerant.push(TextRange::new(first.start(), last.end()));
         }
-        let expected_to_fail = can_fail(stmt, container)
+        let Some(kind) = act_of(stmt, check) else {
+            return;
+        };
+        let expected_to_fail = matches!(kind, AccessKind::Remove | AccessKind::Read)
             && tolerant
                 .iter()
                 .any(|body| body.contains_range(stmt.range()));
-        if found.is_none() && mutates(stmt, container) && !expected_to_fail {
-            found = Some(stmt);
+        if !expected_to_fail {
+            found = Some((stmt, kind));
         }
     });
     found
+}
+
+/// What a statement does to what the check inspected, if anything.
+fn act_of(stmt: &Stmt, check: &Check) -> Option<AccessKind> {
+    match check {
+        Check::Value(value) => {
+            let value = ComparableExpr::from(*value);
+            let writes = |target: &Expr| ComparableExpr::from(target) == value;
+            match stmt {
+                Stmt::Assign(assign) if assign.targets.iter().any(writes) => {
+                    Some(AccessKind::Write)
+                }
+                Stmt::AugAssign(assign) if writes(&assign.target) => Some(AccessKind::Update),
+                _ => None,
+            }
+        }
+        Check::Items { container, absent } => {
+            let container = ComparableExpr::from(*container);
+            let is_item = |target: &Expr| {
+                matches!(target, Expr::Subscript(subscript)
+                if ComparableExpr::from(&*subscript.value) == container)
+            };
+            let stored = match stmt {
+                Stmt::Assign(assign) if assign.targets.iter().any(is_item) => Some(AccessKind::Add),
+                Stmt::AugAssign(assign) if is_item(&assign.target) => Some(AccessKind::Update),
+                Stmt::Delete(delete) if delete.targets.iter().any(is_item) => {
+                    Some(AccessKind::Remove)
+                }
+                _ => None,
+            };
+            if stored.is_some() {
+                return stored;
+            }
+            let mut expressions = Vec::new();
+            push_own_expressions(stmt, &mut expressions);
+            let mut kind = None;
+            for expr in expressions {
+                any_over_expr(expr, |inner| {
+                    let found = match inner {
+                        Expr::Call(call) => match call.func.as_ref() {
+                            Expr::Attribute(method)
+                                if ComparableExpr::from(&*method.value) == container =>
+                            {
+                                method_access(method.attr.as_str())
+                            }
+                            _ => None,
+                        },
+                        // Reading an item the check saw there (not after a check for absence).
+                        Expr::Subscript(subscript)
+                            if !absent
+                                && subscript.ctx.is_load()
+                                && ComparableExpr::from(&*subscript.value) == container =>
+                        {
+                            Some(AccessKind::Read)
+                        }
+                        _ => None,
+                    };
+                    if kind.is_none() {
+                        kind = found;
+                    }
+                    found.is_some()
+                });
+            }
+            kind
+        }
+    }
 }
 
 /// Whether a handler of `try_stmt` takes what a removal raises when another thread got there
@@ -184,49 +340,6 @@ fn handles_lost_race(try_stmt: &StmtTry) -> bool {
     })
 }
 
-/// A change that raises when the container no longer holds what the check saw: `del C[k]`,
-/// `C.pop(...)`, `C.popitem()`, `C.remove(x)`.
-fn can_fail(stmt: &Stmt, container: &str) -> bool {
-    const FAILING: &[&str] = &["pop", "popitem", "remove"];
-    matches!(stmt, Stmt::Delete(_))
-        || whole_value(stmt).is_some_and(|value| calls_method_of(value, container, FAILING))
-}
-
-fn mutates(stmt: &Stmt, container: &str) -> bool {
-    let is_item_of_container = |target: &Expr| match target {
-        Expr::Subscript(subscript) => dotted_path(&subscript.value).as_deref() == Some(container),
-        _ => false,
-    };
-    let stores_item = match stmt {
-        Stmt::Assign(assign) => assign.targets.iter().any(is_item_of_container),
-        Stmt::AugAssign(assign) => is_item_of_container(&assign.target),
-        Stmt::Delete(delete) => delete.targets.iter().any(is_item_of_container),
-        _ => false,
-    };
-    stores_item
-        || whole_value(stmt).is_some_and(|value| calls_method_of(value, container, MUTATORS))
-}
-
-/// The value a statement computes as a whole: `C.pop()`, `x = C.pop()`, `return C.pop()`.
-fn whole_value(stmt: &Stmt) -> Option<&Expr> {
-    match stmt {
-        Stmt::Assign(assign) => Some(&assign.value),
-        Stmt::Expr(expr) => Some(&expr.value),
-        Stmt::Return(ret) => ret.value.as_deref(),
-        _ => None,
-    }
-}
-
-/// `container.method(...)` for one of `methods`.
-fn calls_method_of(expr: &Expr, container: &str, methods: &[&str]) -> bool {
-    let Expr::Call(call) = expr else { return false };
-    let Expr::Attribute(method) = call.func.as_ref() else {
-        return false;
-    };
-    methods.contains(&method.attr.as_str())
-        && dotted_path(&method.value).as_deref() == Some(container)
-}
-
 #[cfg(test)]
 mod tests {
     use crate::detector::test_support::codes_at;
@@ -239,7 +352,8 @@ seen = set()
 def worker(item):
     if item not in seen:
         seen.add(item)
-threading.Thread(target=worker, args=(1,)).start()
+for item in range(4):
+    threading.Thread(target=worker, args=(item,)).start()
 "#;
         assert_eq!(codes_at(source), vec![(5, "FT002".into())]);
     }
@@ -253,7 +367,8 @@ def worker():
     while True:
         if len(jobs) > 0:
             job = jobs.pop()
-threading.Timer(1.0, worker).start()
+for _ in range(2):
+    threading.Timer(1.0, worker).start()
 "#;
         assert_eq!(codes_at(source), vec![(6, "FT002".into())]);
     }
@@ -280,7 +395,8 @@ def worker(key):
             cache[key] = 1
         except KeyError:
             pass
-threading.Thread(target=worker, args=("k",)).start()
+for key in "kl":
+    threading.Thread(target=worker, args=(key,)).start()
 "#;
         // The insertion raises nothing when it loses the race: the `try` does not help it.
         assert_eq!(codes_at(source), vec![(16, "FT002".into())]);

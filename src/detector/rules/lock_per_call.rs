@@ -30,7 +30,8 @@ declare_rule! {
     ///         if key not in cache:
     ///             cache[key] = value
     ///
-    /// threading.Thread(target=put, args=("a", 1)).start()
+    /// for key in ("a", "b"):
+    ///     threading.Thread(target=put, args=(key, 1)).start()
     /// ```
     ///
     /// Use instead:
@@ -45,7 +46,8 @@ declare_rule! {
     ///         if key not in cache:
     ///             cache[key] = value
     ///
-    /// threading.Thread(target=put, args=("a", 1)).start()
+    /// for key in ("a", "b"):
+    ///     threading.Thread(target=put, args=(key, 1)).start()
     /// ```
     ///
     /// Create the lock once, next to the data it guards: at module level, in `__init__`, or in

@@ -5,6 +5,7 @@ use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext, Place};
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::sharing::{AccessKind, Owner};
+use crate::detector::semantic::vocabulary::CONSTRUCTORS;
 
 declare_rule! {
     /// ## What it does
@@ -71,9 +72,6 @@ declare_rule! {
         summary: "Read-modify-write of an attribute of an object shared between threads, without a lock",
     }
 }
-
-/// Methods that run before the object is published, or on the class.
-const CONSTRUCTORS: &[&str] = &["__init__", "__new__", "__post_init__", "__init_subclass__"];
 
 /// FT005
 pub(crate) fn rmw_shared_instance(

@@ -2469,6 +2469,7 @@ impl<'a> ruff_python_ast::visitor::Visitor<'a> for Evaluated<'a> {
     fn visit_expr(&mut self, expr: &'a Expr) {
         match expr {
             Expr::Call(_)
+            | Expr::Name(_)
             | Expr::Lambda(_)
             | Expr::Named(_)
             | Expr::ListComp(_)

@@ -10,6 +10,7 @@ mod mutations;
 mod scope;
 pub(crate) mod sharing;
 mod threads;
+pub(crate) mod vocabulary;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 

@@ -27,6 +27,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::flow::{ClassId, EntryId, EntryKind, Flow, ObjId, ObjectKind, Scope, VarId};
 use super::threads::StartKind;
+use super::vocabulary::{CONSTRUCTORS, CONSUMERS, method_access};
 use super::{FunctionId, SemanticModel};
 use crate::detector::helpers::{push_own_expressions, walk_guarded};
 
@@ -284,12 +285,19 @@ impl Sharing {
                 }
             }
         }
-        // Two accesses of one piece of code to its own local touch two different frames.
-        if let Owner::Frame(code) = owner
-            && first.code == code
-            && second.code == code
-        {
-            return false;
+        // A local lives in one call's frame: two accesses of the code that owns it touch two
+        // frames, and a closure shares its cells with other threads only when the closure
+        // itself is what they run.
+        if let Owner::Frame(code) = owner {
+            let handed = |access: &Access| {
+                access.code != code
+                    && self
+                        .witness(access.code)
+                        .is_some_and(|witness| witness.parent.is_none())
+            };
+            if !handed(first) && !handed(second) {
+                return false;
+            }
         }
         if first.unknown_lock && (second.unknown_lock || !second.locks.is_empty())
             || second.unknown_lock && !first.locks.is_empty()
@@ -591,9 +599,7 @@ impl<'a> Statements<'a> {
             }
             // A constructor works on an object nobody else has yet.
             let constructing: Vec<ObjId> = match model.functions.get(code) {
-                Some(function)
-                    if matches!(function.name(), "__init__" | "__new__" | "__post_init__") =>
-                {
+                Some(function) if CONSTRUCTORS.contains(&function.name()) => {
                     model.flow.receivers(code)
                 }
                 _ => Vec::new(),
@@ -674,46 +680,6 @@ pub fn lock_objects(model: &SemanticModel, locks: &[&Expr]) -> (Vec<ObjId>, bool
     objects.dedup();
     (objects, unknown)
 }
-
-/// Methods by what they do to the container they are called on.
-const ADDING: &[&str] = &[
-    "append",
-    "appendleft",
-    "add",
-    "insert",
-    "extend",
-    "extendleft",
-    "update",
-    "setdefault",
-    "__setitem__",
-];
-const REMOVING: &[&str] = &[
-    "pop",
-    "popleft",
-    "popitem",
-    "remove",
-    "discard",
-    "__delitem__",
-];
-const CLEARING: &[&str] = &["clear"];
-const REORDERING: &[&str] = &["move_to_end", "sort", "reverse", "rotate"];
-const READING: &[&str] = &["get", "index", "count", "copy", "keys", "values", "items"];
-
-/// Calls that iterate their argument to the end.
-const CONSUMERS: &[&str] = &[
-    "sum",
-    "min",
-    "max",
-    "any",
-    "all",
-    "sorted",
-    "tuple",
-    "set",
-    "frozenset",
-    "enumerate",
-    "list",
-    "dict",
-];
 
 /// Collects the accesses of one statement.
 struct AccessCollector<'m, 'a> {
@@ -853,19 +819,7 @@ impl<'a> AccessCollector<'_, 'a> {
         match call.func.as_ref() {
             Expr::Attribute(method) => {
                 let name = method.attr.as_str();
-                let kind = if ADDING.contains(&name) {
-                    Some(AccessKind::Add)
-                } else if REMOVING.contains(&name) {
-                    Some(AccessKind::Remove)
-                } else if CLEARING.contains(&name) {
-                    Some(AccessKind::Clear)
-                } else if REORDERING.contains(&name) {
-                    Some(AccessKind::Reorder)
-                } else if READING.contains(&name) {
-                    Some(AccessKind::Read)
-                } else {
-                    None
-                };
+                let kind = method_access(name);
                 if let Some(kind) = kind {
                     self.contents(&method.value, kind, call.range());
                 }
@@ -876,7 +830,8 @@ impl<'a> AccessCollector<'_, 'a> {
                     self.iterated(first);
                 }
             }
-            Expr::Name(func) if CONSUMERS.contains(&func.id.as_str()) => {
+            // `next(it)` consumes one item: an iteration of the iterator.
+            Expr::Name(func) if CONSUMERS.contains(&func.id.as_str()) || func.id == "next" => {
                 if let Some(first) = call.arguments.args.first() {
                     self.iterated(first);
                 }
@@ -979,7 +934,35 @@ fn describe_entry(
                 .any(|&(caller, call)| caller == starter && window.contains_range(call))
         })
         .collect();
-    let window_code: FxHashSet<CodeId> = graph.reach(window_calls).into_iter().collect();
+    let mut window_code: FxHashSet<CodeId> = graph.reach(window_calls).into_iter().collect();
+    // A thread started at import and never joined runs while the importers call the module's
+    // public functions.
+    if starter == sharing.module_code() && end == TextSize::from(u32::MAX) {
+        // Not the threads' own bodies: importers call the module's API, not its workers.
+        let targets: FxHashSet<CodeId> = flow
+            .entries
+            .iter()
+            .flat_map(|entry| &entry.targets)
+            .filter_map(|target| sharing.code_of(target.scope()))
+            .collect();
+        // Nor what the script calls itself at import: it runs before or as the module starts.
+        let module_code = sharing.module_code();
+        let public: Vec<CodeId> = (0..model.functions.len())
+            .filter(|&code| is_public(model, code) && model.functions[code].class.is_none())
+            .filter(|code| !targets.contains(code))
+            .filter(|&code| {
+                graph.callers[code]
+                    .iter()
+                    .all(|&(caller, _)| caller != module_code)
+            })
+            .collect();
+        for code in graph.reach(public) {
+            if !sharing.contexts[code].contains(&Context::Main) {
+                sharing.contexts[code].push(Context::Main);
+            }
+            window_code.insert(code);
+        }
+    }
 
     // Code that runs once per thread: what the loop around the start calls and nothing else.
     let mut region_code = FxHashSet::default();

@@ -1,0 +1,79 @@
+//! The one vocabulary the model and every rule use for what code does to containers and objects:
+//! which methods add, remove, reorder or read items, which calls iterate their argument, which
+//! methods run before an object is published.
+
+use super::sharing::AccessKind;
+
+/// Methods that add items to a container (`list`, `dict`, `set`, `deque`, `Counter`, queues).
+pub const ADDING: &[&str] = &[
+    "append",
+    "appendleft",
+    "add",
+    "insert",
+    "extend",
+    "extendleft",
+    "update",
+    "setdefault",
+    "put",
+    "put_nowait",
+    "__setitem__",
+];
+
+/// Methods that remove items.
+pub const REMOVING: &[&str] = &[
+    "pop",
+    "popleft",
+    "popitem",
+    "remove",
+    "discard",
+    "get_nowait",
+    "__delitem__",
+    "difference_update",
+    "intersection_update",
+    "symmetric_difference_update",
+];
+
+/// Methods that empty a container.
+pub const CLEARING: &[&str] = &["clear"];
+
+/// Methods that reorder items without adding or removing any.
+pub const REORDERING: &[&str] = &["move_to_end", "sort", "reverse", "rotate"];
+
+/// Methods that read items.
+pub const READING: &[&str] = &["get", "index", "count", "copy", "keys", "values", "items"];
+
+/// Calls that iterate their argument to the end.
+pub const CONSUMERS: &[&str] = &[
+    "sum",
+    "min",
+    "max",
+    "any",
+    "all",
+    "sorted",
+    "tuple",
+    "set",
+    "frozenset",
+    "enumerate",
+    "list",
+    "dict",
+];
+
+/// Methods that run before the object is published, or on the class.
+pub const CONSTRUCTORS: &[&str] = &["__init__", "__new__", "__post_init__", "__init_subclass__"];
+
+/// What calling `method` on a container does to its items.
+pub fn method_access(method: &str) -> Option<AccessKind> {
+    if ADDING.contains(&method) {
+        Some(AccessKind::Add)
+    } else if REMOVING.contains(&method) {
+        Some(AccessKind::Remove)
+    } else if CLEARING.contains(&method) {
+        Some(AccessKind::Clear)
+    } else if REORDERING.contains(&method) {
+        Some(AccessKind::Reorder)
+    } else if READING.contains(&method) {
+        Some(AccessKind::Read)
+    } else {
+        None
+    }
+}
