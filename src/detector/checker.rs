@@ -344,6 +344,9 @@ impl<'a> Checker<'a> {
     /// The items of each shared container an expression may hold.
     pub fn item_places(&self, container: &Expr) -> Vec<Place> {
         let flow = &self.model.flow;
+        if flow.is_detached(container) {
+            return Vec::new();
+        }
         flow.objects_at(container)
             .iter()
             .filter(|&&object| self.model.sharing.shared_by(object).is_some())

@@ -3,16 +3,20 @@ use ruff_python_ast::{Comprehension, Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::declare_rule;
-use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::checker::{Checker, FunctionContext, Place};
 use crate::detector::semantic::Statement;
-use crate::detector::semantic::ThreadContext;
+use crate::detector::semantic::flow::{Container, ObjectKind};
+use crate::detector::semantic::sharing::{AccessKind, Owner};
+use crate::detector::semantic::vocabulary::ITERATING;
 
 declare_rule! {
     /// ## What it does
-    /// Finds a loop or comprehension over a module-level dict, set or list (`for k in cache:`,
-    /// `for k, v in cache.items():`, `[x for x in pending]`, `sum(totals.values())`) without a
-    /// lock, where another function that runs in threads changes that container in place
-    /// (`append`, `add`, `pop`, `del c[k]`, `c[k] = v`, ...).
+    /// Finds a loop or comprehension over a shared dict, set, list, deque or weak container
+    /// (`for k in cache:`, `for k, v in self.sessions.items():`, `[x for x in pending]`,
+    /// `sum(totals.values())`) without a lock, while code that can run at the same time adds or
+    /// removes items (`append`, `add`, `pop`, `del c[k]`, `c[k] = v`, ...). A copy made in one
+    /// step (`list(c)`, `c.copy()`) is not such an iteration, nor is a container a local took
+    /// out of the shared place (`batch, self.buf = self.buf, []`).
     ///
     /// ## Why is this bad?
     /// Iterating a container is many steps, one per item. If another thread adds or removes an
@@ -71,20 +75,6 @@ declare_rule! {
     }
 }
 
-/// Calls that iterate their argument to the end.
-const CONSUMERS: &[&str] = &[
-    "sum",
-    "min",
-    "max",
-    "any",
-    "all",
-    "sorted",
-    "tuple",
-    "set",
-    "frozenset",
-    "enumerate",
-];
-
 /// FT016
 pub(crate) fn iterate_while_mutating(
     checker: &mut Checker,
@@ -92,7 +82,7 @@ pub(crate) fn iterate_while_mutating(
     statement: &Statement,
 ) {
     let Statement { stmt, guarded, .. } = *statement;
-    if guarded || !checker.model.threads_mutate_containers() {
+    if guarded {
         return;
     }
     let mut iterables = Vec::new();
@@ -108,57 +98,75 @@ pub(crate) fn iterate_while_mutating(
         }
     }
     iterables.extend(finder.found);
-    let mut reported = Vec::new();
+    let mut reported: Vec<TextRange> = Vec::new();
     for iterable in iterables {
-        let Some((name, range)) = iterated_container(iterable) else {
+        let container = iterated_container(iterable);
+        let places: Vec<Place> = checker
+            .item_places(container)
+            .into_iter()
+            .filter(|place| !is_iterator(checker, place.owner))
+            .collect();
+        let Some(race) = checker.race_on(
+            function,
+            statement,
+            &places,
+            AccessKind::Iterate,
+            &[AccessKind::Add, AccessKind::Remove, AccessKind::Clear],
+        ) else {
             continue;
         };
-        if reported.contains(&name)
-            || !function.scope().refers_to_module_scope(name)
-            || !checker.model.is_module_binding(name)
-        {
+        if reported.contains(&iterable.range()) {
             continue;
         }
-        let writer = checker.model.mutations_of(name).iter().find(|mutation| {
-            !mutation.guarded
-                && !stmt.range().contains_range(mutation.range)
-                && matches!(
-                    checker.model.thread_context(mutation.function),
-                    ThreadContext::Threaded(_)
-                )
-        });
-        let Some(writer) = writer else { continue };
-        reported.push(name);
-        let writer_name = checker.model.functions[writer.function].name();
-        let line = checker.location(writer.range.start()).row;
+        reported.push(iterable.range());
+        let failure = match race.place.owner {
+            Owner::Object(object) => match checker.model.flow.object(object).kind {
+                ObjectKind::Container(key) => match key.container() {
+                    Container::List | Container::Deque => {
+                        "a list skips or repeats items, a deque raises `RuntimeError: deque mutated during iteration`"
+                    }
+                    Container::Weak => {
+                        "a weak set or dict raises `RuntimeError: ... changed size during iteration`"
+                    }
+                    _ => "a dict or set raises `RuntimeError: ... changed size during iteration`",
+                },
+                _ => "iteration sees the container change under it",
+            },
+            _ => "iteration sees the container change under it",
+        };
         let message = format!(
-            "iterating shared `{name}` while `{writer_name}` changes it in threads (`{}` at line {line}): a dict or set raises `RuntimeError: ... changed size during iteration`, a list skips items; iterate `{name}.copy()` or hold one lock",
-            first_line(checker.text(writer.range)),
+            "iterating `{}` while {}: {failure}; iterate over a copy or hold one lock around both{}",
+            checker.text(container.range()),
+            checker.describe_race(&race),
+            checker.describe_owner(race.place),
         );
-        checker.report_race(&IterateWhileMutating::INFO, function, range, message);
+        checker.report_conflict(
+            &IterateWhileMutating::INFO,
+            function,
+            iterable.range(),
+            message,
+        );
     }
 }
 
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or(text)
+/// A shared generator or iterator is FT014's: consuming it from two threads is the hazard.
+fn is_iterator(checker: &Checker, owner: Owner) -> bool {
+    matches!(owner, Owner::Object(object)
+        if checker.model.flow.object(object).kind == ObjectKind::Iterator)
 }
 
-/// `c`, `c.items()`, `c.keys()`, `c.values()`: the container name and the iterable's range.
-fn iterated_container(iterable: &Expr) -> Option<(&str, TextRange)> {
+/// The container an iterable walks: `c`, `c.items()`, `c.keys()`, `c.values()`.
+fn iterated_container(iterable: &Expr) -> &Expr {
     match iterable {
-        Expr::Name(name) => Some((name.id.as_str(), iterable.range())),
         Expr::Call(call) if call.arguments.is_empty() => match call.func.as_ref() {
             Expr::Attribute(method)
                 if matches!(method.attr.as_str(), "items" | "keys" | "values") =>
             {
-                match method.value.as_ref() {
-                    Expr::Name(name) => Some((name.id.as_str(), iterable.range())),
-                    _ => None,
-                }
+                &method.value
             }
-            _ => None,
+            _ => iterable,
         },
-        _ => None,
+        _ => iterable,
     }
 }
 
@@ -173,7 +181,7 @@ impl<'a> Visitor<'a> for Iterables<'a> {
             Expr::Lambda(_) => return,
             Expr::Call(call) => {
                 if let Expr::Name(func) = call.func.as_ref()
-                    && CONSUMERS.contains(&func.id.as_str())
+                    && ITERATING.contains(&func.id.as_str())
                     && let Some(first) = call.arguments.args.first()
                 {
                     self.found.push(first);
@@ -258,5 +266,33 @@ threading.Thread(target=writer, args=(1,)).start()
 threading.Thread(target=reader).start()
 "#;
         assert_eq!(codes_at(source), vec![]);
+    }
+
+    #[test]
+    fn quiet_for_copies_and_a_buffer_swapped_out() {
+        let source = r#"
+import threading
+class Log:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._pending = []
+    def write(self, line):
+        self._pending.append(line)
+    def _take(self):
+        with self._lock:
+            batch, self._pending = self._pending, []
+        return batch
+    def flush(self):
+        batch = self._take()
+        return "\n".join(batch) + "".join(list(self._pending)) + "".join(self._pending.copy())
+log = Log()
+for _ in range(2):
+    threading.Thread(target=log.write, args=("x",)).start()
+threading.Thread(target=log.flush).start()
+"#;
+        assert_eq!(codes_at(source), vec![]);
+        // Joining the live buffer iterates it while writers append.
+        let live = source.replace("\"\".join(list(self._pending))", "\"\".join(self._pending)");
+        assert_eq!(codes_at(&live), vec![(15, "FT016".into())]);
     }
 }

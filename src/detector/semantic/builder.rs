@@ -115,11 +115,6 @@ pub fn build<'a>(
             })
         }))
         .collect();
-    model.mutations = super::mutations::collect(&model);
-    model.threads_mutate_containers =
-        model.mutations.values().flatten().any(|mutation| {
-            !mutation.guarded && model.sharing.witness(mutation.function).is_some()
-        });
     record_top_level(&mut model, module);
     for (class, reason) in shared {
         model.shared_classes.entry(class).or_insert(reason);

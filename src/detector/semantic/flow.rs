@@ -18,6 +18,7 @@
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use ruff_python_ast::comparable::ComparableExpr;
 use ruff_python_ast::{
     Comprehension, ExceptHandler, Expr, ExprCall, ExprContext, ModModule, Stmt, StmtClassDef,
     StmtFunctionDef,
@@ -111,6 +112,10 @@ pub enum ObjectKind {
 pub struct ContainerKey(pub u8);
 
 impl ContainerKey {
+    pub fn container(self) -> Container {
+        Self::KINDS[usize::from(self.0)]
+    }
+
     const KINDS: [Container; 8] = [
         Container::Dict,
         Container::List,
@@ -294,6 +299,10 @@ pub struct Flow<'a> {
     parts: Vec<Vec<VarId>>,
     /// The module-level and class-body names (after solving).
     module_names: Vec<(Scope, &'a str, VarId)>,
+    /// Locals that took a shared container out of its place and put a new one there
+    /// (`batch, self.buf = self.buf, []`, or `batch = self.buf` then `self.buf = []`): what
+    /// they hold is theirs alone, though it is the same object the place held.
+    detached: FxHashSet<VarId>,
     /// The variable of each name, attribute, subscript and call the walk evaluated (and of
     /// each name it assigned), by the expression's range.
     expr_vars: FxHashMap<(u32, u32), VarId>,
@@ -381,6 +390,14 @@ impl<'a> Flow<'a> {
     /// The scope a named variable belongs to (`None` for attributes, items and temporaries).
     pub fn scope_of(&self, var: VarId) -> Option<Scope> {
         self.var_scopes.get(var as usize).copied().flatten()
+    }
+
+    /// Whether an expression is a local that took its container out of a shared place.
+    pub fn is_detached(&self, expr: &Expr) -> bool {
+        matches!(expr, Expr::Name(_))
+            && self
+                .var_of(expr)
+                .is_some_and(|var| self.detached.contains(&var))
     }
 
     /// The object a variable is an attribute or the items of.
@@ -535,7 +552,7 @@ const ITEM_METHODS: &[&str] = &[
 ];
 
 /// Methods that return a view or copy holding the receiver's items.
-const VIEW_METHODS: &[&str] = &["values", "items", "keys", "copy"];
+const VIEW_METHODS: &[&str] = &["values", "items", "keys"];
 
 /// Builds and solves the flow of one module.
 /// `public`: every method may be called on instances the module does not create (library mode).
@@ -560,6 +577,8 @@ pub fn analyse<'a>(module: &'a ModModule, model: &SemanticModel<'a>, public: boo
         generators: FxHashMap::default(),
         outside_instances: FxHashMap::default(),
         unwrapped: FxHashSet::default(),
+        returned: Vec::new(),
+        assigned_calls: Vec::new(),
         thread_objects: FxHashMap::default(),
         starts: model
             .thread_starts()
@@ -580,6 +599,7 @@ pub fn analyse<'a>(module: &'a ModModule, model: &SemanticModel<'a>, public: boo
     builder.complete_entries();
     builder.complete_receivers(public);
     builder.solve();
+    builder.detach_returned();
     builder.flow.index();
     if std::env::var_os("AETHER_DEBUG_FLOW").is_some() {
         let total: usize = builder.flow.points_to.iter().map(Vec::len).sum();
@@ -622,6 +642,10 @@ struct Builder<'m, 'a> {
     function_objects: FxHashMap<FunctionId, ObjId>,
     class_objects: FxHashMap<ClassId, ObjId>,
     generators: FxHashMap<u32, ObjId>,
+    /// The names each scope returns (`return batch`).
+    returned: Vec<(Scope, Option<VarId>)>,
+    /// Locals assigned a call's result, with the call's range.
+    assigned_calls: Vec<(VarId, TextRange)>,
     /// (written call, partial) pairs already unwrapped.
     unwrapped: FxHashSet<(usize, ObjId)>,
     /// One object per class for its instances created where the module does not show.
@@ -914,8 +938,29 @@ impl<'a> Builder<'_, 'a> {
     // ---- the walk --------------------------------------------------------------------------
 
     fn walk_body(&mut self, scope: Scope, body: &'a [Stmt]) {
-        for stmt in body {
+        for (index, stmt) in body.iter().enumerate() {
             self.walk_stmt(scope, stmt);
+            if let Some(next) = body.get(index + 1) {
+                self.detach_taken(scope, stmt, next);
+            }
+        }
+    }
+
+    /// `local = place` followed by `place = <new container>`: the local keeps the old container,
+    /// which nobody else reaches any more.
+    fn detach_taken(&mut self, scope: Scope, stmt: &'a Stmt, next: &'a Stmt) {
+        let (Stmt::Assign(take), Stmt::Assign(refill)) = (stmt, next) else {
+            return;
+        };
+        let ([Expr::Name(local)], [place]) = (take.targets.as_slice(), refill.targets.as_slice())
+        else {
+            return;
+        };
+        if is_fresh_container(&refill.value)
+            && ComparableExpr::from(take.value.as_ref()) == ComparableExpr::from(place)
+        {
+            let var = self.name_var(scope, local.id.as_str());
+            self.flow.detached.insert(var);
         }
     }
 
@@ -954,6 +999,12 @@ impl<'a> Builder<'_, 'a> {
                 for target in &assign.targets {
                     self.assign(scope, target, value, Some(&assign.value));
                 }
+                if let ([Expr::Name(local)], Expr::Call(call)) =
+                    (assign.targets.as_slice(), assign.value.as_ref())
+                {
+                    let var = self.name_var(scope, local.id.as_str());
+                    self.assigned_calls.push((var, call.range()));
+                }
             }
             Stmt::AnnAssign(assign) => {
                 if let Some(value_expr) = &assign.value {
@@ -975,9 +1026,11 @@ impl<'a> Builder<'_, 'a> {
             }
             Stmt::Return(ret) => {
                 if let Some(value) = &ret.value {
-                    let value = self.expr(scope, value);
+                    let value_var = self.expr(scope, value);
                     let result = self.var(VarKey::Return(scope));
-                    self.copy(value, result);
+                    self.copy(value_var, result);
+                    let name = matches!(value.as_ref(), Expr::Name(_)).then_some(value_var);
+                    self.returned.push((scope, name));
                 }
             }
             Stmt::Expr(expr) => {
@@ -1112,6 +1165,20 @@ impl<'a> Builder<'_, 'a> {
                         for (element, value) in elements.iter().zip(values.iter()) {
                             let value_var = self.expr(scope, value);
                             self.assign(scope, element, value_var, Some(value));
+                        }
+                        // `batch, self.buf = self.buf, []`: the swap detaches `batch`.
+                        for (element, value) in elements.iter().zip(values.iter()) {
+                            let Expr::Name(local) = element else { continue };
+                            let refilled =
+                                elements.iter().zip(values.iter()).any(|(other, new)| {
+                                    is_fresh_container(new)
+                                        && ComparableExpr::from(other)
+                                            == ComparableExpr::from(value)
+                                });
+                            if refilled {
+                                let var = self.name_var(scope, local.id.as_str());
+                                self.flow.detached.insert(var);
+                            }
                         }
                     }
                     None => {
@@ -1395,7 +1462,12 @@ impl<'a> Builder<'_, 'a> {
         let callee = match call.func.as_ref() {
             Expr::Attribute(method) => {
                 let receiver = self.expr(scope, &method.value);
-                self.container_method(receiver, method.attr.as_str(), &positional, result);
+                self.container_method(
+                    (receiver, method.attr.as_str()),
+                    &positional,
+                    result,
+                    (call.range(), scope),
+                );
                 Callee::Method {
                     receiver,
                     name: method.attr.as_str(),
@@ -1509,10 +1581,10 @@ impl<'a> Builder<'_, 'a> {
     /// What container methods move: `c.append(x)` stores `x` in `c`, `c.get(k)` loads from it.
     fn container_method(
         &mut self,
-        receiver: VarId,
-        method: &str,
+        (receiver, method): (VarId, &str),
         positional: &[Argument],
         result: VarId,
+        (site, scope): (TextRange, Scope),
     ) {
         let value = match method {
             "insert" | "setdefault" | "__setitem__" => positional.get(1),
@@ -1546,6 +1618,20 @@ impl<'a> Builder<'_, 'a> {
         }
         if VIEW_METHODS.contains(&method) {
             self.copy(receiver, result);
+        }
+        // `c.copy()`: a new container with the same items.
+        if method == "copy" && positional.is_empty() {
+            let copy = self.allocate(
+                ObjectKind::Container(ContainerKey::of(Container::Dict)),
+                site,
+                scope,
+            );
+            let items = self.contents_of(receiver);
+            self.constrain(Constraint::StoreContents {
+                base: copy,
+                from: items,
+            });
+            self.copy(copy, result);
         }
     }
 
@@ -1889,6 +1975,29 @@ impl<'a> Builder<'_, 'a> {
                 first.parameter.name.as_str(),
             ));
             self.add_object(var, receiver);
+        }
+    }
+
+    /// A function that returns only detached locals hands its caller a detached container:
+    /// `batch = self._take_batch()` is as much the caller's own.
+    fn detach_returned(&mut self) {
+        let mut scopes: FxHashMap<Scope, bool> = FxHashMap::default();
+        for &(scope, name) in &self.returned {
+            let detached = name.is_some_and(|var| self.flow.detached.contains(&var));
+            *scopes.entry(scope).or_insert(true) &= detached;
+        }
+        for &(local, site) in &self.assigned_calls {
+            let mut callees = self
+                .flow
+                .calls
+                .iter()
+                .filter(|(_, _, call)| *call == site)
+                .peekable();
+            if callees.peek().is_some()
+                && callees.all(|(_, callee, _)| scopes.get(&callee.scope()) == Some(&true))
+            {
+                self.flow.detached.insert(local);
+            }
         }
     }
 
@@ -2495,4 +2604,19 @@ fn has_decorator(def: &StmtFunctionDef, name: &str) -> bool {
     def.decorator_list
         .iter()
         .any(|decorator| matches!(&decorator.expression, Expr::Name(found) if found.id == name))
+}
+
+/// An expression that makes a new, empty or literal container (`[]`, `{}`, `list()`, `set()`,
+/// `deque()`).
+fn is_fresh_container(expr: &Expr) -> bool {
+    match expr {
+        Expr::List(_) | Expr::Dict(_) | Expr::Set(_) | Expr::Tuple(_) => true,
+        Expr::Call(call) => {
+            matches!(call.func.as_ref(),
+            Expr::Name(name) if matches!(name.id.as_str(), "list" | "dict" | "set" | "deque" | "OrderedDict" | "defaultdict" | "Counter"))
+                || matches!(call.func.as_ref(), Expr::Attribute(attribute)
+                if matches!(attribute.attr.as_str(), "deque" | "OrderedDict" | "defaultdict" | "Counter"))
+        }
+        _ => false,
+    }
 }

@@ -6,7 +6,6 @@
 mod body;
 mod builder;
 pub(crate) mod flow;
-mod mutations;
 mod scope;
 pub(crate) mod sharing;
 mod threads;
@@ -18,7 +17,6 @@ use ruff_python_ast::{Expr, ExprCall, ModModule, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 pub use body::{FunctionBody, Statement};
-pub use mutations::Mutation;
 pub use scope::FunctionScope;
 pub use threads::StartKind;
 
@@ -150,10 +148,6 @@ pub struct SemanticModel<'a> {
     per_call_locks: FxHashMap<TextSize, TextRange>,
     /// Module-level names bound to a generator object, to the binding statement.
     generators: FxHashMap<&'a str, TextRange>,
-    /// Module-level names whose container functions change in place, with each change.
-    mutations: FxHashMap<&'a str, Vec<Mutation>>,
-    /// Whether some function that runs in threads changes one of them without a lock.
-    threads_mutate_containers: bool,
     /// Top-level statements (not nested in `if`/`try`) that first assign each name.
     top_level_assignments: FxHashMap<&'a str, TextRange>,
     /// Names a top-level statement binds to a `threading.Lock()` or `RLock()`, in order.
@@ -289,18 +283,6 @@ impl<'a> SemanticModel<'a> {
     /// The statement binding a module-level generator object named `name`.
     pub fn module_generator(&self, name: &str) -> Option<TextRange> {
         self.generators.get(name).copied()
-    }
-
-    /// The in-place changes (`append`, `pop`, `c[k] = v`, `del c[k]`) that functions of the
-    /// module make to the module-level container `name`.
-    pub fn mutations_of(&self, name: &str) -> &[Mutation] {
-        self.mutations.get(name).map_or(&[], Vec::as_slice)
-    }
-
-    /// Whether a function that runs in threads changes a module-level container in place
-    /// without a lock: without one, no iteration can race with a writer.
-    pub fn threads_mutate_containers(&self) -> bool {
-        self.threads_mutate_containers
     }
 
     /// Whether the module binds a generator object at module level.

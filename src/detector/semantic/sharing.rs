@@ -27,7 +27,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::flow::{ClassId, EntryId, EntryKind, Flow, ObjId, ObjectKind, Scope, VarId};
 use super::threads::StartKind;
-use super::vocabulary::{CONSTRUCTORS, CONSUMERS, method_access};
+use super::vocabulary::{CONSTRUCTORS, COPYING, ITERATING, method_access};
 use super::{FunctionId, SemanticModel};
 use crate::detector::helpers::{push_own_expressions, walk_guarded};
 
@@ -801,6 +801,9 @@ impl<'a> AccessCollector<'_, 'a> {
 
     fn contents(&mut self, container: &Expr, kind: AccessKind, range: TextRange) {
         let flow = &self.model.flow;
+        if flow.is_detached(container) {
+            return;
+        }
         let vars: Vec<VarId> = flow
             .objects_at(container)
             .iter()
@@ -829,11 +832,20 @@ impl<'a> AccessCollector<'_, 'a> {
                 {
                     self.iterated(first);
                 }
+                // Resuming a generator by hand.
+                if matches!(name, "send" | "__next__" | "throw") {
+                    self.iterated(&method.value);
+                }
             }
             // `next(it)` consumes one item: an iteration of the iterator.
-            Expr::Name(func) if CONSUMERS.contains(&func.id.as_str()) || func.id == "next" => {
+            Expr::Name(func) if ITERATING.contains(&func.id.as_str()) || func.id == "next" => {
                 if let Some(first) = call.arguments.args.first() {
                     self.iterated(first);
+                }
+            }
+            Expr::Name(func) if COPYING.contains(&func.id.as_str()) => {
+                if let Some(first) = call.arguments.args.first() {
+                    self.contents(first, AccessKind::Read, call.range());
                 }
             }
             _ => {}
@@ -1234,7 +1246,7 @@ fn consumed_in_place(stmt: &Stmt, site: TextRange) -> bool {
     expressions.iter().any(|expr| {
         ruff_python_ast::helpers::any_over_expr(expr, |inner| {
             matches!(inner, Expr::Call(call)
-                if matches!(call.func.as_ref(), Expr::Name(name) if CONSUMERS.contains(&name.id.as_str()))
+                if matches!(call.func.as_ref(), Expr::Name(name) if COPYING.contains(&name.id.as_str()) || ITERATING.contains(&name.id.as_str()))
                     && call.arguments.args.first().is_some_and(|first| first.range() == site))
         })
     })

@@ -42,21 +42,12 @@ pub const REORDERING: &[&str] = &["move_to_end", "sort", "reverse", "rotate"];
 /// Methods that read items.
 pub const READING: &[&str] = &["get", "index", "count", "copy", "keys", "values", "items"];
 
-/// Calls that iterate their argument to the end.
-pub const CONSUMERS: &[&str] = &[
-    "sum",
-    "min",
-    "max",
-    "any",
-    "all",
-    "sorted",
-    "tuple",
-    "set",
-    "frozenset",
-    "enumerate",
-    "list",
-    "dict",
-];
+/// Calls that iterate their argument while they compute, running Python code between items.
+pub const ITERATING: &[&str] = &["sum", "min", "max", "any", "all", "enumerate"];
+
+/// Calls that copy their argument's items into a new container (CPython's "Thread Safety
+/// Guarantees" list `list(x)`, `dict(x)` of a dict or list as copies made in one step).
+pub const COPYING: &[&str] = &["list", "tuple", "dict", "set", "frozenset", "sorted"];
 
 /// Methods that run before the object is published, or on the class.
 pub const CONSTRUCTORS: &[&str] = &["__init__", "__new__", "__post_init__", "__init_subclass__"];
