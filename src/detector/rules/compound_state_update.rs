@@ -6,14 +6,17 @@ use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::semantic::Statement;
+use crate::detector::semantic::sharing::AccessKind;
+use crate::detector::semantic::vocabulary::CONSTRUCTORS;
 
 declare_rule! {
     /// ## What it does
-    /// Finds a method of a class whose instances threads share that, without a lock, writes
-    /// two or more attributes of `self` where one is computed from another it also writes
-    /// (`self.tokens = self.tokens + (now - self.last) * rate; self.last = now`). Constructors
-    /// (`__init__`, `__new__`, `__post_init__`), `threading.local` subclasses and request
-    /// handler classes are left alone.
+    /// Finds a method that, without a lock, writes two or more attributes of a shared `self`
+    /// where one is computed from another it also writes
+    /// (`self.tokens = self.tokens + (now - self.last) * rate; self.last = now`), while code
+    /// that can run at the same time reads or writes them. Constructors (`__init__`,
+    /// `__new__`, `__post_init__`) are left alone: the object is not shared yet.
     ///
     /// ## Why is this bad?
     /// The attributes form one invariant (tokens and the time they were counted, a total and a
@@ -40,7 +43,8 @@ declare_rule! {
     ///         self.last = now
     ///
     /// bucket = TokenBucket(10)
-    /// threading.Thread(target=bucket.refill).start()
+    /// for _ in range(4):
+    ///     threading.Thread(target=bucket.refill).start()
     /// ```
     ///
     /// Use instead:
@@ -62,7 +66,8 @@ declare_rule! {
     ///             self.last = now
     ///
     /// bucket = TokenBucket(10)
-    /// threading.Thread(target=bucket.refill).start()
+    /// for _ in range(4):
+    ///     threading.Thread(target=bucket.refill).start()
     /// ```
     ///
     /// Or publish the whole state in one assignment of an immutable object
@@ -79,8 +84,6 @@ declare_rule! {
     }
 }
 
-const CONSTRUCTORS: &[&str] = &["__init__", "__new__", "__post_init__", "__init_subclass__"];
-
 /// FT018
 pub(crate) fn compound_state_update(
     checker: &mut Checker,
@@ -88,54 +91,63 @@ pub(crate) fn compound_state_update(
     def: &StmtFunctionDef,
 ) {
     let method = &checker.model.functions[function.id];
-    let Some(class) = method.class else { return };
-    if CONSTRUCTORS.contains(&method.name()) || checker.model.is_thread_local_class(class) {
+    if method.class.is_none() || CONSTRUCTORS.contains(&method.name()) {
         return;
     }
-    let Some(reason) = checker.model.shared_class(class) else {
-        return;
-    };
     let Some(receiver) = def.parameters.iter_non_variadic_params().next() else {
         return;
     };
     let receiver = receiver.name().as_str();
-    // Unguarded stores to `self.<attr>`: the statement, the attribute, the value stored.
-    let mut stores: Vec<(&Stmt, &str, &Expr)> = Vec::new();
+    // Unguarded stores to `self.<attr>`: the statement, the target, the attribute, the value.
+    let mut stores: Vec<(Statement, &Expr, &str, &Expr)> = Vec::new();
     for statement in function.body.statements() {
-        let stmt = statement.stmt;
         if statement.guarded {
             continue;
         }
-        match stmt {
+        match statement.stmt {
             Stmt::Assign(assign) => {
                 for target in &assign.targets {
-                    for attr in self_attributes(target, receiver) {
-                        stores.push((stmt, attr, &assign.value));
+                    for (store, attr) in self_attributes(target, receiver) {
+                        stores.push((statement, store, attr, &assign.value));
                     }
                 }
             }
             Stmt::AugAssign(assign) => {
-                for attr in self_attributes(&assign.target, receiver) {
-                    stores.push((stmt, attr, &assign.value));
+                for (store, attr) in self_attributes(&assign.target, receiver) {
+                    stores.push((statement, store, attr, &assign.value));
                 }
             }
             _ => {}
         }
     }
-    let written: BTreeSet<&str> = stores.iter().map(|(_, attr, _)| *attr).collect();
+    let written: BTreeSet<&str> = stores.iter().map(|(_, _, attr, _)| *attr).collect();
     if written.len() < 2 {
         return;
     }
     // A value computed from the old state of another field this method writes afterwards (or
     // in the same statement); reading a field the method itself has just set is not old state.
-    let Some((stmt, attr, other)) = stores.iter().find_map(|(stmt, attr, value)| {
-        stores
-            .iter()
-            .filter(|(later, _, _)| later.range().start() >= stmt.range().start())
-            .map(|(_, other, _)| *other)
-            .find(|other| other != attr && reads_self_attribute(value, receiver, other))
-            .map(|other| (*stmt, *attr, other))
-    }) else {
+    let Some((statement, target, attr, other)) =
+        stores.iter().find_map(|(statement, target, attr, value)| {
+            let start = statement.stmt.range().start();
+            stores
+                .iter()
+                .filter(|(later, _, _, _)| later.stmt.range().start() >= start)
+                .map(|(_, _, other, _)| *other)
+                .find(|other| other != attr && reads_self_attribute(value, receiver, other))
+                .map(|other| (*statement, *target, *attr, other))
+        })
+    else {
+        return;
+    };
+    // Torn when another thread can read or write the fields while this runs.
+    let places = checker.places(target);
+    let Some(race) = checker.race_on(
+        function,
+        &statement,
+        &places,
+        AccessKind::Write,
+        &[AccessKind::Read, AccessKind::Write, AccessKind::Update],
+    ) else {
         return;
     };
     let fields = written
@@ -143,23 +155,27 @@ pub(crate) fn compound_state_update(
         .map(|name| format!("`{receiver}.{name}`"))
         .collect::<Vec<_>>()
         .join(", ");
+    let stmt = statement.stmt;
     let message = format!(
-        "`{}` updates {fields} together without a lock (`{receiver}.{attr}` is computed from `{receiver}.{other}`), and threads share instances of `{class}` ({reason}): other threads can interleave and see or write a torn state",
+        "`{}` updates {fields} together without a lock (`{receiver}.{attr}` is computed from `{receiver}.{other}`), and {}: other threads can see or write a torn state{}",
         first_line(checker.text(stmt.range())),
+        checker.describe_race(&race),
+        checker.describe_owner(race.place),
     );
-    checker.report_race(&CompoundStateUpdate::INFO, function, stmt.range(), message);
+    checker.report_conflict(&CompoundStateUpdate::INFO, function, stmt.range(), message);
 }
 
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or(text)
 }
 
-/// The attribute names of `self.a` targets, including those in a tuple target.
-fn self_attributes<'a>(target: &'a Expr, receiver: &str) -> Vec<&'a str> {
+/// The `self.a` targets of an assignment target and their attribute names, including those in
+/// a tuple target.
+fn self_attributes<'a>(target: &'a Expr, receiver: &str) -> Vec<(&'a Expr, &'a str)> {
     match target {
         Expr::Attribute(attribute) if matches!(attribute.value.as_ref(), Expr::Name(name) if name.id == receiver) =>
         {
-            vec![attribute.attr.as_str()]
+            vec![(target, attribute.attr.as_str())]
         }
         Expr::Tuple(tuple) => tuple
             .iter()
@@ -203,7 +219,8 @@ class Fib:
     def step(self):
         self.a, self.b = self.b, self.a + self.b
 fib = Fib()
-threading.Thread(target=fib.step).start()
+for _ in range(2):
+    threading.Thread(target=fib.step).start()
 account = Account()
 for amount in (1, 2):
     threading.Thread(target=account.deposit, args=(amount,)).start()

@@ -1,17 +1,21 @@
 use ruff_python_ast::{Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
+use ruff_python_ast::comparable::ComparableExpr;
+
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
-use crate::detector::semantic::dotted_path;
+use crate::detector::semantic::Statement;
+use crate::detector::semantic::sharing::AccessKind;
 
 declare_rule! {
     /// ## What it does
     /// Finds a shared buffer drained in two steps without a lock: a snapshot of it
     /// (`batch = list(pending)`, `pending.copy()`, `pending[:]`, `dict(d)`, `for x in pending:`)
     /// followed by emptying it (`pending.clear()`, `del pending[:]`, `pending[:] = []`, or
-    /// rebinding a global `pending = []`). The buffer is a module-level name, or an attribute
-    /// of `self` in a class whose instances threads share.
+    /// rebinding it, `self.pending = []`), with no one lock held across both, while code that
+    /// can run at the same time adds to it. The buffer is shared however threads reach it: a
+    /// module-level name, an attribute of a shared object, an argument every thread gets.
     ///
     /// ## Why is this bad?
     /// Each step is atomic, the pair is not. An item another thread appends after the snapshot
@@ -25,11 +29,16 @@ declare_rule! {
     ///
     /// pending = []
     ///
+    /// def record(event):
+    ///     pending.append(event)
+    ///
     /// def flush():
     ///     batch = list(pending)
     ///     pending.clear()
     ///     print(batch)
     ///
+    /// for event in ("login", "logout"):
+    ///     threading.Thread(target=record, args=(event,)).start()
     /// threading.Timer(1.0, flush).start()
     /// ```
     ///
@@ -40,12 +49,18 @@ declare_rule! {
     /// pending = []
     /// pending_lock = threading.Lock()
     ///
+    /// def record(event):
+    ///     with pending_lock:
+    ///         pending.append(event)
+    ///
     /// def flush():
     ///     with pending_lock:
     ///         batch = list(pending)
     ///         pending.clear()
     ///     print(batch)
     ///
+    /// for event in ("login", "logout"):
+    ///     threading.Thread(target=record, args=(event,)).start()
     /// threading.Timer(1.0, flush).start()
     /// ```
     ///
@@ -64,61 +79,64 @@ declare_rule! {
 
 /// FT017
 pub(crate) fn copy_then_clear(checker: &mut Checker, function: &FunctionContext) {
-    // Snapshots seen so far: container path, range of the snapshot, guarded.
-    let mut snapshots: Vec<(String, TextRange, bool)> = Vec::new();
-    let mut reported: Vec<String> = Vec::new();
+    // Snapshots seen so far: the container, the snapshot statement, and the locks held.
+    let mut snapshots: Vec<(&Expr, TextRange, &[&Expr])> = Vec::new();
+    let mut reported: Vec<TextRange> = Vec::new();
     for statement in function.body.statements() {
-        let (stmt, guarded) = (statement.stmt, statement.guarded);
+        let stmt = statement.stmt;
         if let Some(cleared) = emptied_container(stmt) {
-            let Some(path) = dotted_path(cleared) else {
+            let cleared_form = ComparableExpr::from(cleared);
+            let Some(&(container, snapshot, snapshot_locks)) = snapshots
+                .iter()
+                .find(|(seen, _, _)| ComparableExpr::from(*seen) == cleared_form)
+            else {
                 continue;
             };
-            if let Some((_, snapshot, snapshot_guarded)) =
-                snapshots.iter().find(|(seen, _, _)| *seen == path)
-                && !(guarded && *snapshot_guarded)
-                && !reported.contains(&path)
-                && is_shared(checker, function, cleared)
-            {
-                reported.push(path.clone());
-                let line = checker.location(snapshot.start()).row;
-                let message = format!(
-                    "`{}` empties shared `{path}` after the copy at line {line} without a lock: items other threads add in between are lost",
-                    checker.text(stmt.range()),
-                );
-                checker.report_race(&CopyThenClear::INFO, function, stmt.range(), message);
+            if reported.contains(&snapshot) {
+                continue;
             }
+            // Only one lock held across the copy and the clear makes them one step, and then
+            // only for producers that take it too.
+            let held_across: Vec<&Expr> = statement
+                .locks
+                .iter()
+                .copied()
+                .filter(|lock| {
+                    snapshot_locks
+                        .iter()
+                        .any(|held| ComparableExpr::from(*held) == ComparableExpr::from(*lock))
+                })
+                .collect();
+            let step = Statement {
+                locks: &held_across,
+                guarded: !held_across.is_empty(),
+                ..statement
+            };
+            let places = checker.item_places(container);
+            let Some(race) = checker.race_on(
+                function,
+                &step,
+                &places,
+                AccessKind::Clear,
+                &[AccessKind::Add],
+            ) else {
+                continue;
+            };
+            reported.push(snapshot);
+            let line = checker.location(snapshot.start()).row;
+            let message = format!(
+                "`{}` empties `{}` after the copy at line {line} without one lock around both, and {}: what it adds in between is lost{}",
+                checker.text(stmt.range()),
+                checker.text(container.range()),
+                checker.describe_race(&race),
+                checker.describe_owner(race.place),
+            );
+            checker.report_conflict(&CopyThenClear::INFO, function, stmt.range(), message);
             continue;
         }
-        if let Some(container) = snapshot_of(stmt)
-            && let Some(path) = dotted_path(container)
-        {
-            snapshots.push((path, stmt.range(), guarded));
+        if let Some(container) = snapshot_of(stmt) {
+            snapshots.push((container, stmt.range(), statement.locks));
         }
-    }
-}
-
-/// Whether `container` is a module-level name or an attribute of `self` in a shared class.
-fn is_shared(checker: &Checker, function: &FunctionContext, container: &Expr) -> bool {
-    match container {
-        Expr::Name(name) => {
-            function.scope().refers_to_module_scope(name.id.as_str())
-                && checker.model.is_module_binding(name.id.as_str())
-                && !checker.model.is_thread_local(container)
-        }
-        Expr::Attribute(attribute) => {
-            let method = &checker.model.functions[function.id];
-            let Some(class) = method.class else {
-                return false;
-            };
-            let Some(receiver) = method.def.parameters.iter_non_variadic_params().next() else {
-                return false;
-            };
-            matches!(attribute.value.as_ref(), Expr::Name(name) if name.id == receiver.name().as_str())
-                && method.name() != "__init__"
-                && !checker.model.is_thread_local_class(class)
-                && checker.model.shared_class(class).is_some()
-        }
-        _ => false,
     }
 }
 
@@ -226,6 +244,12 @@ def flush():
     for item in buf:
         print(item)
     buf = []
+def record(event):
+    events.append(event)
+    stats[event] = 1
+    buf.append(event)
+for event in "ab":
+    threading.Thread(target=record, args=(event,)).start()
 threading.Timer(1.0, flush).start()
 "#;
         assert_eq!(
@@ -233,6 +257,8 @@ threading.Timer(1.0, flush).start()
             vec![
                 (9, "FT017".into()),
                 (11, "FT017".into()),
+                // The loop itself also iterates `buf` while `record` appends.
+                (12, "FT016".into()),
                 (14, "FT017".into())
             ]
         );
@@ -250,8 +276,11 @@ class Batcher:
         batch = self.items[:]
         del self.items[:]
         return batch
+    def add(self, item):
+        self.items.append(item)
 b = Batcher()
 threading.Thread(target=b.flush).start()
+threading.Thread(target=b.add, args=(1,)).start()
 "#;
         assert_eq!(codes_at(source), vec![(9, "FT017".into())]);
     }

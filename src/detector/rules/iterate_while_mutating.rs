@@ -152,7 +152,7 @@ pub(crate) fn iterate_while_mutating(
 /// A shared generator or iterator is FT014's: consuming it from two threads is the hazard.
 fn is_iterator(checker: &Checker, owner: Owner) -> bool {
     matches!(owner, Owner::Object(object)
-        if checker.model.flow.object(object).kind == ObjectKind::Iterator)
+        if checker.model.flow.object(object).kind == ObjectKind::Generator)
 }
 
 /// The container an iterable walks: `c`, `c.items()`, `c.keys()`, `c.values()`.

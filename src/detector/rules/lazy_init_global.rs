@@ -1,17 +1,23 @@
 use ruff_python_ast::{CmpOp, Expr, Stmt};
 use ruff_text_size::Ranged;
 
+use ruff_python_ast::comparable::ComparableExpr;
+
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
 use crate::detector::helpers::walk_statements;
 use crate::detector::semantic::Statement;
+use crate::detector::semantic::sharing::{AccessKind, Owner};
 
 declare_rule! {
     /// ## What it does
-    /// Finds a module global created on first use without a lock
-    /// (`if _client is None: _client = make_client()`), in a function that runs in threads.
+    /// Finds state created on first use without a lock, when two threads can run the check at
+    /// the same time: a module global (`if _client is None: _client = make_client()`), a class
+    /// attribute (a singleton, `if cls._instance is None: cls._instance = cls()`), or an
+    /// attribute of a shared object (`if self._conn is None: self._conn = connect()`).
     /// Init-once flags are the same shape (`if not _ready: setup(); _ready = True`): two
-    /// threads can both run `setup()`.
+    /// threads can both run `setup()`. Double-checked initialisation (the test repeated under
+    /// the lock) is not reported.
     ///
     /// ## Why is this bad?
     /// Two threads can both see `None` and both build the object: a second connection pool, a
@@ -32,7 +38,8 @@ declare_rule! {
     ///         _client = make_client()
     ///     return _client
     ///
-    /// threading.Thread(target=client).start()
+    /// for _ in range(4):
+    ///     threading.Thread(target=client).start()
     /// ```
     ///
     /// Use instead:
@@ -49,7 +56,8 @@ declare_rule! {
     ///             _client = make_client()
     ///     return _client
     ///
-    /// threading.Thread(target=client).start()
+    /// for _ in range(4):
+    ///     threading.Thread(target=client).start()
     /// ```
     ///
     /// Or build the object at import time, or use `functools.cache` on a factory function.
@@ -75,12 +83,16 @@ pub(crate) fn lazy_init_global(
     if guarded {
         return;
     }
-    let Some(name) = unset_test(&if_stmt.test) else {
+    let Some(tested) = unset_test(&if_stmt.test) else {
         return;
     };
-    if !function.scope().globals.contains(name) {
+    // A local the function binds itself is its own, unless declared `global`.
+    if let Expr::Name(name) = tested
+        && !function.scope().globals.contains(name.id.as_str())
+    {
         return;
     }
+    let tested_form = ComparableExpr::from(tested);
     // Safe only as double-checked locking: the test repeated under the lock before the store.
     let mut store = None;
     let mut rechecked_under_lock = false;
@@ -89,10 +101,14 @@ pub(crate) fn lazy_init_global(
         checker.model,
         false,
         &mut |inner, guarded| match inner {
-            Stmt::If(recheck) if guarded && unset_test(&recheck.test) == Some(name) => {
+            Stmt::If(recheck)
+                if guarded
+                    && unset_test(&recheck.test)
+                        .is_some_and(|again| ComparableExpr::from(again) == tested_form) =>
+            {
                 rechecked_under_lock = true;
             }
-            _ if store.is_none() && stores_name(inner, name) => store = Some(inner),
+            _ if store.is_none() && stores(inner, &tested_form) => store = Some(inner),
             _ => {}
         },
     );
@@ -100,12 +116,30 @@ pub(crate) fn lazy_init_global(
         return;
     }
     let Some(store) = store else { return };
+    let places = checker.places(tested);
+    let Some(race) = checker.race_on(
+        function,
+        statement,
+        &places,
+        AccessKind::Read,
+        &[AccessKind::Write],
+    ) else {
+        return;
+    };
+    let what = match (tested, race.place.owner) {
+        (Expr::Name(_), _) => "module global",
+        (_, Owner::Global) => "class attribute",
+        _ => "attribute",
+    };
     let message = format!(
-        "`{}` then `{}` initialises module global `{name}` without a lock: two threads can both create it",
+        "`{}` then `{}` initialises {what} `{}` without a lock, and {}: two threads can both create it, and one of them uses an object that is then replaced{}",
         checker.text(if_stmt.test.range()),
         checker.text(store.range()),
+        checker.text(tested.range()),
+        checker.describe_race(&race),
+        checker.describe_owner(race.place),
     );
-    checker.report_race(
+    checker.report_conflict(
         &LazyInitGlobal::INFO,
         function,
         if_stmt.test.range(),
@@ -113,30 +147,27 @@ pub(crate) fn lazy_init_global(
     );
 }
 
-/// The name in `x is None`, `x == None` or `not x`.
-fn unset_test(test: &Expr) -> Option<&str> {
-    match test {
+/// What `x is None`, `x == None` or `not x` tests: a name or an attribute.
+fn unset_test(test: &Expr) -> Option<&Expr> {
+    let tested = match test {
         Expr::Compare(compare) => {
             match (compare.left.as_ref(), &*compare.ops, &*compare.comparators) {
-                (Expr::Name(name), [CmpOp::Is | CmpOp::Eq], [Expr::NoneLiteral(_)]) => {
-                    Some(name.id.as_str())
-                }
-                _ => None,
+                (left, [CmpOp::Is | CmpOp::Eq], [Expr::NoneLiteral(_)]) => left,
+                _ => return None,
             }
         }
-        Expr::UnaryOp(unary) if unary.op.is_not() => match unary.operand.as_ref() {
-            Expr::Name(name) => Some(name.id.as_str()),
-            _ => None,
-        },
-        _ => None,
-    }
+        Expr::UnaryOp(unary) if unary.op.is_not() => &unary.operand,
+        _ => return None,
+    };
+    matches!(tested, Expr::Name(_) | Expr::Attribute(_)).then_some(tested)
 }
 
-fn stores_name(stmt: &Stmt, name: &str) -> bool {
-    let is_name = |target: &Expr| matches!(target, Expr::Name(target) if target.id == name);
+/// Whether a statement assigns `tested` (`x = ...`, `cls._instance = ...`).
+fn stores(stmt: &Stmt, tested: &ComparableExpr) -> bool {
+    let is_tested = |target: &Expr| ComparableExpr::from(target) == *tested;
     match stmt {
-        Stmt::Assign(assign) => assign.targets.iter().any(is_name),
-        Stmt::AnnAssign(assign) => is_name(&assign.target),
+        Stmt::Assign(assign) => assign.targets.iter().any(is_tested),
+        Stmt::AnnAssign(assign) => is_tested(&assign.target),
         _ => false,
     }
 }
@@ -181,7 +212,8 @@ def ensure_setup():
     if not _initialized:
         setup()
         _initialized = True
-threading.Thread(target=ensure_setup).start()
+for _ in range(2):
+    threading.Thread(target=ensure_setup).start()
 "#;
         assert_eq!(codes_at(source), vec![(6, "FT003".into())]);
     }
@@ -198,7 +230,8 @@ def get_pool():
         with _lock:
             _pool = object()
     return _pool
-threading.Thread(target=get_pool).start()
+for _ in range(2):
+    threading.Thread(target=get_pool).start()
 "#;
         assert_eq!(codes_at(source), vec![(7, "FT003".into())]);
     }
@@ -216,7 +249,8 @@ def get_pool():
             if _pool is None:
                 _pool = object()
     return _pool
-threading.Thread(target=get_pool).start()
+for _ in range(2):
+    threading.Thread(target=get_pool).start()
 "#;
         assert_eq!(codes_at(source), vec![]);
     }

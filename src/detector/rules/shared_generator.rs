@@ -3,16 +3,18 @@ use ruff_python_ast::{Expr, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::declare_rule;
-use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::checker::{Checker, FunctionContext, Place};
 use crate::detector::semantic::Statement;
+use crate::detector::semantic::flow::ObjectKind;
+use crate::detector::semantic::sharing::{AccessKind, Owner};
 
 declare_rule! {
     /// ## What it does
-    /// Finds a generator object bound at module level (`gen = numbers()` where `numbers`
-    /// contains `yield`, or `gen = (x for x in ...)`) that code running in threads consumes
-    /// with `next(gen)`, `for x in gen`, `gen.send(...)` or a comprehension, without a lock;
-    /// and `next(source)` on a parameter that every thread of a loop was handed the same
-    /// iterator for (`Thread(target=take, args=(source,))`).
+    /// Finds a generator (`numbers()` where `numbers` contains `yield`, or `(x for x in ...)`)
+    /// that two threads can consume at the same time, with `next(gen)`, `for x in gen`, `gen.send(...)` or a
+    /// comprehension, without a lock: a module-level generator, one every thread of a loop is
+    /// handed (`Thread(target=take, args=(source,))`), one kept on a shared object
+    /// (`next(self.ids)`).
     ///
     /// ## Why is this bad?
     /// A generator runs its body in one frame. When a second thread resumes it while the first
@@ -81,9 +83,7 @@ pub(crate) fn shared_generator(
     statement: &Statement,
 ) {
     let Statement { stmt, guarded, .. } = *statement;
-    let could_resume_shared =
-        checker.model.has_module_generators() || checker.model.has_shared_arguments(function.id);
-    if guarded || !could_resume_shared {
+    if guarded {
         return;
     }
     let mut consumers = Consumers::default();
@@ -93,11 +93,22 @@ pub(crate) fn shared_generator(
     for &expr in statement.expressions {
         consumers.visit_expr(expr);
     }
-    for (name, range) in consumers.found {
-        if !function.scope().refers_to_module_scope(name) {
-            continue;
-        }
-        let Some(binding) = checker.model.module_generator(name) else {
+    for (iterator, range) in consumers.found {
+        let places: Vec<Place> = checker
+            .item_places(iterator)
+            .into_iter()
+            .filter(|place| {
+                matches!(place.owner, Owner::Object(object)
+                if checker.model.flow.object(object).kind == ObjectKind::Generator)
+            })
+            .collect();
+        let Some(race) = checker.race_on(
+            function,
+            statement,
+            &places,
+            AccessKind::Iterate,
+            &[AccessKind::Iterate],
+        ) else {
             continue;
         };
         let shown = match stmt {
@@ -109,51 +120,24 @@ pub(crate) fn shared_generator(
             _ => checker.text(range).to_string(),
         };
         let message = format!(
-            "`{shown}` resumes generator `{name}` (`{}`) shared by every thread: concurrent use raises `ValueError: generator already executing` and can crash 3.13t",
-            checker.text(binding),
+            "`{shown}` resumes a generator or iterator while {}: concurrent use raises `ValueError: generator already executing` (a generator) or hands out items twice or not at all, and can crash 3.13t{}",
+            checker.describe_race(&race),
+            checker.describe_owner(race.place),
         );
-        checker.report_race(&SharedGenerator::INFO, function, range, message);
-    }
-    // An iterator parameter that every thread of a loop was handed: `next(it)` proves it is one.
-    let def = checker.model.functions[function.id].def;
-    for (name, range) in consumers.resumed {
-        let Some(index) = def
-            .parameters
-            .iter_non_variadic_params()
-            .position(|parameter| parameter.name().as_str() == name)
-        else {
-            continue;
-        };
-        let Some(reason) = checker.model.shared_argument(function.id, index) else {
-            continue;
-        };
-        let message = format!(
-            "`{}` resumes iterator `{name}`, and {reason}: concurrent use of one generator raises `ValueError: generator already executing` and can crash 3.13t",
-            checker.text(range),
-        );
-        checker.report_race(&SharedGenerator::INFO, function, range, message);
+        checker.report_conflict(&SharedGenerator::INFO, function, range, message);
     }
 }
 
-/// Names resumed as generators: `next(g)`, `g.send(x)`, `g.__next__()`, `... for x in g`.
+/// What a statement resumes as an iterator: `next(g)`, `g.send(x)`, `g.__next__()`,
+/// `... for x in g`, with the range of the expression that resumes it.
 #[derive(Default)]
 struct Consumers<'a> {
-    found: Vec<(&'a str, TextRange)>,
-    /// Names resumed explicitly (`next(g)`, `g.send(...)`): proof that they are iterators.
-    resumed: Vec<(&'a str, TextRange)>,
+    found: Vec<(&'a Expr, TextRange)>,
 }
 
 impl<'a> Consumers<'a> {
     fn note(&mut self, iterated: &'a Expr, range: TextRange) {
-        if let Expr::Name(name) = iterated {
-            self.found.push((name.id.as_str(), range));
-        }
-    }
-
-    fn note_resumed(&mut self, resumed: &'a Expr, range: TextRange) {
-        if let Expr::Name(name) = resumed {
-            self.resumed.push((name.id.as_str(), range));
-        }
+        self.found.push((iterated, range));
     }
 }
 
@@ -165,14 +149,12 @@ impl<'a> Visitor<'a> for Consumers<'a> {
                 Expr::Name(func) if func.id == "next" => {
                     if let Some(first) = call.arguments.find_positional(0) {
                         self.note(first, call.range());
-                        self.note_resumed(first, call.range());
                     }
                 }
                 Expr::Attribute(method)
                     if matches!(method.attr.as_str(), "send" | "__next__" | "throw") =>
                 {
                     self.note(&method.value, call.range());
-                    self.note_resumed(&method.value, call.range());
                 }
                 _ => {}
             },
@@ -221,7 +203,8 @@ def worker():
         pass
     id_gen.send(None)
     b = [s for s in squares]
-threading.Thread(target=worker).start()
+for _ in range(2):
+    threading.Thread(target=worker).start()
 "#;
         assert_eq!(
             codes_at(source),

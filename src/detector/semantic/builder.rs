@@ -12,8 +12,7 @@ use ruff_python_ast::{
 use ruff_text_size::{Ranged, TextRange};
 
 use super::threads::{
-    ThreadTarget, is_lock_factory, is_pool_submission, is_request_handler_class,
-    is_thread_local_class, is_thread_local_factory, is_thread_pool, is_thread_subclass,
+    ThreadTarget, is_lock_factory, is_pool_submission, is_thread_pool, is_thread_subclass,
     is_threading_server_class, thread_target,
 };
 use super::{
@@ -32,10 +31,9 @@ pub fn build<'a>(
         model: SemanticModel::default(),
         scopes: Vec::new(),
         instance_candidates: Vec::new(),
-        generator_candidates: Vec::new(),
     };
     definitions.visit_body(&module.body);
-    let model = definitions.finish(source);
+    let model = definitions.finish();
 
     let mut links = Links {
         model: &model,
@@ -45,13 +43,10 @@ pub fn build<'a>(
         next_function: 0,
         calls: vec![Vec::new(); model.functions.len()],
         entries: Vec::new(),
-        shared: Vec::new(),
-        handlers: Vec::new(),
         foreign_targets: Vec::new(),
         foreign_calls: Vec::new(),
         loops: Vec::new(),
         function_loops: Vec::new(),
-        shared_arguments: Vec::new(),
         starts: Vec::new(),
     };
     links.visit_body(&module.body);
@@ -63,11 +58,8 @@ pub fn build<'a>(
     let Links {
         calls,
         entries,
-        shared,
-        handlers,
         foreign_targets,
         foreign_calls,
-        shared_arguments,
         starts,
         ..
     } = links;
@@ -80,14 +72,6 @@ pub fn build<'a>(
         calls,
         ..model
     };
-    for (function, index, reason) in shared_arguments {
-        model
-            .shared_arguments
-            .entry(function)
-            .or_default()
-            .push((index, reason));
-    }
-    model.handler_classes.extend(handlers);
     model.bodies = model
         .functions
         .iter()
@@ -116,9 +100,6 @@ pub fn build<'a>(
         }))
         .collect();
     record_top_level(&mut model, module);
-    for (class, reason) in shared {
-        model.shared_classes.entry(class).or_insert(reason);
-    }
     model
 }
 
@@ -134,8 +115,6 @@ fn imported_name(model: &SemanticModel, callable: &Expr) -> Option<String> {
 struct CallBinding<'a> {
     name: &'a str,
     callee: &'a str,
-    module_level: bool,
-    range: TextRange,
 }
 
 #[derive(Clone, Copy)]
@@ -150,8 +129,6 @@ struct Definitions<'a> {
     scopes: Vec<Scope<'a>>,
     /// `x = Name(...)`: an instance if `Name` turns out to be a class of the module.
     instance_candidates: Vec<CallBinding<'a>>,
-    /// Module-level `g = f(...)`: a generator if `f` turns out to be a generator function.
-    generator_candidates: Vec<CallBinding<'a>>,
 }
 
 impl<'a> Definitions<'a> {
@@ -159,48 +136,14 @@ impl<'a> Definitions<'a> {
         self.scopes.is_empty()
     }
 
-    /// Resolves what needed the whole module: instances of its classes, generator objects.
-    fn finish(mut self, source: &str) -> SemanticModel<'a> {
+    /// Resolves what needed the whole module: instances of its classes.
+    fn finish(mut self) -> SemanticModel<'a> {
         for binding in &self.instance_candidates {
-            if !self.model.classes.contains(binding.callee) {
-                continue;
-            }
-            self.model.instances.insert(binding.name, binding.callee);
-            if binding.module_level {
-                self.model
-                    .shared_classes
-                    .entry(binding.callee)
-                    .or_insert_with(|| {
-                        format!(
-                            "its instance `{}` is bound at module level",
-                            &source[binding.range]
-                        )
-                    });
-            }
-            if self.model.thread_local_classes.contains(binding.callee) {
-                self.model.thread_locals.insert(binding.name.to_string());
-            }
-        }
-        for binding in &self.generator_candidates {
-            let is_generator_function = self.model.functions.iter().any(|function| {
-                function.parent.is_none()
-                    && function.class.is_none()
-                    && function.name() == binding.callee
-                    && contains_yield(function.def)
-            });
-            if is_generator_function {
-                self.model.generators.insert(binding.name, binding.range);
+            if self.model.classes.contains(binding.callee) {
+                self.model.instances.insert(binding.name, binding.callee);
             }
         }
         self.model
-    }
-
-    fn enclosing_method(&self) -> Option<(&'a str, &'a StmtFunctionDef)> {
-        let Some(Scope::Function(id)) = self.scopes.last() else {
-            return None;
-        };
-        let function = &self.model.functions[*id];
-        function.class.map(|class| (class, function.def))
     }
 
     /// Locals of `def` assigned a lock that only `with lock:` and `lock.acquire()/release()`
@@ -266,34 +209,15 @@ impl<'a> Definitions<'a> {
         let (Expr::Call(call), Some(path)) = (value, dotted_path(target)) else {
             return;
         };
-        if is_lock_factory(&self.model, call) {
-            if let Some((class, def)) = self.enclosing_method() {
-                let is_self_attribute = matches!(target, Expr::Attribute(attribute)
-                    if matches!(attribute.value.as_ref(), Expr::Name(n) if n.id == "self"));
-                if def.name.as_str() == "__init__" && is_self_attribute {
-                    self.model
-                        .shared_classes
-                        .entry(class)
-                        .or_insert_with(|| format!("its `__init__` creates lock `{path}`"));
-                }
-            }
-        } else if is_thread_pool(&self.model, call) {
+        if is_thread_pool(&self.model, call) {
             self.model.executors.insert(path);
         } else if is_pool_submission(&self.model, call) {
             self.model.futures.insert(path);
-        } else if is_thread_local_factory(&self.model, call) {
-            self.model.thread_locals.insert(path);
         } else if let (Expr::Name(callee), Expr::Name(name)) = (call.func.as_ref(), target) {
-            let binding = CallBinding {
+            self.instance_candidates.push(CallBinding {
                 name: name.id.as_str(),
                 callee: callee.id.as_str(),
-                module_level: self.at_module_level(),
-                range: target.range().cover(value.range()),
-            };
-            if self.at_module_level() {
-                self.generator_candidates.push(CallBinding { ..binding });
-            }
-            self.instance_candidates.push(binding);
+            });
         }
     }
 }
@@ -326,12 +250,6 @@ impl<'a> StatementVisitor<'a> for Definitions<'a> {
                     self.model.module_bindings.insert(class.name.as_str());
                 }
                 self.model.classes.insert(class.name.as_str());
-                if is_thread_local_class(&self.model, class) {
-                    self.model.thread_local_classes.insert(class.name.as_str());
-                }
-                if is_request_handler_class(&self.model, class) {
-                    self.model.handler_classes.insert(class.name.as_str());
-                }
                 if is_threading_server_class(&self.model, class) {
                     self.model
                         .threading_server_classes
@@ -383,15 +301,6 @@ impl<'a> StatementVisitor<'a> for Definitions<'a> {
                         self.bind_module_names(target);
                     }
                     self.record_special_value(target, &assign.value);
-                }
-                if let ([Expr::Name(name)], Expr::Generator(_), true) = (
-                    assign.targets.as_slice(),
-                    assign.value.as_ref(),
-                    self.at_module_level(),
-                ) {
-                    self.model
-                        .generators
-                        .insert(name.id.as_str(), assign.range());
                 }
                 walk_stmt(self, stmt);
             }
@@ -459,10 +368,6 @@ struct Links<'m, 'a> {
     next_function: FunctionId,
     calls: Vec<Vec<FunctionId>>,
     entries: Vec<(FunctionId, ThreadEntry)>,
-    /// Classes a bound method of which runs in threads, with the call that starts it.
-    shared: Vec<(&'a str, String)>,
-    /// Classes passed to a threading server as its request handler.
-    handlers: Vec<&'a str>,
     /// Thread targets imported from other modules.
     foreign_targets: Vec<OutgoingEntry>,
     /// `(caller, imported callee)`: calls into other modules, kept if the caller turns out to
@@ -475,8 +380,6 @@ struct Links<'m, 'a> {
     /// The loops and comprehensions around the current node, innermost last: a thread started
     /// there is started again on every iteration.
     loops: Vec<Iteration<'a>>,
-    /// `(function, parameter index, reason)`: one object handed to every thread of a loop.
-    shared_arguments: Vec<(FunctionId, usize, String)>,
 }
 
 impl<'a> Links<'_, 'a> {
@@ -563,42 +466,6 @@ impl<'a> Links<'_, 'a> {
         }
     }
 
-    /// The positional arguments a thread-starting call passes to its function that name one
-    /// object for every iteration of the enclosing loop (not the loop's own variables).
-    fn arguments_shared_by_every_thread(&self, call: &'a ExprCall) -> Vec<(usize, &'a str)> {
-        let passed: Vec<&Expr> = match self.model.qualified_name(&call.func).as_deref() {
-            Some("threading.Thread" | "threading.Timer") => match call
-                .arguments
-                .find_keyword("args")
-                .map(|keyword| &keyword.value)
-            {
-                Some(Expr::Tuple(tuple)) => tuple.iter().collect(),
-                Some(Expr::List(list)) => list.iter().collect(),
-                _ => Vec::new(),
-            },
-            // pool.submit(fn, *args)
-            _ if matches!(call.func.as_ref(), Expr::Attribute(method) if method.attr.as_str() == "submit") => {
-                call.arguments.args.iter().skip(1).collect()
-            }
-            _ => Vec::new(),
-        };
-        passed
-            .into_iter()
-            .enumerate()
-            .filter_map(|(index, argument)| match argument {
-                Expr::Name(name)
-                    if !self
-                        .loops
-                        .iter()
-                        .any(|iteration| iteration.binds(name.id.as_str())) =>
-                {
-                    Some((index, name.id.as_str()))
-                }
-                _ => None,
-            })
-            .collect()
-    }
-
     /// Module-level functions named `name`.
     fn resolve_name_at_top_level(&self, name: &str) -> Vec<FunctionId> {
         self.index
@@ -667,19 +534,6 @@ impl<'a> Links<'_, 'a> {
         }
     }
 
-    /// `self.work` handed to a thread by `__init__`, outside any loop: each instance runs one
-    /// thread of its own, as a `threading.Thread` subclass does.
-    fn starts_own_thread(&self, callable: &Expr, class: &str) -> bool {
-        let in_constructor = self.current_function().is_some_and(|id| {
-            let function = &self.model.functions[id];
-            function.class == Some(class) && function.name() == "__init__"
-        });
-        in_constructor
-            && self.loops.is_empty()
-            && matches!(callable, Expr::Attribute(method)
-                if matches!(method.value.as_ref(), Expr::Name(receiver) if receiver.id == "self"))
-    }
-
     /// The class whose instance a bound method such as `self.run` or `stats.record` belongs to.
     fn bound_method_class(&self, callable: &Expr) -> Option<&'a str> {
         let Expr::Attribute(attribute) = callable else {
@@ -734,8 +588,6 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
             Stmt::For(for_stmt) => {
                 self.visit_expr(&for_stmt.iter);
                 self.loops.push(Iteration::Loop {
-                    target: Some(&for_stmt.target),
-                    body: &for_stmt.body,
                     count: literal_length(&for_stmt.iter),
                 });
                 self.visit_body(&for_stmt.body);
@@ -744,11 +596,7 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
             }
             Stmt::While(while_stmt) => {
                 self.visit_expr(&while_stmt.test);
-                self.loops.push(Iteration::Loop {
-                    target: None,
-                    body: &while_stmt.body,
-                    count: None,
-                });
+                self.loops.push(Iteration::Loop { count: None });
                 self.visit_body(&while_stmt.body);
                 self.loops.pop();
                 self.visit_body(&while_stmt.orelse);
@@ -780,33 +628,14 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
                 };
                 let targets = match target {
                     ThreadTarget::Callable(callable) => {
-                        let mut targets = self.resolve_callable(callable);
-                        let class = match self.bound_method_class(callable) {
-                            Some(class) => Some(class),
-                            None if targets.is_empty() => {
-                                targets = self.only_method_named(callable);
-                                targets
-                                    .first()
-                                    .and_then(|&id| self.model.functions[id].class)
-                            }
-                            None => None,
-                        };
-                        if let Some(class) = class
-                            && !self.starts_own_thread(callable, class)
-                        {
-                            self.shared.push((
-                                class,
-                                format!("`{}` runs its method in threads", entry.call),
-                            ));
+                        let targets = self.resolve_callable(callable);
+                        if targets.is_empty() && self.bound_method_class(callable).is_none() {
+                            self.only_method_named(callable)
+                        } else {
+                            targets
                         }
-                        targets
                     }
-                    ThreadTarget::HandlerClass(class) => {
-                        if let Expr::Name(name) = class {
-                            self.handlers.push(name.id.as_str());
-                        }
-                        self.methods_of_class_expr(class)
-                    }
+                    ThreadTarget::HandlerClass(class) => self.methods_of_class_expr(class),
                 };
                 if targets.is_empty()
                     && let ThreadTarget::Callable(callable) = target
@@ -817,17 +646,6 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
                         entry: entry.clone(),
                         path: Vec::new(),
                     });
-                }
-                if !self.loops.is_empty() {
-                    for (index, name) in self.arguments_shared_by_every_thread(call) {
-                        let reason = format!(
-                            "the same `{name}` is handed to every thread `{}` starts in its loop",
-                            entry.call
-                        );
-                        for &id in &targets {
-                            self.shared_arguments.push((id, index, reason.clone()));
-                        }
-                    }
                 }
                 for &id in &targets {
                     self.entries.push((id, entry.clone()));
@@ -857,9 +675,6 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
 /// A loop or comprehension around a thread-starting call.
 enum Iteration<'a> {
     Loop {
-        /// A `for` loop's target; `while` has none.
-        target: Option<&'a Expr>,
-        body: &'a [Stmt],
         /// Iterations, when the iterable is a literal (`range(8)`, `[a, b]`).
         count: Option<u64>,
     },
@@ -883,58 +698,6 @@ impl Iteration<'_> {
             }
         }
     }
-
-    /// Whether every iteration binds `name` afresh (so it is not one object for all of them).
-    /// Asked only about thread-starting calls in loops, so the body is walked only then.
-    fn binds(&self, name: &str) -> bool {
-        match self {
-            Iteration::Loop { target, body, .. } => {
-                target.is_some_and(|target| bound_names(target).contains(&name))
-                    || names_assigned_in(body).contains(&name)
-            }
-            Iteration::Comprehension(generators) => generators
-                .iter()
-                .any(|generator| bound_names(&generator.target).contains(&name)),
-        }
-    }
-}
-
-/// The names an assignment target binds (`i`, `(k, v)`).
-fn bound_names(target: &Expr) -> Vec<&str> {
-    match target {
-        Expr::Name(name) => vec![name.id.as_str()],
-        Expr::Tuple(tuple) => tuple.iter().flat_map(bound_names).collect(),
-        Expr::List(list) => list.iter().flat_map(bound_names).collect(),
-        Expr::Starred(starred) => bound_names(&starred.value),
-        _ => Vec::new(),
-    }
-}
-
-/// The names a loop body assigns: bound afresh on every iteration, so not one shared object.
-fn names_assigned_in(body: &[Stmt]) -> Vec<&str> {
-    #[derive(Default)]
-    struct Stores<'a> {
-        names: Vec<&'a str>,
-    }
-    impl<'a> Visitor<'a> for Stores<'a> {
-        fn visit_stmt(&mut self, stmt: &'a Stmt) {
-            if !matches!(stmt, Stmt::FunctionDef(_) | Stmt::ClassDef(_)) {
-                visitor::walk_stmt(self, stmt);
-            }
-        }
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            match expr {
-                Expr::Name(name) if name.ctx == ExprContext::Store => {
-                    self.names.push(name.id.as_str())
-                }
-                Expr::Lambda(_) => {}
-                _ => visitor::walk_expr(self, expr),
-            }
-        }
-    }
-    let mut stores = Stores::default();
-    stores.visit_body(body);
-    stores.names
 }
 
 /// The callee expressions of the calls inside an expression (a lambda's body).

@@ -94,8 +94,8 @@ pub enum ObjectKind {
     ThreadLocal,
     /// Objects built to be shared: `queue.Queue`, `threading.Event`, `Barrier`, pools.
     Synchronized,
-    /// A generator object or another one-pass iterator (`iter(x)`, `itertools.count()`).
-    Iterator,
+    /// A generator object (from a generator function or a generator expression).
+    Generator,
     Function(FunctionId),
     Lambda(LambdaId),
     /// `functools.partial(f, ...)` created at the object's site.
@@ -1425,7 +1425,7 @@ impl<'a> Builder<'_, 'a> {
         let value = self.union(&values);
         self.overlays.pop();
         let kind = if matches!(expr, Expr::Generator(_)) {
-            ObjectKind::Iterator
+            ObjectKind::Generator
         } else {
             ObjectKind::Container(ContainerKey::of(container))
         };
@@ -1687,7 +1687,9 @@ impl<'a> Builder<'_, 'a> {
             return Some(self.allocate(ObjectKind::Synchronized, site, scope));
         }
         if ITERATOR_FACTORIES.contains(&name) {
-            let object = self.allocate(ObjectKind::Iterator, site, scope);
+            // CPython's own iterators keep their state consistent under concurrent `next()`;
+            // only generators raise `generator already executing`.
+            let object = self.allocate(ObjectKind::Synchronized, site, scope);
             let (positional, _) = self.arguments(scope, call);
             for argument in positional {
                 let (Argument::Plain(var) | Argument::Starred(var)) = argument;
@@ -2474,7 +2476,7 @@ impl<'a> Builder<'_, 'a> {
             let generator = match self.generators.get(&key) {
                 Some(&generator) => generator,
                 None => {
-                    let generator = self.new_object(ObjectKind::Iterator, site, caller);
+                    let generator = self.new_object(ObjectKind::Generator, site, caller);
                     self.generators.insert(key, generator);
                     generator
                 }

@@ -119,8 +119,6 @@ pub struct SemanticModel<'a> {
     executors: FxHashSet<String>,
     /// Dotted paths assigned a future of a thread pool (`f = pool.submit(...)`).
     futures: FxHashSet<String>,
-    /// Parameters (by position) that receive one object shared by several threads, and why.
-    shared_arguments: FxHashMap<FunctionId, Vec<(usize, String)>>,
     /// Classes of this module that serve each request in a thread (`ThreadingMixIn` bases).
     threading_server_classes: FxHashSet<&'a str>,
     entries: Vec<(FunctionId, ThreadEntry)>,
@@ -132,22 +130,11 @@ pub struct SemanticModel<'a> {
     pub outgoing: Vec<OutgoingEntry>,
     /// Names of the classes defined anywhere in the module.
     classes: FxHashSet<&'a str>,
-    /// Dotted paths assigned a `threading.local()` (or an instance of a subclass of it).
-    thread_locals: FxHashSet<String>,
-    /// Classes whose `threading.local` base makes every instance attribute per thread.
-    thread_local_classes: FxHashSet<&'a str>,
     /// Names assigned an instance of a class of this module (`stats = Stats()`), to that class.
     instances: FxHashMap<&'a str, &'a str>,
-    /// Classes whose instances several threads use, with the evidence: a bound method run in
-    /// threads, a lock attribute created in `__init__`, or an instance bound at module level.
-    shared_classes: FxHashMap<&'a str, String>,
-    /// Request handler classes: a new instance serves each request, so `self` is not shared.
-    handler_classes: FxHashSet<&'a str>,
     /// Uses of a lock created per call (a local of the function that uses it and nothing else
     /// sees), by the start of the lock expression, to the statement that creates it.
     per_call_locks: FxHashMap<TextSize, TextRange>,
-    /// Module-level names bound to a generator object, to the binding statement.
-    generators: FxHashMap<&'a str, TextRange>,
     /// Top-level statements (not nested in `if`/`try`) that first assign each name.
     top_level_assignments: FxHashMap<&'a str, TextRange>,
     /// Names a top-level statement binds to a `threading.Lock()` or `RLock()`, in order.
@@ -238,61 +225,6 @@ impl<'a> SemanticModel<'a> {
 
     pub fn is_class(&self, name: &str) -> bool {
         self.classes.contains(name)
-    }
-
-    /// Whether `expr` is, or is an attribute of, a `threading.local` object.
-    pub fn is_thread_local(&self, expr: &Expr) -> bool {
-        let Some(path) = dotted_path(expr) else {
-            return false;
-        };
-        let mut prefix = String::new();
-        for (index, segment) in path.split('.').enumerate() {
-            if index > 0 {
-                prefix.push('.');
-            }
-            prefix.push_str(segment);
-            if self.thread_locals.contains(&prefix) {
-                return true;
-            }
-        }
-        false
-    }
-
-    pub fn is_thread_local_class(&self, class: &str) -> bool {
-        self.thread_local_classes.contains(class)
-    }
-
-    /// Why instances of `class` are shared between threads, if they are.
-    /// If parameter `index` of `function` receives one object that several threads share
-    /// (`for _ in range(4): Thread(target=work, args=(stats,))`), why.
-    pub fn shared_argument(&self, function: FunctionId, index: usize) -> Option<&str> {
-        self.shared_arguments
-            .get(&function)?
-            .iter()
-            .find(|(shared, _)| *shared == index)
-            .map(|(_, reason)| reason.as_str())
-    }
-
-    pub fn shared_class(&self, class: &str) -> Option<&str> {
-        if self.handler_classes.contains(class) {
-            return None;
-        }
-        self.shared_classes.get(class).map(String::as_str)
-    }
-
-    /// The statement binding a module-level generator object named `name`.
-    pub fn module_generator(&self, name: &str) -> Option<TextRange> {
-        self.generators.get(name).copied()
-    }
-
-    /// Whether the module binds a generator object at module level.
-    pub fn has_module_generators(&self) -> bool {
-        !self.generators.is_empty()
-    }
-
-    /// Whether some parameter of `function` receives one object shared by several threads.
-    pub fn has_shared_arguments(&self, function: FunctionId) -> bool {
-        self.shared_arguments.contains_key(&function)
     }
 
     /// The top-level statement that first assigns `name` (`name = ...`), if any.

@@ -18,12 +18,6 @@ pub struct FunctionScope<'a> {
 }
 
 impl<'a> FunctionScope<'a> {
-    /// Whether `name` in this function refers to a module-level name rather than a local one.
-    pub fn refers_to_module_scope(&self, name: &str) -> bool {
-        self.globals.contains(name)
-            || (!self.locals.contains(name) && !self.nonlocals.contains(name))
-    }
-
     /// Whether `name` is bound in this function (a parameter or an assignment), not `global`
     /// or `nonlocal`.
     pub fn is_local(&self, name: &str) -> bool {

@@ -930,8 +930,10 @@ fn describe_entry(
         .handed_objects
         .iter()
         .any(|&object| matches!(flow.object(object).kind, ObjectKind::OutsideInstance(_)));
-    let many =
-        many_items || outside || region.is_some() || runs_repeatedly(sharing, graph, starter);
+    let many = many_items
+        || outside
+        || region.is_some()
+        || runs_repeatedly(sharing, graph, statements, starter);
 
     // The window: from the start to the first join-like call after it in the starter.
     let end = window_end(model, starter_statements, entry);
@@ -1107,8 +1109,14 @@ fn bound_receiver(flow: &Flow, object: ObjId) -> Option<ObjId> {
 }
 
 /// Whether code runs more than once per run of the program: called from two places, from a
-/// loop, from code that runs repeatedly, from threads, or from outside the module.
-fn runs_repeatedly(sharing: &Sharing, graph: &CallGraph, code: CodeId) -> bool {
+/// loop or comprehension, from code that runs repeatedly, from threads, or from outside the
+/// module.
+fn runs_repeatedly(
+    sharing: &Sharing,
+    graph: &CallGraph,
+    statements: &Statements,
+    code: CodeId,
+) -> bool {
     let mut seen = FxHashSet::default();
     let mut stack = vec![code];
     while let Some(code) = stack.pop() {
@@ -1126,10 +1134,13 @@ fn runs_repeatedly(sharing: &Sharing, graph: &CallGraph, code: CodeId) -> bool {
             return true;
         }
         let callers = &graph.callers[code];
-        if callers.len() != 1 {
+        let [(caller, site)] = callers.as_slice() else {
+            return true;
+        };
+        if enclosing_loop(statements.of(*caller), *site).is_some() {
             return true;
         }
-        stack.push(callers[0].0);
+        stack.push(*caller);
     }
     false
 }
@@ -1491,6 +1502,6 @@ fn is_state(kind: ObjectKind) -> bool {
         ObjectKind::Instance(_)
             | ObjectKind::OutsideInstance(_)
             | ObjectKind::Container(_)
-            | ObjectKind::Iterator
+            | ObjectKind::Generator
     )
 }

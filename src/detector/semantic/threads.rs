@@ -86,37 +86,12 @@ pub fn is_lock_factory(model: &SemanticModel, call: &ExprCall) -> bool {
         .is_some_and(|name| name.is_any(LOCK_FACTORIES))
 }
 
-/// Request handler bases: the server makes a new instance for every request.
-const REQUEST_HANDLERS: &[&str] = &[
-    "socketserver.BaseRequestHandler",
-    "socketserver.StreamRequestHandler",
-    "socketserver.DatagramRequestHandler",
-    "http.server.BaseHTTPRequestHandler",
-    "http.server.SimpleHTTPRequestHandler",
-    "http.server.CGIHTTPRequestHandler",
-];
-
-pub fn is_thread_local_factory(model: &SemanticModel, call: &ExprCall) -> bool {
-    model
-        .resolve(&call.func)
-        .is_some_and(|name| name.is_any(&["threading.local", "_threading_local.local"]))
-}
-
 /// `class Context(threading.local)`: every instance attribute is per thread.
 pub fn is_thread_local_class(model: &SemanticModel, class: &StmtClassDef) -> bool {
     class.bases().iter().any(|base| {
         model
             .resolve(base)
             .is_some_and(|name| name.is("threading.local"))
-    })
-}
-
-/// `class Handler(socketserver.BaseRequestHandler)`: one instance a request.
-pub fn is_request_handler_class(model: &SemanticModel, class: &StmtClassDef) -> bool {
-    class.bases().iter().any(|base| {
-        model
-            .resolve(base)
-            .is_some_and(|name| name.is_any(REQUEST_HANDLERS))
     })
 }
 
