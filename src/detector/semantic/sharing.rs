@@ -218,6 +218,14 @@ impl Sharing {
     /// Whether code running in `first` and code running in `second` can run at the same time
     /// on what they touch, as far as their contexts go.
     fn overlap(&self, first: (Context, &Access), second: (Context, &Access), owner: Owner) -> bool {
+        // A closure's cell is shared only with threads the closure escaped to: where the
+        // function that owns the cell runs too, each thread has a frame, and cells, of its own.
+        if let Owner::Frame(code) = owner {
+            let frames = self.contexts(code);
+            if frames.contains(&first.0) && frames.contains(&second.0) {
+                return false;
+            }
+        }
         // The calling context does not split what a function touches: an access only counts in
         // an entry that can reach the object.
         if let Owner::Object(object) = owner {
@@ -236,9 +244,7 @@ impl Sharing {
                 entry.many
                     && match owner {
                         Owner::Object(object) => !entry.per_instance.contains(&object),
-                        // A local of code the entry runs lives in each thread's own frame.
-                        Owner::Frame(code) => !self.contexts(code).contains(&Context::Entry(a)),
-                        Owner::Global => true,
+                        Owner::Frame(_) | Owner::Global => true,
                     }
             }
             (Context::Entry(_), Context::Entry(_)) => true,
@@ -286,18 +292,12 @@ impl Sharing {
             }
         }
         // A local lives in one call's frame: two accesses of the code that owns it touch two
-        // frames, and a closure shares its cells with other threads only when the closure
-        // itself is what they run.
-        if let Owner::Frame(code) = owner {
-            let handed = |access: &Access| {
-                access.code != code
-                    && self
-                        .witness(access.code)
-                        .is_some_and(|witness| witness.parent.is_none())
-            };
-            if !handed(first) && !handed(second) {
-                return false;
-            }
+        // frames.
+        if let Owner::Frame(code) = owner
+            && first.code == code
+            && second.code == code
+        {
+            return false;
         }
         if first.unknown_lock && (second.unknown_lock || !second.locks.is_empty())
             || second.unknown_lock && !first.locks.is_empty()
@@ -1457,6 +1457,17 @@ fn entry_reach(sharing: &Sharing, model: &SemanticModel, entry: EntryId) -> FxHa
             .any(|access| sharing.contexts(access.code).contains(&context))
         {
             seeds.extend_from_slice(flow.objects_of(var));
+        }
+    }
+    // What its functions' parameters hold: their callers' arguments, and their defaults.
+    for (function, info) in model.functions.iter().enumerate() {
+        if !sharing.contexts(function).contains(&context) {
+            continue;
+        }
+        for parameter in info.def.parameters.iter() {
+            if let Some(var) = flow.name(Scope::Function(function), parameter.name().as_str()) {
+                seeds.extend_from_slice(flow.objects_of(var));
+            }
         }
     }
     // What its code creates.
