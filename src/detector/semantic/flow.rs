@@ -299,6 +299,10 @@ pub struct Flow<'a> {
     parts: Vec<Vec<VarId>>,
     /// The module-level and class-body names (after solving).
     module_names: Vec<(Scope, &'a str, VarId)>,
+    /// The values of each function's and lambda's parameter defaults.
+    defaults: FxHashMap<Scope, Vec<VarId>>,
+    /// What each `functools.partial` object binds: its callee and arguments.
+    partial_parts: Vec<Vec<VarId>>,
     /// Locals that took a shared container out of its place and put a new one there
     /// (`batch, self.buf = self.buf, []`, or `batch = self.buf` then `self.buf = []`): what
     /// they hold is theirs alone, though it is the same object the place held.
@@ -360,9 +364,25 @@ impl<'a> Flow<'a> {
         self.module_names.iter().copied()
     }
 
-    /// Indexes what the queries above look up once solving is done.
+    /// Indexes what the queries above look up once solving is done. A function, lambda or
+    /// partial holds what it will use wherever it runs: its defaults, the cells it closes
+    /// over, the arguments it binds.
     fn index(&mut self) {
         self.parts = vec![Vec::new(); self.objects.len()];
+        for (object, info) in self.objects.iter().enumerate() {
+            let scope = match info.kind {
+                ObjectKind::Function(function) => Scope::Function(function),
+                ObjectKind::Lambda(lambda) => Scope::Lambda(lambda),
+                ObjectKind::Partial(partial) => {
+                    self.parts[object] = self.partial_parts[partial].clone();
+                    continue;
+                }
+                _ => continue,
+            };
+            let parts = &mut self.parts[object];
+            parts.extend(self.defaults.get(&scope).into_iter().flatten());
+            parts.extend(self.captures.get(&scope).into_iter().flatten());
+        }
         for (key, &var) in &self.var_ids {
             match *key {
                 VarKey::Field(owner, _) | VarKey::Contents(owner) => {
@@ -1117,6 +1137,7 @@ impl<'a> Builder<'_, 'a> {
                 let value = self.expr(outer, default);
                 let param = self.var(VarKey::Name(inner, parameter.name().as_str()));
                 self.copy(value, param);
+                self.flow.defaults.entry(inner).or_default().push(value);
             }
         }
     }
@@ -1716,6 +1737,13 @@ impl<'a> Builder<'_, 'a> {
                     return Some(self.temp());
                 };
                 let id = self.partials.len();
+                let mut bound = vec![callee];
+                for argument in &positional {
+                    let (Argument::Plain(var) | Argument::Starred(var)) = *argument;
+                    bound.push(var);
+                }
+                bound.extend(keywords.iter().map(|(_, var)| *var));
+                self.flow.partial_parts.push(bound);
                 self.partials.push(PartialBinding {
                     callee,
                     positional,
