@@ -240,6 +240,10 @@ pub struct ClassInfo<'a> {
     pub thread_subclass: bool,
     /// Derived from `threading.local`: every instance attribute is per thread.
     pub thread_local: bool,
+    /// For a `@dataclass`, its fields in order, each with its default.
+    pub dataclass_fields: Option<Vec<(&'a str, Option<&'a Expr>)>>,
+    /// The metaclass, when it is a class of this module (`class C(metaclass=Singleton)`).
+    pub metaclass: Option<ClassId>,
 }
 
 /// A lambda expression.
@@ -449,7 +453,7 @@ impl<'a> Flow<'a> {
         }
     }
 
-    /// The class (this one or a base of the module) whose body binds `field`.
+    /// The class (this one, a base of the module, or its metaclass) whose body binds `field`.
     pub fn attribute_owner(&self, class: ClassId, field: &str) -> Option<ClassId> {
         let mut seen = Vec::new();
         let mut stack = vec![class];
@@ -463,7 +467,13 @@ impl<'a> Flow<'a> {
             }
             stack.extend(self.classes[class].bases.iter().rev());
         }
-        None
+        // A class's own attributes fall back to its metaclass's (`cls._instances` in a
+        // singleton metaclass).
+        seen.iter()
+            .find_map(|&class| self.classes[class].metaclass)
+            .and_then(|metaclass| {
+                (metaclass != class).then(|| self.attribute_owner(metaclass, field))?
+            })
     }
 
     /// The class a `class` statement defines.
@@ -835,6 +845,16 @@ impl<'a> Builder<'_, 'a> {
                 let thread_local = is_thread_local_class(self.model, class)
                     || inherits(|info| info.thread_local, &self.flow.classes);
                 let attributes = class_body_names(&class.body);
+                let metaclass = class.keywords().iter().find_map(|keyword| {
+                    match (keyword.arg.as_ref()?.as_str(), &keyword.value) {
+                        ("metaclass", Expr::Name(name)) => self
+                            .flow
+                            .classes
+                            .iter()
+                            .rposition(|known| known.def.name.as_str() == name.id.as_str()),
+                        _ => None,
+                    }
+                });
                 self.flow.classes.push(ClassInfo {
                     def: class,
                     scope,
@@ -843,6 +863,8 @@ impl<'a> Builder<'_, 'a> {
                     bases,
                     thread_subclass,
                     thread_local,
+                    dataclass_fields: dataclass_fields(self.model, class),
+                    metaclass,
                 });
                 self.flow
                     .class_of_def
@@ -2330,10 +2352,18 @@ impl<'a> Builder<'_, 'a> {
                 self.enter(index, Callable::Function(function), Some(receiver), prefix);
             }
             ObjectKind::Class(class) => {
+                // A metaclass's `__call__` runs instead, on the class (a singleton metaclass).
+                if let Some(metaclass) = self.flow.classes[class].metaclass
+                    && let Some(call) = self.flow.method(metaclass, "__call__")
+                {
+                    self.enter(index, Callable::Function(call), Some(object), prefix.clone());
+                }
                 let instance = self.instance(class, site, caller);
                 self.add_object(result, instance);
                 if let Some(init) = self.flow.method(class, "__init__") {
                     self.enter(index, Callable::Function(init), Some(instance), prefix);
+                } else if self.flow.classes[class].dataclass_fields.is_some() {
+                    self.dataclass_init(index, class, instance, site, caller);
                 }
                 if self.flow.classes[class].thread_subclass && spawn.is_none() {
                     self.thread_object(class, instance, site, caller);
@@ -2367,6 +2397,48 @@ impl<'a> Builder<'_, 'a> {
                 self.derived_call(index, Callee::Value(callee), arguments, all_keywords);
             }
             _ => {}
+        }
+    }
+
+    /// What a dataclass's generated `__init__` does: arguments to fields in order or by name,
+    /// and a new container for each field whose default is a `default_factory`.
+    fn dataclass_init(
+        &mut self,
+        index: usize,
+        class: ClassId,
+        instance: ObjId,
+        site: TextRange,
+        scope: Scope,
+    ) {
+        let fields = self.flow.classes[class]
+            .dataclass_fields
+            .clone()
+            .unwrap_or_default();
+        let call = &self.call_constraints[index];
+        let (positional, keywords) = (call.positional.clone(), call.keywords.clone());
+        for (position, (name, default)) in fields.iter().enumerate() {
+            let field = self.var(VarKey::Field(instance, name));
+            match positional.get(position) {
+                Some(Argument::Plain(value)) => self.copy(*value, field),
+                Some(Argument::Starred(values)) => {
+                    let items = self.contents_of(*values);
+                    self.copy(items, field);
+                }
+                None => {}
+            }
+            for (keyword, value) in &keywords {
+                if *keyword == Some(*name) {
+                    self.copy(*value, field);
+                }
+            }
+            if let Some(container) = default.and_then(default_factory) {
+                let object = self.new_object(
+                    ObjectKind::Container(ContainerKey::of(container)),
+                    site,
+                    scope,
+                );
+                self.add_object(field, object);
+            }
         }
     }
 
@@ -2649,4 +2721,55 @@ fn is_fresh_container(expr: &Expr) -> bool {
         }
         _ => false,
     }
+}
+
+/// The fields of a `@dataclass` (`@dataclass`, `@dataclasses.dataclass`, with or without
+/// arguments): its annotated class-body names in order, each with its default.
+fn dataclass_fields<'a>(
+    model: &SemanticModel,
+    class: &'a StmtClassDef,
+) -> Option<Vec<(&'a str, Option<&'a Expr>)>> {
+    let is_dataclass = class.decorator_list.iter().any(|decorator| {
+        let expr = match &decorator.expression {
+            Expr::Call(call) => call.func.as_ref(),
+            other => other,
+        };
+        model
+            .resolve(expr)
+            .is_some_and(|name| name.is("dataclasses.dataclass"))
+    });
+    is_dataclass.then(|| {
+        class
+            .body
+            .iter()
+            .filter_map(|stmt| match stmt {
+                Stmt::AnnAssign(assign) => match assign.target.as_ref() {
+                    Expr::Name(name) => Some((name.id.as_str(), assign.value.as_deref())),
+                    _ => None,
+                },
+                _ => None,
+            })
+            .collect()
+    })
+}
+
+/// The container `field(default_factory=list)` makes for each instance.
+fn default_factory(default: &Expr) -> Option<Container> {
+    let Expr::Call(call) = default else {
+        return None;
+    };
+    let factory = call.arguments.find_keyword("default_factory")?;
+    let name = match &factory.value {
+        Expr::Name(name) => name.id.as_str(),
+        Expr::Attribute(attribute) => attribute.attr.as_str(),
+        _ => return None,
+    };
+    Some(match name {
+        "list" => Container::List,
+        "dict" | "defaultdict" | "Counter" => Container::Dict,
+        "set" => Container::Set,
+        "deque" => Container::Deque,
+        "OrderedDict" => Container::OrderedDict,
+        _ => return None,
+    })
 }
