@@ -341,7 +341,8 @@ impl<'a> Checker<'a> {
         places
     }
 
-    /// The items of each shared container an expression may hold.
+    /// The items of each shared container (or generator) an expression may hold; an instance of
+    /// a class of the module has attributes, not items, whatever its methods are called.
     pub fn item_places(&self, container: &Expr) -> Vec<Place> {
         let flow = &self.model.flow;
         if flow.is_detached(container) {
@@ -349,7 +350,12 @@ impl<'a> Checker<'a> {
         }
         flow.objects_at(container)
             .iter()
-            .filter(|&&object| self.model.sharing.shared_by(object).is_some())
+            .filter(|&&object| {
+                matches!(
+                    flow.object(object).kind,
+                    ObjectKind::Container(_) | ObjectKind::Generator
+                ) && self.model.sharing.shared_by(object).is_some()
+            })
             .filter_map(|&object| {
                 Some(Place {
                     var: flow.contents(object)?,

@@ -5,7 +5,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
-use crate::detector::helpers::{push_own_expressions, walk_statements};
+use crate::detector::helpers::{exits, push_own_expressions, siblings, walk_statements};
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::sharing::AccessKind;
 use crate::detector::semantic::vocabulary::method_access;
@@ -103,10 +103,28 @@ pub(crate) fn check_then_act(
         Stmt::While(while_stmt) => (while_stmt.test.as_ref(), while_stmt.body.as_slice()),
         _ => return,
     };
-    if statement.guarded {
-        return;
-    }
-    let Some(check) = tested(test) else { return };
+    let def_body = checker.model.functions[function.id].def.body.as_slice();
+    let (before, after) = siblings(def_body, stmt).unwrap_or_default();
+    // `if k in c: continue` guards the rest of the block with the opposite check.
+    let (check, body) = match stmt {
+        Stmt::If(if_stmt) if if_stmt.elif_else_clauses.is_empty() && exits(body) => {
+            match tested_in(test, before) {
+                Some(Check::Items { container, absent }) => (
+                    Check::Items {
+                        container,
+                        absent: !absent,
+                    },
+                    after,
+                ),
+                Some(check @ Check::Value(_)) => (check, after),
+                None => return,
+            }
+        }
+        _ => match tested_in(test, before) {
+            Some(check) => (check, body),
+            None => return,
+        },
+    };
     let (places, subject) = match check {
         Check::Items { container, .. } => (checker.item_places(container), container),
         Check::Value(value) => (checker.places(value), value),
@@ -147,6 +165,59 @@ pub(crate) fn check_then_act(
 
 fn first_line(text: &str) -> &str {
     text.lines().next().unwrap_or(text)
+}
+
+/// What a condition inspects, with the statements before it in its block: `value is None`
+/// right after `value = cache.get(key)` tests whether `cache` holds `key`.
+fn tested_in<'a>(test: &'a Expr, before: &'a [Stmt]) -> Option<Check<'a>> {
+    let looked_up = |local: &Expr| -> Option<&'a Expr> {
+        let Expr::Name(local) = local else {
+            return None;
+        };
+        let Some(Stmt::Assign(assign)) = before.last() else {
+            return None;
+        };
+        let ([Expr::Name(target)], Expr::Call(call)) =
+            (assign.targets.as_slice(), assign.value.as_ref())
+        else {
+            return None;
+        };
+        let Expr::Attribute(method) = call.func.as_ref() else {
+            return None;
+        };
+        (target.id == local.id && method.attr.as_str() == "get").then_some(&*method.value)
+    };
+    match test {
+        Expr::Compare(compare) => {
+            if let ([op @ (CmpOp::Is | CmpOp::IsNot)], [Expr::NoneLiteral(_)]) =
+                (&*compare.ops, &*compare.comparators)
+                && let Some(container) = looked_up(&compare.left)
+            {
+                return Some(Check::Items {
+                    container,
+                    absent: matches!(op, CmpOp::Is),
+                });
+            }
+        }
+        Expr::UnaryOp(unary) if unary.op.is_not() => {
+            if let Some(container) = looked_up(&unary.operand) {
+                return Some(Check::Items {
+                    container,
+                    absent: true,
+                });
+            }
+        }
+        Expr::Name(_) => {
+            if let Some(container) = looked_up(test) {
+                return Some(Check::Items {
+                    container,
+                    absent: false,
+                });
+            }
+        }
+        _ => {}
+    }
+    tested(test)
 }
 
 /// What a condition inspects, if it inspects something threads change.
@@ -418,6 +489,68 @@ def worker(key):
     if key in cache:
         print(cache[key])
 threading.Thread(target=worker, args=("k",)).start()
+"#;
+        assert_eq!(codes_at(source), vec![]);
+    }
+
+    #[test]
+    fn an_early_exit_guards_the_rest_of_the_block() {
+        let source = r#"
+import threading
+from collections import OrderedDict
+visited = set()
+lru = OrderedDict()
+def crawl(page):
+    if page in visited:
+        return
+    visited.add(page)
+def lookup(key):
+    value = lru.get(key)
+    if value is None:
+        return None
+    lru.move_to_end(key)
+    return value
+def evict():
+    lru.popitem(last=False)
+for page in range(4):
+    threading.Thread(target=crawl, args=(page,)).start()
+    threading.Thread(target=lookup, args=(page,)).start()
+threading.Thread(target=evict).start()
+"#;
+        assert_eq!(
+            codes_at(source),
+            vec![(7, "FT002".into()), (12, "FT002".into())]
+        );
+        // One atomic call instead of the pair.
+        let atomic = source
+            .replace(
+                "    if page in visited:\n        return\n    visited.add(page)\n",
+                "    visited.add(page)\n",
+            )
+            .replace("    lru.move_to_end(key)\n", "");
+        assert_eq!(codes_at(&atomic), vec![]);
+    }
+
+    #[test]
+    fn a_method_of_the_module_s_own_class_is_not_a_container_method() {
+        let source = r#"
+import threading
+class Store:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self._data = {}
+    def get(self, key):
+        return self._data.get(key)
+    def put(self, key, value):
+        with self._lock:
+            self._data[key] = value
+store = Store()
+def fill(key):
+    value = store.get(key)
+    if value is None:
+        store.put(key, 1)
+for key in range(4):
+    threading.Thread(target=fill, args=(key,)).start()
 "#;
         assert_eq!(codes_at(source), vec![]);
     }

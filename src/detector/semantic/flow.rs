@@ -2356,7 +2356,12 @@ impl<'a> Builder<'_, 'a> {
                 if let Some(metaclass) = self.flow.classes[class].metaclass
                     && let Some(call) = self.flow.method(metaclass, "__call__")
                 {
-                    self.enter(index, Callable::Function(call), Some(object), prefix.clone());
+                    self.enter(
+                        index,
+                        Callable::Function(call),
+                        Some(object),
+                        prefix.clone(),
+                    );
                 }
                 let instance = self.instance(class, site, caller);
                 self.add_object(result, instance);
@@ -2762,6 +2767,18 @@ fn default_factory(default: &Expr) -> Option<Container> {
     let name = match &factory.value {
         Expr::Name(name) => name.id.as_str(),
         Expr::Attribute(attribute) => attribute.attr.as_str(),
+        // `default_factory=lambda: ["/"]`: what the lambda builds.
+        Expr::Lambda(lambda) => match lambda.body.as_ref() {
+            Expr::List(_) | Expr::ListComp(_) => "list",
+            Expr::Dict(_) | Expr::DictComp(_) => "dict",
+            Expr::Set(_) | Expr::SetComp(_) => "set",
+            Expr::Call(call) => match call.func.as_ref() {
+                Expr::Name(name) => name.id.as_str(),
+                Expr::Attribute(attribute) => attribute.attr.as_str(),
+                _ => return None,
+            },
+            _ => return None,
+        },
         _ => return None,
     };
     Some(match name {
