@@ -321,6 +321,10 @@ impl<'a> Checker<'a> {
                 }
             }
             Expr::Attribute(attribute) => {
+                // The attribute of a container made right there is the call's own.
+                if flow.is_fresh_local(&attribute.value) {
+                    return places;
+                }
                 for &object in flow.objects_at(&attribute.value) {
                     let Some(var) = flow.field_var(object, attribute.attr.as_str()) else {
                         continue;
@@ -345,7 +349,7 @@ impl<'a> Checker<'a> {
     /// a class of the module has attributes, not items, whatever its methods are called.
     pub fn item_places(&self, container: &Expr) -> Vec<Place> {
         let flow = &self.model.flow;
-        if flow.is_detached(container) {
+        if flow.is_detached(container) || flow.is_fresh_local(container) {
             return Vec::new();
         }
         flow.objects_at(container)
@@ -386,6 +390,7 @@ impl<'a> Checker<'a> {
             statement: statement.stmt.range(),
             locks,
             unknown_lock,
+            fresh: false,
         };
         let sharing = &self.model.sharing;
         let mut itself = None;

@@ -303,6 +303,9 @@ pub struct Flow<'a> {
     parts: Vec<Vec<VarId>>,
     /// The module-level and class-body names (after solving).
     module_names: Vec<(Scope, &'a str, VarId)>,
+    /// Locals only ever assigned a container made right there (`lines = []`): until the
+    /// function hands it out, the container is its own.
+    fresh_locals: FxHashMap<VarId, bool>,
     /// The values of each function's and lambda's parameter defaults.
     defaults: FxHashMap<Scope, Vec<VarId>>,
     /// What each `functools.partial` object binds: its callee and arguments.
@@ -414,6 +417,14 @@ impl<'a> Flow<'a> {
     /// The scope a named variable belongs to (`None` for attributes, items and temporaries).
     pub fn scope_of(&self, var: VarId) -> Option<Scope> {
         self.var_scopes.get(var as usize).copied().flatten()
+    }
+
+    /// Whether an expression is a local only ever assigned a container made right there.
+    pub fn is_fresh_local(&self, expr: &Expr) -> bool {
+        matches!(expr, Expr::Name(_))
+            && self
+                .var_of(expr)
+                .is_some_and(|var| self.fresh_locals.get(&var) == Some(&true))
     }
 
     /// Whether an expression is a local that took its container out of a shared place.
@@ -1177,6 +1188,13 @@ impl<'a> Builder<'_, 'a> {
                 let var = self.name_var(scope, name.id.as_str());
                 self.remember(target, var);
                 self.copy(value, var);
+                // Only a function's own locals: a module-level name is everyone's.
+                let local = matches!(scope, Scope::Function(_) | Scope::Lambda(_))
+                    && self.flow.var_scopes[var as usize] == Some(scope);
+                if local {
+                    let fresh = value_expr.is_some_and(is_fresh_container);
+                    *self.flow.fresh_locals.entry(var).or_insert(true) &= fresh;
+                }
             }
             Expr::Attribute(attribute) => {
                 let base = self.expr(scope, &attribute.value);

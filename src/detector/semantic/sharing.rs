@@ -77,6 +77,8 @@ pub struct Access {
     pub locks: Vec<ObjId>,
     /// Whether a lock the analysis cannot identify is held (a parameter named `lock`).
     pub unknown_lock: bool,
+    /// Made through a local only ever assigned a container made right there (`lines = []`).
+    pub fresh: bool,
 }
 
 /// What a variable belongs to, which decides whether the threads of one entry share it.
@@ -161,8 +163,6 @@ pub struct Sharing {
     /// Locks every caller holds when calling each piece of code (what its accesses run under
     /// besides their own statement's locks), and whether one of them is not known.
     entry_locks: Vec<(Vec<ObjId>, bool)>,
-    /// The code that creates each object.
-    object_code: Vec<Option<CodeId>>,
 }
 
 impl Sharing {
@@ -280,16 +280,10 @@ impl Sharing {
 
     /// Whether two accesses can run at the same time and no lock orders them.
     pub fn conflict(&self, first: &Access, second: &Access, owner: Owner) -> bool {
-        // Code that runs only in other threads and made the object in this very call works on
-        // its own object until it hands it out.
-        if let Owner::Object(object) = owner {
-            for access in [first, second] {
-                if self.object_code.get(object as usize).copied().flatten() == Some(access.code)
-                    && !self.contexts(access.code).contains(&Context::Main)
-                {
-                    return false;
-                }
-            }
+        // A local only ever assigned a container made right there works on the call's own
+        // container (until it hands it out).
+        if first.fresh || second.fresh {
+            return false;
         }
         // A local lives in one call's frame: two accesses of the code that owns it touch two
         // frames.
@@ -400,11 +394,6 @@ pub fn build(module: &ModModule, model: &SemanticModel, public: bool) -> Sharing
     for entry in 0..sharing.entries.len().min(flow.entries.len()) {
         describe_entry(&mut sharing, model, &graph, &statements, entry);
     }
-    sharing.object_code = flow
-        .objects
-        .iter()
-        .map(|object| sharing.code_of(object.scope))
-        .collect();
     sharing.entry_locks = entry_locks(&sharing, model, &graph, &statements);
     sharing.accesses = statements.accesses(model, &sharing);
     for entry in 0..flow.entries.len() {
@@ -614,7 +603,7 @@ impl<'a> Statements<'a> {
                     found: Vec::new(),
                 };
                 collector.statement(stmt);
-                for (var, kind, _) in collector.found {
+                for (var, kind, fresh) in collector.found {
                     if model
                         .flow
                         .owner_of(var)
@@ -628,6 +617,7 @@ impl<'a> Statements<'a> {
                         statement: stmt.range(),
                         locks: lock_objects.clone(),
                         unknown_lock,
+                        fresh,
                     });
                 }
             }
@@ -643,13 +633,14 @@ impl<'a> Statements<'a> {
                 found: Vec::new(),
             };
             collector.visit_expr(&expr.body);
-            for (var, kind, _) in collector.found {
+            for (var, kind, fresh) in collector.found {
                 index.entry(var).or_default().push(Access {
                     kind,
                     code,
                     statement: expr.range(),
                     locks: Vec::new(),
                     unknown_lock: false,
+                    fresh,
                 });
             }
         }
@@ -684,7 +675,8 @@ pub fn lock_objects(model: &SemanticModel, locks: &[&Expr]) -> (Vec<ObjId>, bool
 /// Collects the accesses of one statement.
 struct AccessCollector<'m, 'a> {
     model: &'m SemanticModel<'a>,
-    found: Vec<(VarId, AccessKind, TextRange)>,
+    /// Variable, what is done to it, and whether it is done through a fresh local.
+    found: Vec<(VarId, AccessKind, bool)>,
 }
 
 impl<'a> AccessCollector<'_, 'a> {
@@ -742,8 +734,9 @@ impl<'a> AccessCollector<'_, 'a> {
         }
     }
 
-    fn record(&mut self, var: VarId, kind: AccessKind, range: TextRange) {
-        self.found.push((var, kind, range));
+    fn record(&mut self, var: VarId, kind: AccessKind, through: Option<&Expr>) {
+        let fresh = through.is_some_and(|base| self.model.flow.is_fresh_local(base));
+        self.found.push((var, kind, fresh));
     }
 
     /// A store to an assignment target.
@@ -751,12 +744,12 @@ impl<'a> AccessCollector<'_, 'a> {
         match target {
             Expr::Name(_) => {
                 if let Some(var) = self.model.flow.var_of(target) {
-                    self.record(var, kind, target.range());
+                    self.record(var, kind, None);
                 }
             }
             Expr::Attribute(attribute) => {
                 for var in self.fields(&attribute.value, attribute.attr.as_str()) {
-                    self.record(var, kind, target.range());
+                    self.record(var, kind, Some(&attribute.value));
                 }
                 self.visit_expr(&attribute.value);
             }
@@ -799,7 +792,7 @@ impl<'a> AccessCollector<'_, 'a> {
         vars
     }
 
-    fn contents(&mut self, container: &Expr, kind: AccessKind, range: TextRange) {
+    fn contents(&mut self, container: &Expr, kind: AccessKind, _range: TextRange) {
         let flow = &self.model.flow;
         if flow.is_detached(container) {
             return;
@@ -816,7 +809,7 @@ impl<'a> AccessCollector<'_, 'a> {
             .filter_map(|&object| flow.contents(object))
             .collect();
         for var in vars {
-            self.record(var, kind, range);
+            self.record(var, kind, Some(container));
         }
     }
 
@@ -865,12 +858,12 @@ impl<'a> Visitor<'a> for AccessCollector<'_, 'a> {
             Expr::Lambda(_) => return,
             Expr::Name(name) if name.ctx == ExprContext::Load => {
                 if let Some(var) = self.model.flow.var_of(expr) {
-                    self.record(var, AccessKind::Read, expr.range());
+                    self.record(var, AccessKind::Read, None);
                 }
             }
             Expr::Attribute(attribute) if attribute.ctx == ExprContext::Load => {
                 for var in self.fields(&attribute.value, attribute.attr.as_str()) {
-                    self.record(var, AccessKind::Read, expr.range());
+                    self.record(var, AccessKind::Read, Some(&attribute.value));
                 }
             }
             Expr::Subscript(subscript) if subscript.ctx == ExprContext::Load => {
