@@ -406,6 +406,19 @@ pub fn build(module: &ModModule, model: &SemanticModel, public: bool) -> Sharing
         sharing.entries[entry].reach = reach;
     }
     find_shared(&mut sharing, model);
+    // An object an entry's thread made for itself stops being its own once something shared
+    // holds it (stored in a shared dict by `setdefault`, say).
+    for entry in 0..sharing.entries.len() {
+        let escaped: Vec<ObjId> = sharing.entries[entry]
+            .per_instance
+            .iter()
+            .copied()
+            .filter(|&object| escapes(&sharing, entry, object))
+            .collect();
+        for object in escaped {
+            sharing.entries[entry].per_instance.remove(&object);
+        }
+    }
     sharing
 }
 
@@ -594,6 +607,8 @@ impl<'a> Statements<'a> {
                 _ => Vec::new(),
             };
             let (held, unknown_held) = sharing.entry_locks(code);
+            // Locals whose container this code made and has not handed out yet.
+            let mut published: FxHashSet<VarId> = FxHashSet::default();
             for (stmt, locks) in statements {
                 let (mut lock_objects, mut unknown_lock) = lock_objects(model, locks);
                 lock_objects.extend_from_slice(held);
@@ -601,9 +616,12 @@ impl<'a> Statements<'a> {
                 let mut collector = AccessCollector {
                     model,
                     found: Vec::new(),
+                    unpublished: Some((code, &published)),
                 };
                 collector.statement(stmt);
-                for (var, kind, fresh) in collector.found {
+                let found = collector.found;
+                published.extend(handed_out(model, stmt));
+                for (var, kind, fresh) in found {
                     if model
                         .flow
                         .owner_of(var)
@@ -631,6 +649,7 @@ impl<'a> Statements<'a> {
             let mut collector = AccessCollector {
                 model,
                 found: Vec::new(),
+                unpublished: None,
             };
             collector.visit_expr(&expr.body);
             for (var, kind, fresh) in collector.found {
@@ -677,6 +696,8 @@ struct AccessCollector<'m, 'a> {
     model: &'m SemanticModel<'a>,
     /// Variable, what is done to it, and whether it is done through a fresh local.
     found: Vec<(VarId, AccessKind, bool)>,
+    /// The function whose statement this is, and its locals handed out by earlier statements.
+    unpublished: Option<(CodeId, &'m FxHashSet<VarId>)>,
 }
 
 impl<'a> AccessCollector<'_, 'a> {
@@ -735,8 +756,34 @@ impl<'a> AccessCollector<'_, 'a> {
     }
 
     fn record(&mut self, var: VarId, kind: AccessKind, through: Option<&Expr>) {
-        let fresh = through.is_some_and(|base| self.model.flow.is_fresh_local(base));
+        let fresh = through.is_some_and(|base| {
+            self.model.flow.is_fresh_local(base) || self.not_yet_handed_out(base)
+        });
         self.found.push((var, kind, fresh));
+    }
+
+    /// A local of this function (not a parameter) whose containers the function made itself,
+    /// before any statement hands it out: still the call's own, even if it is published later
+    /// (`lines = [...]; lines[-1] += "\n"; cache[k] = lines`).
+    fn not_yet_handed_out(&self, base: &Expr) -> bool {
+        let Some((code, published)) = self.unpublished else {
+            return false;
+        };
+        let Expr::Name(name) = base else { return false };
+        let flow = &self.model.flow;
+        let Some(var) = flow.var_of(base) else {
+            return false;
+        };
+        let Some(function) = self.model.functions.get(code) else {
+            return false;
+        };
+        flow.scope_of(var) == Some(Scope::Function(code))
+            && !published.contains(&var)
+            && function.def.parameters.find(name.id.as_str()).is_none()
+            && flow.objects_of(var).iter().all(|&object| {
+                let info = flow.object(object);
+                !is_state(info.kind) || info.scope == Scope::Function(code)
+            })
     }
 
     /// A store to an assignment target.
@@ -894,6 +941,74 @@ impl<'a> Visitor<'a> for AccessCollector<'_, 'a> {
     }
 }
 
+/// The locals a statement hands out whole: assigns or stores them, passes them to a call,
+/// returns or yields them (using `x.attr`, `x[k]`, `x.method()`, `k in x`, `len(x)` does not).
+fn handed_out(model: &SemanticModel, stmt: &Stmt) -> Vec<VarId> {
+    struct Whole<'m, 'a> {
+        model: &'m SemanticModel<'a>,
+        found: Vec<VarId>,
+    }
+    impl<'e> Visitor<'e> for Whole<'_, '_> {
+        fn visit_expr(&mut self, expr: &'e Expr) {
+            match expr {
+                Expr::Name(name) if name.ctx == ExprContext::Load => {
+                    self.found.extend(self.model.flow.var_of(expr));
+                }
+                // The base of an attribute or item is used, not handed out.
+                Expr::Attribute(attribute) => {
+                    if !matches!(attribute.value.as_ref(), Expr::Name(_)) {
+                        self.visit_expr(&attribute.value);
+                    }
+                }
+                Expr::Subscript(subscript) => {
+                    if !matches!(subscript.value.as_ref(), Expr::Name(_)) {
+                        self.visit_expr(&subscript.value);
+                    }
+                    self.visit_expr(&subscript.slice);
+                }
+                Expr::Compare(compare) => {
+                    self.visit_expr(&compare.left);
+                    for (op, right) in compare.ops.iter().zip(compare.comparators.iter()) {
+                        let membership = matches!(
+                            op,
+                            ruff_python_ast::CmpOp::In | ruff_python_ast::CmpOp::NotIn
+                        );
+                        if !(membership && matches!(right, Expr::Name(_))) {
+                            self.visit_expr(right);
+                        }
+                    }
+                }
+                Expr::Call(call) if matches!(call.func.as_ref(), Expr::Name(func) if func.id == "len") =>
+                    {}
+                // Testing a local's truth (`if not lines:`) uses it.
+                Expr::UnaryOp(unary)
+                    if unary.op.is_not() && matches!(unary.operand.as_ref(), Expr::Name(_)) => {}
+                _ => visitor::walk_expr(self, expr),
+            }
+        }
+    }
+    let mut whole = Whole {
+        model,
+        found: Vec::new(),
+    };
+    let mut expressions = Vec::new();
+    push_own_expressions(stmt, &mut expressions);
+    for expr in expressions {
+        // A `for` over the local iterates it, an `if` or `while` on it tests it; neither hands
+        // it out.
+        let tested = match stmt {
+            Stmt::For(for_stmt) => std::ptr::eq(expr, for_stmt.iter.as_ref()),
+            Stmt::If(_) | Stmt::While(_) => true,
+            _ => false,
+        };
+        if tested && matches!(expr, Expr::Name(_)) {
+            continue;
+        }
+        whole.visit_expr(expr);
+    }
+    whole.found
+}
+
 fn is_full_slice(slice: &Expr) -> bool {
     matches!(slice, Expr::Slice(slice) if slice.lower.is_none() && slice.upper.is_none() && slice.step.is_none())
 }
@@ -1037,6 +1152,9 @@ fn describe_entry(
             per_instance.extend(receivers.iter().copied());
         }
     }
+    // Loops and comprehensions of the starter: what they make stands for many objects, one per
+    // iteration (`workers = [Worker() for _ in range(4)]`), which threads take one each.
+    let loops = all_loops(starter_statements);
     for (object, info) in flow.objects.iter().enumerate() {
         let object = object as ObjId;
         let fresh = match sharing.code_of(info.scope) {
@@ -1044,6 +1162,9 @@ fn describe_entry(
             // once per thread (a constructor starting one thread for its object).
             Some(code) if code == starter => {
                 region.map_or(!many_items, |region| region.contains_range(info.site))
+                    || loops
+                        .iter()
+                        .any(|range| range.contains_range(info.site) && *range != info.site)
             }
             Some(code) => {
                 region_code.contains(&code) || sharing.contexts(code) == [Context::Entry(id)]
@@ -1181,6 +1302,30 @@ fn enclosing_loop(statements: &[(&Stmt, Vec<&Expr>)], site: TextRange) -> Option
         }
     }
     found
+}
+
+/// Every loop statement and comprehension among a piece of code's own statements.
+fn all_loops(statements: &[(&Stmt, Vec<&Expr>)]) -> Vec<TextRange> {
+    let mut loops = Vec::new();
+    for (stmt, _) in statements {
+        if matches!(stmt, Stmt::For(_) | Stmt::While(_)) {
+            loops.push(stmt.range());
+        }
+        let mut expressions = Vec::new();
+        push_own_expressions(stmt, &mut expressions);
+        for expr in expressions {
+            ruff_python_ast::helpers::any_over_expr(expr, |inner| {
+                if matches!(
+                    inner,
+                    Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_)
+                ) {
+                    loops.push(inner.range());
+                }
+                false
+            });
+        }
+    }
+    loops
 }
 
 /// Method calls that wait for threads or tasks to finish.
@@ -1490,6 +1635,30 @@ fn entry_reach(sharing: &Sharing, model: &SemanticModel, entry: EntryId) -> FxHa
         }
     }
     reach
+}
+
+/// Whether a shared object is held by something shared that is not the entry's thread's own.
+fn escapes(sharing: &Sharing, entry: EntryId, object: ObjId) -> bool {
+    let per_instance = &sharing.entries[entry].per_instance;
+    let mut current = object;
+    for _ in 0..64 {
+        match sharing.shared.get(&current) {
+            None => return false,
+            Some(SharedBy::Within(holder)) => {
+                if !per_instance.contains(holder) {
+                    return true;
+                }
+                current = *holder;
+            }
+            // Shared as the entry's own thread object, or because the entry hands it out: not
+            // more than one thread's.
+            Some(SharedBy::OwnThread(owner) | SharedBy::Starter(owner)) if *owner == entry => {
+                return false;
+            }
+            Some(_) => return current != object || !per_instance.contains(&current),
+        }
+    }
+    false
 }
 
 /// Whether the code that started an entry touches `object` (its attributes or items) while the
