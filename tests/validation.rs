@@ -138,6 +138,8 @@ fn safe(folder: &str) -> usize {
     false_positives
 }
 
+// The ceiling moves with the detector; at zero, `<=` reads as the bar it is.
+#[allow(clippy::absurd_extreme_comparisons)]
 #[test]
 fn validation_corpus() {
     let mut tally = Tally::default();
