@@ -2,20 +2,37 @@
 //!
 //! It may block (locks, `par_iter`) because it is not the page's main thread. It answers each
 //! [`Request`] with one [`Response`], and announces itself with [`Response::Ready`].
+//!
+//! **Failures.** A panic aborts the wasm instance. When it happens on one of the pool's threads,
+//! this thread is usually blocked waiting for the pool's job and can never report it; so every
+//! thread reports its own panic, on a `BroadcastChannel` whose name the UI gave the worker in
+//! its URL (`worker_loader.js?channel=NAME`). The UI then replaces the whole worker.
+
+use std::sync::OnceLock;
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
 use wasm_bindgen::{JsCast, prelude::Closure};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{DedicatedWorkerGlobalScope, MessageEvent, console};
+use web_sys::{BroadcastChannel, DedicatedWorkerGlobalScope, MessageEvent, console};
 
 use super::js::{from_js, global_flag, to_js};
 use super::protocol::{Request, Response};
 use crate::analysis::Analysis;
 
+/// The URL parameter that names the failure channel.
+pub const CHANNEL_PARAMETER: &str = "channel";
+
+/// The failure channel's name, read once on this thread and then seen by the pool's threads,
+/// which share this memory.
+static FAILURE_CHANNEL: OnceLock<String> = OnceLock::new();
+
 /// Starts the pool, installs the message handler and tells the UI it is ready.
 pub async fn run() {
+    if let Some(channel) = channel_name() {
+        let _ = FAILURE_CHANNEL.set(channel);
+    }
     install_panic_hook();
     let isolated = global_flag("crossOriginIsolated");
     // Without cross-origin isolation the memory cannot be shared with pool workers, so rayon
@@ -112,6 +129,23 @@ fn handle(request: Request) -> Option<Response> {
             super::lab::cancel(id);
             return None;
         }
+        Request::Report { id, source } => {
+            let started = now_ms();
+            let report = Box::new(super::report::gather(&source, now_ms, memory_bytes));
+            Response::Report {
+                id,
+                report,
+                elapsed_ms: now_ms() - started,
+            }
+        }
+        Request::InjectPanic { on_pool_thread } => {
+            if on_pool_thread {
+                // Called from outside the pool, `join` runs both halves on pool threads and
+                // blocks here until they finish, as the simulator's sweeps do.
+                rayon::join(|| (), || panic!("injected panic on a pool thread"));
+            }
+            panic!("injected panic on the worker's thread");
+        }
     })
 }
 
@@ -133,11 +167,42 @@ pub(super) fn now_ms() -> f64 {
         .now()
 }
 
-/// A panic aborts the wasm instance, so report it to the UI, which starts a fresh worker.
+/// The worker's WebAssembly memory in bytes (it only grows).
+fn memory_bytes() -> u64 {
+    #[cfg(target_arch = "wasm32")]
+    return core::arch::wasm32::memory_size::<0>() as u64 * 65_536;
+    #[cfg(not(target_arch = "wasm32"))]
+    0
+}
+
+/// The failure channel the UI named in the worker's URL.
+fn channel_name() -> Option<String> {
+    let search = scope().location().search();
+    let query = search.strip_prefix('?')?;
+    query.split('&').find_map(|pair| {
+        let (key, value) = pair.split_once('=')?;
+        (key == CHANNEL_PARAMETER && !value.is_empty()).then(|| value.to_owned())
+    })
+}
+
+/// A panic aborts the wasm instance, so report it to the UI, which starts a fresh worker. The
+/// hook runs on the thread that panicked, pool threads included.
 fn install_panic_hook() {
     std::panic::set_hook(Box::new(|info| {
         let message = info.to_string();
         console::error_1(&message.clone().into());
-        post(&Response::Failed { message });
+        let failure = to_js(&Response::Failed { message });
+        match FAILURE_CHANNEL
+            .get()
+            .map(|name| BroadcastChannel::new(name))
+        {
+            Some(Ok(channel)) => {
+                let _ = channel.post_message(&failure);
+            }
+            // Without a channel only this worker's own thread can reach the UI.
+            _ => {
+                let _ = scope().post_message(&failure);
+            }
+        }
     }));
 }
