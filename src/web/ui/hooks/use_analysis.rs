@@ -30,6 +30,14 @@ use crate::workload_estimate::ScalingParams;
 const WORKER_SCRIPT: &str = "./worker_loader.js";
 /// Typing faster than this between keys sends only the last text.
 const DEBOUNCE_MS: u32 = 150;
+/// The performance mark set when the debounce hands an edit to the scheduler.
+const ANALYSIS_SENT_MARK: &str = "aether-analysis-sent";
+
+fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        let _ = performance.mark(name);
+    }
+}
 
 /// Reads the editor's current text (`None` before the editor is mounted).
 pub type SourceReader = Rc<dyn Fn() -> Option<String>>;
@@ -269,6 +277,9 @@ impl Shared {
                     actions.push(AnalysisAction::TooLarge { bytes });
                 } else {
                     let request = inner.scheduler.submit(source.clone());
+                    // Where the debounce ends and the analysis's own time starts, for
+                    // DevTools and the benchmark (tests/e2e/bench.mjs).
+                    mark(ANALYSIS_SENT_MARK);
                     inner.send(request);
                     inner.source = Some(source);
                     actions.push(AnalysisAction::Submitted);
