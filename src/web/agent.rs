@@ -10,7 +10,7 @@
 
 use std::sync::OnceLock;
 
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::{JsCast, prelude::Closure};
@@ -19,7 +19,7 @@ use web_sys::{BroadcastChannel, DedicatedWorkerGlobalScope, MessageEvent, consol
 
 use super::js::{from_js, global_flag, to_js};
 use super::protocol::{Request, Response};
-use crate::analysis::Analysis;
+use crate::analysis::{Analysis, Settings};
 
 /// The URL parameter that names the failure channel.
 pub const CHANNEL_PARAMETER: &str = "channel";
@@ -64,13 +64,22 @@ thread_local! {
     /// The analysis of the latest text: the panels' requests for the same text reuse it instead
     /// of parsing and checking again.
     static LATEST: RefCell<Option<Rc<Analysis>>> = const { RefCell::new(None) };
+    /// How long building the latest analysis took, for the Report.
+    static LATEST_MS: Cell<f64> = const { Cell::new(0.0) };
+    /// How every text is analysed (`Request::Configure`).
+    static SETTINGS: Cell<Settings> = Cell::new(Settings::default());
 }
 
 /// The analysis of `source`, reused when the latest request was about the same text.
 fn analysis_of(source: String) -> Rc<Analysis> {
     LATEST.with_borrow_mut(|latest| match latest {
         Some(analysis) if analysis.source() == source => Rc::clone(analysis),
-        _ => Rc::clone(latest.insert(Rc::new(Analysis::new(source)))),
+        _ => {
+            let started = now_ms();
+            let analysis = Rc::new(Analysis::with_settings(source, &SETTINGS.get()));
+            LATEST_MS.set(now_ms() - started);
+            Rc::clone(latest.insert(analysis))
+        }
     })
 }
 
@@ -131,12 +140,23 @@ fn handle(request: Request) -> Option<Response> {
         }
         Request::Report { id, source } => {
             let started = now_ms();
-            let report = Box::new(super::report::gather(&source, now_ms, memory_bytes));
+            let analysis = analysis_of(source);
+            let report = Box::new(super::report::Report::new(
+                &analysis,
+                LATEST_MS.get(),
+                memory_bytes(),
+            ));
             Response::Report {
                 id,
                 report,
                 elapsed_ms: now_ms() - started,
             }
+        }
+        Request::Configure { library } => {
+            SETTINGS.set(Settings { library });
+            // The cached analysis was made with the old settings.
+            LATEST.set(None);
+            return None;
         }
         Request::InjectPanic { on_pool_thread } => {
             if on_pool_thread {

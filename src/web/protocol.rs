@@ -41,6 +41,8 @@ pub enum Request {
     RunLab { id: RequestId },
     /// Stop lab run `id` after its current repetition.
     CancelLab { id: RequestId },
+    /// How the worker analyses every text from now on (library mode).
+    Configure { library: bool },
     /// Gather the Report panel's facts about one source text.
     Report { id: RequestId, source: String },
     /// Fault injection for the browser tests: panic, as a bug would, on the worker's own thread

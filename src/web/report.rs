@@ -1,21 +1,18 @@
-//! The Report panel: facts about one text, gathered in the worker ([`gather`]), and the
-//! report's downloadable forms ([`to_json`], [`to_markdown`]), made in the UI.
-
-use std::collections::BTreeMap;
+//! The Report panel: the analysis's report of one text ([`Analysis::report`]) with what the
+//! panel adds (the findings themselves, the analysis time, the worker's memory), and the
+//! report's downloadable forms ([`to_json`], [`to_markdown`]).
 
 use serde::{Deserialize, Serialize};
 
-use crate::advice::{CallSite, call_sites_with};
-use crate::{Diagnostic, Location, Severity};
+use crate::analysis::{self, EntryFact};
+use crate::{Analysis, Diagnostic, Severity};
 
 /// What the Report panel shows about one text.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Report {
-    pub lines: usize,
-    /// `def` statements: functions, methods, nested functions.
-    pub functions: usize,
-    /// The calls that start threads or hand work to a pool, and the function each runs.
-    pub thread_entries: Vec<ThreadEntry>,
+    /// Lines, functions, classes, the calls that start threads and what they run, findings per
+    /// rule.
+    pub facts: analysis::Report,
     pub diagnostics: Vec<Diagnostic>,
     /// Time the analysis of the text took in the worker.
     pub analysis_ms: f64,
@@ -24,98 +21,18 @@ pub struct Report {
     pub memory_bytes: u64,
 }
 
-/// A call that runs a function in threads, and how the analysis found it.
-#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
-pub struct ThreadEntry {
-    /// How the call reads (`threading.Thread`, `ThreadPoolExecutor.map`, ...).
-    pub call: String,
-    /// The function it runs, when it is named (`None` for a lambda).
-    pub target: Option<String>,
-    pub location: Location,
-    /// The lines of the target's `def`, when this file defines it.
-    pub target_lines: Option<(usize, usize)>,
-    /// Work items or threads the call creates, when the code makes it plain.
-    pub items: Option<u64>,
-}
-
-impl From<CallSite> for ThreadEntry {
-    fn from(site: CallSite) -> Self {
+impl Report {
+    pub fn new(analysis: &Analysis, analysis_ms: f64, memory_bytes: u64) -> Self {
         Self {
-            call: site.kind.label().to_owned(),
-            target: site.target,
-            location: site.location,
-            target_lines: site.target_lines,
-            items: site.items,
+            facts: analysis.report(),
+            diagnostics: analysis.diagnostics().cloned().collect(),
+            analysis_ms,
+            memory_bytes,
         }
     }
 }
 
-/// Analyses `source` and gathers the report; `now_ms` is the worker's clock.
-pub fn gather(source: &str, now_ms: impl Fn() -> f64, memory_bytes: impl Fn() -> u64) -> Report {
-    let started = now_ms();
-    let diagnostics = crate::check_source(source);
-    let analysis_ms = now_ms() - started;
-    let thread_entries = call_sites_with(source, &diagnostics)
-        .into_iter()
-        .map(ThreadEntry::from)
-        .collect();
-    Report {
-        lines: line_count(source),
-        functions: count_functions(source),
-        thread_entries,
-        diagnostics,
-        analysis_ms,
-        memory_bytes: memory_bytes(),
-    }
-}
-
-/// Lines as an editor numbers them (a final newline does not start a counted line).
-fn line_count(source: &str) -> usize {
-    source.lines().count()
-}
-
-/// `def` keywords, counted over tokens: no tree to build, so no nesting limit to respect.
-fn count_functions(source: &str) -> usize {
-    use ruff_python_ast::token::TokenKind;
-    use ruff_python_parser::{Mode, lexer::lex};
-    let mut lexer = lex(source, Mode::Module);
-    std::iter::from_fn(|| Some(lexer.next_token()))
-        .take_while(|kind| *kind != TokenKind::EndOfFile)
-        .filter(|kind| *kind == TokenKind::Def)
-        .count()
-}
-
-/// Findings of one rule, by severity.
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize)]
-pub struct RuleFindings {
-    pub code: String,
-    pub name: String,
-    pub error: usize,
-    pub warning: usize,
-    pub info: usize,
-}
-
-/// Findings per rule, in rule order.
-pub fn findings_by_rule(diagnostics: &[Diagnostic]) -> Vec<RuleFindings> {
-    let mut rules = BTreeMap::<&str, RuleFindings>::new();
-    for diagnostic in diagnostics {
-        let entry = rules
-            .entry(&diagnostic.code)
-            .or_insert_with(|| RuleFindings {
-                code: diagnostic.code.clone(),
-                name: diagnostic.name.clone(),
-                ..RuleFindings::default()
-            });
-        match diagnostic.severity {
-            Severity::Error => entry.error += 1,
-            Severity::Warning => entry.warning += 1,
-            Severity::Info => entry.info += 1,
-        }
-    }
-    rules.into_values().collect()
-}
-
-/// The report as JSON: the facts, the findings per rule, and the diagnostics exactly as
+/// The report as JSON: the facts, and the diagnostics exactly as
 /// `aether check --output-format json` prints them for a file named `filename`.
 pub fn to_json(report: &Report, filename: &str) -> String {
     let diagnostics: Vec<serde_json::Value> = report
@@ -129,12 +46,14 @@ pub fn to_json(report: &Report, filename: &str) -> String {
             entry
         })
         .collect();
+    let facts = &report.facts;
     let json = serde_json::json!({
         "filename": filename,
-        "lines": report.lines,
-        "functions": report.functions,
-        "thread_entry_points": report.thread_entries,
-        "findings_by_rule": findings_by_rule(&report.diagnostics),
+        "lines": facts.lines,
+        "functions": facts.functions,
+        "classes": facts.classes,
+        "thread_entry_points": facts.thread_entries,
+        "findings_by_rule": facts.findings,
         "analysis_ms": report.analysis_ms,
         "diagnostics": diagnostics,
     });
@@ -143,25 +62,26 @@ pub fn to_json(report: &Report, filename: &str) -> String {
 
 /// The report as Markdown, for an issue or a pull request.
 pub fn to_markdown(report: &Report, filename: &str) -> String {
+    let facts = &report.facts;
     let mut out = format!("# Aether report: `{filename}`\n\n");
     out += &format!(
-        "{} lines, {} functions, {} thread entry points, {} findings (analysed in {:.1} ms).\n",
-        report.lines,
-        report.functions,
-        report.thread_entries.len(),
+        "{} lines, {} functions, {} classes, {} thread entry points, {} findings (analysed in {:.1} ms).\n",
+        facts.lines,
+        facts.functions,
+        facts.classes,
+        facts.thread_entries.len(),
         report.diagnostics.len(),
         report.analysis_ms
     );
-    if !report.thread_entries.is_empty() {
+    if !facts.thread_entries.is_empty() {
         out += "\n## Thread entry points\n\n";
-        for entry in &report.thread_entries {
-            out += &format!("- line {}: {}\n", entry.location.row, describe_entry(entry));
+        for entry in &facts.thread_entries {
+            out += &format!("- line {}: {}\n", entry.row, describe_entry(entry));
         }
     }
-    let rules = findings_by_rule(&report.diagnostics);
-    if !rules.is_empty() {
+    if !facts.findings.is_empty() {
         out += "\n## Findings per rule\n\n| rule | name | error | warning | info |\n|---|---|---|---|---|\n";
-        for rule in &rules {
+        for rule in &facts.findings {
             out += &format!(
                 "| {} | {} | {} | {} | {} |\n",
                 rule.code, rule.name, rule.error, rule.warning, rule.info
@@ -182,22 +102,26 @@ pub fn to_markdown(report: &Report, filename: &str) -> String {
     out
 }
 
-/// How a thread entry reads in a sentence: "`threading.Thread` runs `worker` (lines 5-7)".
-pub fn describe_entry(entry: &ThreadEntry) -> String {
-    let target = entry
-        .target
-        .as_deref()
-        .map_or("a lambda".to_owned(), |name| format!("`{name}`"));
-    let lines = entry
-        .target_lines
-        .map(|(first, last)| format!(", defined on lines {first}-{last}"))
-        .unwrap_or_default();
-    let items = match entry.items {
-        Some(1) => ", once".to_owned(),
-        Some(items) => format!(", {items} times"),
-        None => String::new(),
+/// How a thread entry reads in a sentence: "`Thread(target=work)` runs `work`, reaching `step`".
+pub fn describe_entry(entry: &EntryFact) -> String {
+    let names = |names: &[String]| {
+        names
+            .iter()
+            .map(|name| format!("`{name}`"))
+            .collect::<Vec<_>>()
+            .join(", ")
     };
-    format!("`{}` runs {target}{lines}{items}", entry.call)
+    let runs = if entry.runs.is_empty() {
+        "code defined elsewhere".to_owned()
+    } else {
+        names(&entry.runs)
+    };
+    let reached = if entry.reached.is_empty() {
+        String::new()
+    } else {
+        format!(", reaching {}", names(&entry.reached))
+    };
+    format!("`{}` runs {runs}{reached}", entry.call)
 }
 
 pub fn severity_name(severity: Severity) -> &'static str {
@@ -212,45 +136,48 @@ pub fn severity_name(severity: Severity) -> &'static str {
 mod tests {
     use super::*;
 
-    const PROGRAM: &str = "import threading\n\ncounter = 0\n\nclass Box:\n    def get(self):\n        return 1\n\ndef worker():\n    global counter\n    counter += 1\n    def inner():\n        pass\n\nthreads = [threading.Thread(target=worker) for _ in range(4)]\n";
+    const PROGRAM: &str = "import threading\n\ncounter = 0\n\nclass Box:\n    def get(self):\n        return 1\n\ndef step():\n    global counter\n    counter += 1\n\ndef worker():\n    step()\n\nthreads = [threading.Thread(target=worker) for _ in range(4)]\n";
 
     fn report() -> Report {
-        gather(PROGRAM, || 0.0, || 65_536)
+        Report::new(&Analysis::new(PROGRAM), 1.5, 65_536)
     }
 
     #[test]
-    fn counts_lines_functions_and_thread_entries() {
+    fn holds_the_analysis_facts_and_findings() {
         let report = report();
-        assert_eq!(report.lines, 15);
-        assert_eq!(report.functions, 3);
+        assert_eq!(report.facts.lines, 16);
+        assert_eq!(report.facts.functions, 3);
+        assert_eq!(report.facts.classes, 1);
         assert_eq!(report.memory_bytes, 65_536);
-        let [entry] = report.thread_entries.as_slice() else {
-            panic!("{:?}", report.thread_entries)
+        let [entry] = report.facts.thread_entries.as_slice() else {
+            panic!("{:?}", report.facts.thread_entries)
         };
-        assert_eq!(entry.target.as_deref(), Some("worker"));
-        assert_eq!(entry.location.row, 15);
+        assert_eq!(entry.row, 16);
         assert_eq!(
             describe_entry(entry),
-            "`threading.Thread` runs `worker`, defined on lines 9-13, 4 times"
+            "`threading.Thread(target=worker)` runs `worker`, reaching `step`"
         );
+        assert!(report.diagnostics.iter().any(|d| d.code == "FT001"));
     }
 
     #[test]
-    fn refused_input_is_counted_without_a_tree() {
-        let nested = format!("x = {}1\ndef f(): pass\n", "(".repeat(5_000));
-        let report = gather(&nested, || 0.0, || 0);
-        assert_eq!(report.functions, 1);
-        assert!(report.thread_entries.is_empty());
-        assert!(report.diagnostics.iter().any(|d| d.code == "FT000"));
-    }
-
-    #[test]
-    fn findings_are_grouped_by_rule_and_severity() {
-        let report = report();
-        let rules = findings_by_rule(&report.diagnostics);
-        let ft001 = rules.iter().find(|rule| rule.code == "FT001").unwrap();
-        assert_eq!((ft001.error, ft001.warning, ft001.info), (0, 1, 0));
-        assert_eq!(ft001.name, "rmw-global");
+    fn library_mode_treats_public_functions_as_called_from_threads() {
+        let library = "counter = 0\n\n\ndef add():\n    global counter\n    counter += 1\n";
+        let severities = |settings: &analysis::Settings| {
+            Report::new(&Analysis::with_settings(library, settings), 0.0, 0)
+                .diagnostics
+                .iter()
+                .map(|d| (d.code.clone(), d.severity))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            severities(&analysis::Settings::default()),
+            [("FT001".to_owned(), Severity::Info)]
+        );
+        assert_eq!(
+            severities(&analysis::Settings { library: true }),
+            [("FT001".to_owned(), Severity::Warning)]
+        );
     }
 
     #[test]
@@ -263,14 +190,15 @@ mod tests {
         assert_eq!(first["code"], "FT001");
         assert_eq!(first["location"]["row"], 11);
         assert!(first["end_location"]["column"].is_number());
-        assert_eq!(json["thread_entry_points"][0]["target"], "worker");
+        assert_eq!(json["thread_entry_points"][0]["runs"][0], "worker");
+        assert_eq!(json["findings_by_rule"][0]["code"], "FT001");
     }
 
     #[test]
     fn markdown_lists_entries_rules_and_findings() {
         let markdown = to_markdown(&report(), "snippet.py");
         assert!(markdown.starts_with("# Aether report: `snippet.py`\n"));
-        assert!(markdown.contains("15 lines, 3 functions, 1 thread entry points"));
+        assert!(markdown.contains("16 lines, 3 functions, 1 classes, 1 thread entry points"));
         assert!(markdown.contains("| FT001 | rmw-global | 0 | 1 | 0 |"));
         assert!(markdown.contains("- 11:5: **FT001**"));
     }

@@ -344,7 +344,7 @@ mod tests {
     fn markdown_fences_the_code_and_lists_findings_with_the_link() {
         let code = "s = \"```\"\nimport threading\n";
         let diagnostics = crate::check_source(
-            "import threading\nn = 0\ndef f():\n    global n\n    n += 1\nthreading.Thread(target=f)\n",
+            "import threading\nn = 0\ndef f():\n    global n\n    n += 1\nfor _ in range(2):\n    threading.Thread(target=f).start()\n",
         );
         let markdown = markdown_summary(code, &diagnostics, "https://example.org/#v1/x");
         assert!(markdown.starts_with("````python\ns = \"```\"\nimport threading\n````\n"));

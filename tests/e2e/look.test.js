@@ -170,7 +170,7 @@ describe("look and reach", () => {
       await page.keyboard.press("ControlOrMeta+s");
       await page.getByTestId("share-status").filter({ hasText: "Link copied" }).waitFor();
       // The fix dialog takes focus and Escape closes it.
-      await replaceSource(page, "import threading\nn = 0\ndef f():\n    global n\n    n += 1\nthreading.Thread(target=f).start()\n");
+      await replaceSource(page, "import threading\nn = 0\ndef f():\n    global n\n    n += 1\nfor _ in range(2):\n    threading.Thread(target=f).start()\n");
       await page.getByTestId("fix-link").first().focus();
       await page.keyboard.press("Enter");
       await page.getByTestId("fix-dialog").waitFor();

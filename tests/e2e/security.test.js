@@ -30,7 +30,8 @@ def worker():
     totals["${IMAGE.replaceAll('"', "'")}"] += 1
     totals["${SVG.replaceAll('"', "'")}"] += 1
 
-threading.Thread(target=worker).start()
+for _ in range(2):
+    threading.Thread(target=worker).start()
 `;
 
 let browser;

@@ -33,8 +33,9 @@ def worker():
     global counter
     counter += 1
 
-threading.Thread(target=worker).start()
-threading.Thread(target=connect).start()
+for _ in range(2):
+    threading.Thread(target=worker).start()
+    threading.Thread(target=connect).start()
 `;
 
 // Made by the first version of the link format (src/web/share.rs keeps the same link in a unit
@@ -172,6 +173,30 @@ describe("share links and autosave", () => {
         assert.match(await notice.innerText(), message, fragment.slice(0, 40));
         assert.equal(await editorText(page), mine, fragment.slice(0, 40));
       }
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("library mode changes the analysis and travels in links", async () => {
+    const { page, context, errors } = await openPlayground(browser, server);
+    try {
+      await replaceSource(page, "counter = 0\n\n\ndef add():\n    global counter\n    counter += 1\n");
+      const finding = page.locator("li.diagnostic").filter({ hasText: "FT001" });
+      await finding.first().waitFor();
+      assert.match(await finding.first().getAttribute("class"), /severity-info/);
+      await page.getByTestId("library-mode").check();
+      await page.locator("li.diagnostic.severity-warning").filter({ hasText: "FT001" }).waitFor();
+      await page.getByTestId("share-toggle").click();
+      const link = await page.getByTestId("share-link").inputValue();
+      const fresh = await browser.newContext();
+      const opened = await fresh.newPage();
+      await opened.goto(link);
+      await waitUntilIdle(opened);
+      assert.equal(await opened.getByTestId("library-mode").isChecked(), true);
+      await opened.locator("li.diagnostic.severity-warning").filter({ hasText: "FT001" }).waitFor();
+      await fresh.close();
       assertNoErrors(errors);
     } finally {
       await context.close();

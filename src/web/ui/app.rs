@@ -205,6 +205,10 @@ pub fn App() -> Html {
         });
     }
     {
+        let set_library = analysis.library.clone();
+        use_effect_with(*library, move |library| set_library.emit(*library));
+    }
+    {
         // The Report follows the text while its panel is open.
         let report = analysis.report.clone();
         use_effect_with(*report_open, move |open| report.emit(*open));
@@ -500,6 +504,16 @@ pub fn App() -> Html {
                                     <option value={example.id}>{ format!("{} ({})", example.name, example.rules.join(", ")) }</option>
                                 }) }
                             </select>
+                        </label>
+                        <label class="library-mode" title="Analyse the code as a library: every public function and method may be called from many threads at once">
+                            <input type="checkbox" data-testid="library-mode" checked={*library}
+                                onchange={{
+                                    let library = library.clone();
+                                    Callback::from(move |event: Event| {
+                                        library.set(event.target_unchecked_into::<web_sys::HtmlInputElement>().checked())
+                                    })
+                                }} />
+                            <span>{ "Library mode" }</span>
                         </label>
                         if let Some(loaded) = loaded {
                             <button

@@ -105,7 +105,7 @@ mod tests {
     use super::*;
     use crate::check_source;
 
-    const RACY: &str = "import threading\n\ncount = 0\n\n\ndef work():\n    global count\n    count += 1\n\n\nthreading.Thread(target=work).start()\n";
+    const RACY: &str = "import threading\n\ncount = 0\n\n\ndef work():\n    global count\n    count += 1\n\n\nfor _ in range(2):\n    threading.Thread(target=work).start()\n";
 
     #[test]
     fn the_ft001_fix_shows_the_lock_and_the_wrapped_update() {

@@ -5,7 +5,7 @@ use yew::prelude::*;
 
 use super::severity_class;
 use crate::Location;
-use crate::web::report::{Report, describe_entry, findings_by_rule, to_json, to_markdown};
+use crate::web::report::{Report, describe_entry, to_json, to_markdown};
 use crate::web::ui::export::download;
 use crate::web::ui::state::ReportResult;
 
@@ -71,28 +71,30 @@ fn report_body(
             error.set(saved.err());
         })
     };
-    let rules = findings_by_rule(&report.diagnostics);
+    let facts = &report.facts;
+    let rules = &facts.findings;
     let fact = |label: &'static str, testid: &'static str, value: String| {
         html! { <><dt>{ label }</dt><dd data-testid={testid}>{ value }</dd></> }
     };
     html! {
         <>
             <dl class="report-facts">
-                { fact("lines", "report-lines", report.lines.to_string()) }
-                { fact("functions", "report-functions", report.functions.to_string()) }
-                { fact("thread entry points", "report-entries", report.thread_entries.len().to_string()) }
+                { fact("lines", "report-lines", facts.lines.to_string()) }
+                { fact("functions", "report-functions", facts.functions.to_string()) }
+                { fact("classes", "report-classes", facts.classes.to_string()) }
+                { fact("thread entry points", "report-entries", facts.thread_entries.len().to_string()) }
                 { fact("findings", "report-findings", report.diagnostics.len().to_string()) }
                 { fact("analysis", "report-analysis-time", format!("{:.1} ms", report.analysis_ms)) }
                 { fact("report gathered in", "report-time", format!("{elapsed_ms:.1} ms")) }
                 { fact("worker memory", "report-memory", format!("{:.1} MB", report.memory_bytes as f64 / 1e6)) }
             </dl>
             <h3>{ "Thread entry points" }</h3>
-            if report.thread_entries.is_empty() {
+            if facts.thread_entries.is_empty() {
                 <p class="notice">{ "No call in this code starts a thread or hands work to a pool: its findings are info (a race only if other code calls it from threads)." }</p>
             } else {
                 <ol class="report-entries">
-                    { for report.thread_entries.iter().map(|entry| {
-                        let at = entry.location;
+                    { for facts.thread_entries.iter().map(|entry| {
+                        let at = Location { row: entry.row, column: 1 };
                         html! {
                             <li>
                                 <button type="button" class="link-button" data-testid="report-entry"

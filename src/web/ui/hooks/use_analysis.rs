@@ -51,6 +51,8 @@ pub struct AnalysisHandle {
     /// The next simulation keeps the sliders as they are instead of estimating the workload from
     /// the text (they were restored from a link or an earlier visit).
     pub keep_sliders: Callback<()>,
+    /// Library mode on or off: every panel is answered again with it.
+    pub library: Callback<bool>,
     /// Schedules advice with new settings and pasted measurements (debounced, with the text).
     pub advise: Callback<(AdviceSettings, String)>,
     pub dismiss_error: Callback<()>,
@@ -82,10 +84,12 @@ pub fn use_analysis(read_source: SourceReader) -> AnalysisHandle {
             let edit = session.clone();
             let report = session.clone();
             let keep = session.clone();
+            let library = session.clone();
             (
                 Callback::from(move |()| edit.edit()),
                 Callback::from(move |open: bool| report.set_report(open)),
                 Callback::from(move |()| keep.0.inner.borrow_mut().keep_sliders = true),
+                Callback::from(move |on: bool| library.set_library(on)),
             )
         })
     };
@@ -114,6 +118,7 @@ pub fn use_analysis(read_source: SourceReader) -> AnalysisHandle {
         analyze: text.0.clone(),
         report: text.1.clone(),
         keep_sliders: text.2.clone(),
+        library: text.3.clone(),
         advise: (*advise).clone(),
         dismiss_error,
         simulate: scaling.0.clone(),
@@ -143,6 +148,8 @@ struct Inner {
     report_changed: bool,
     /// The next scaling job keeps the sliders (see [`AnalysisHandle::keep_sliders`]).
     keep_sliders: bool,
+    /// Library mode, sent to each worker when it is ready.
+    library: bool,
     /// The Scaling view's sliders while it is open.
     scaling_inputs: Option<ScalingParams>,
     /// The sliders changed since the debounce last fired.
@@ -181,6 +188,19 @@ impl Session {
 
     fn edit(&self) {
         self.0.inner.borrow_mut().edited = true;
+        self.debounce();
+    }
+
+    /// Sends the setting now (and to every new worker), then everything again after the debounce.
+    fn set_library(&self, library: bool) {
+        let mut inner = self.0.inner.borrow_mut();
+        if inner.library == library {
+            return;
+        }
+        inner.library = library;
+        inner.send(Some(Request::Configure { library }));
+        inner.edited = true;
+        drop(inner);
         self.debounce();
     }
 
@@ -350,6 +370,10 @@ impl Shared {
                     if let Some(connection) = &mut inner.connection {
                         connection.ready = true;
                     }
+                    // Before any request, so every answer uses it.
+                    inner.send(Some(Request::Configure {
+                        library: inner.library,
+                    }));
                     let request = inner.scheduler.worker_ready();
                     inner.send(request);
                     let request = inner.advice.worker_ready();
