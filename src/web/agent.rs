@@ -19,7 +19,8 @@ use web_sys::{BroadcastChannel, DedicatedWorkerGlobalScope, MessageEvent, consol
 
 use super::js::{from_js, global_flag, to_js};
 use super::protocol::{Request, Response};
-use crate::analysis::{Analysis, Settings};
+use crate::analysis::Analysis;
+use crate::detector::CheckOptions;
 
 /// The URL parameter that names the failure channel.
 pub const CHANNEL_PARAMETER: &str = "channel";
@@ -66,8 +67,8 @@ thread_local! {
     static LATEST: RefCell<Option<Rc<Analysis>>> = const { RefCell::new(None) };
     /// How long building the latest analysis took, for the Report.
     static LATEST_MS: Cell<f64> = const { Cell::new(0.0) };
-    /// How every text is analysed (`Request::Configure`).
-    static SETTINGS: Cell<Settings> = Cell::new(Settings::default());
+    /// Library mode for every text (`Request::Configure`).
+    static LIBRARY: Cell<bool> = const { Cell::new(false) };
 }
 
 /// The analysis of `source`, reused when the latest request was about the same text.
@@ -76,7 +77,11 @@ fn analysis_of(source: String) -> Rc<Analysis> {
         Some(analysis) if analysis.source() == source => Rc::clone(analysis),
         _ => {
             let started = now_ms();
-            let analysis = Rc::new(Analysis::with_settings(source, &SETTINGS.get()));
+            let options = CheckOptions {
+                library: LIBRARY.get(),
+                ..CheckOptions::default()
+            };
+            let analysis = Rc::new(Analysis::with_options(source, &[], &options));
             LATEST_MS.set(now_ms() - started);
             Rc::clone(latest.insert(analysis))
         }
@@ -153,7 +158,7 @@ fn handle(request: Request) -> Option<Response> {
             }
         }
         Request::Configure { library } => {
-            SETTINGS.set(Settings { library });
+            LIBRARY.set(library);
             // The cached analysis was made with the old settings.
             LATEST.set(None);
             return None;

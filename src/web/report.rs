@@ -163,21 +163,19 @@ mod tests {
     #[test]
     fn library_mode_treats_public_functions_as_called_from_threads() {
         let library = "counter = 0\n\n\ndef add():\n    global counter\n    counter += 1\n";
-        let severities = |settings: &analysis::Settings| {
-            Report::new(&Analysis::with_settings(library, settings), 0.0, 0)
+        let severities = |library_mode: bool| {
+            let options = crate::detector::CheckOptions {
+                library: library_mode,
+                ..Default::default()
+            };
+            Report::new(&Analysis::with_options(library, &[], &options), 0.0, 0)
                 .diagnostics
                 .iter()
                 .map(|d| (d.code.clone(), d.severity))
                 .collect::<Vec<_>>()
         };
-        assert_eq!(
-            severities(&analysis::Settings::default()),
-            [("FT001".to_owned(), Severity::Info)]
-        );
-        assert_eq!(
-            severities(&analysis::Settings { library: true }),
-            [("FT001".to_owned(), Severity::Warning)]
-        );
+        assert_eq!(severities(false), [("FT001".to_owned(), Severity::Info)]);
+        assert_eq!(severities(true), [("FT001".to_owned(), Severity::Warning)]);
     }
 
     #[test]
