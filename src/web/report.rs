@@ -33,7 +33,8 @@ impl Report {
 }
 
 /// The report as JSON: the facts, and the diagnostics exactly as
-/// `aether check --output-format json` prints them for a file named `filename`.
+/// `aether check --output-format json` prints them for a file named `filename` (a browser test
+/// compares the two).
 pub fn to_json(report: &Report, filename: &str) -> String {
     let diagnostics: Vec<serde_json::Value> = report
         .diagnostics
@@ -42,6 +43,8 @@ pub fn to_json(report: &Report, filename: &str) -> String {
             let mut entry = serde_json::to_value(diagnostic).expect("diagnostics serialize");
             if let Some(fields) = entry.as_object_mut() {
                 fields.insert("filename".into(), filename.into());
+                // The notebook cell, which a playground text never is.
+                fields.insert("cell".into(), serde_json::Value::Null);
             }
             entry
         })
@@ -185,6 +188,7 @@ mod tests {
         assert_eq!(json["functions"], 3);
         let first = &json["diagnostics"][0];
         assert_eq!(first["filename"], "snippet.py");
+        assert!(first["cell"].is_null());
         assert_eq!(first["code"], "FT001");
         assert_eq!(first["location"]["row"], 11);
         assert!(first["end_location"]["column"].is_number());

@@ -12,7 +12,6 @@ import {
   openPlayground,
   pasteSource,
   replaceSource,
-  settle,
   waitUntilIdle,
 } from "./helpers.js";
 
@@ -130,10 +129,11 @@ describe("worker", () => {
     try {
       const text = await corpusText(990_000);
       await page.getByTestId("report-toggle").click();
-      await replaceSource(page, text);
-      await settle(page);
+      await pasteSource(page, text);
+      // The analysis of this much code takes tens of seconds (BENCHMARKS.md); the page stays
+      // responsive meanwhile.
       const panel = page.getByTestId("report-panel");
-      await panel.getByTestId("report-lines").filter({ hasText: String(text.split("\n").length - 1) }).waitFor({ timeout: 60_000 });
+      await panel.getByTestId("report-lines").filter({ hasText: String(text.split("\n").length - 1) }).waitFor({ timeout: 240_000 });
       const memory = await panel.getByTestId("report-memory").innerText();
       const findings = await panel.getByTestId("report-findings").innerText();
       const analysis = await panel.getByTestId("report-analysis-time").innerText();
