@@ -109,7 +109,7 @@ describe("examples, tour and report", () => {
       await page.getByTestId("report-toggle").click();
       const panel = page.getByTestId("report-panel");
       await panel.getByTestId("report-rules").waitFor();
-      assert.equal(await panel.getByTestId("report-lines").innerText(), "41");
+      assert.equal(await panel.getByTestId("report-lines").innerText(), "42");
       assert.equal(await panel.getByTestId("report-functions").innerText(), "4");
       assert.equal(await panel.getByTestId("report-entries").innerText(), "3");
       assert.equal(await panel.getByTestId("report-findings").innerText(), "3");
@@ -117,7 +117,7 @@ describe("examples, tour and report", () => {
       const rows = await panel.locator("tbody tr").evaluateAll((rows) => rows.map((row) => row.dataset.code));
       assert.deepEqual(rows, ["FT001", "FT002", "FT003"]);
       const entries = await panel.getByTestId("report-entry").allInnerTexts();
-      assert.deepEqual(entries, ["line 35", "line 40", "line 41"]);
+      assert.deepEqual(entries, ["line 35", "line 40", "line 42"]);
       await panel.getByTestId("report-entry").first().click();
       assert.equal(await selectedLine(page), 35);
 
