@@ -47,11 +47,26 @@ ensure_chromium() {
   fi
 }
 
-ensure_npm_packages() {
-  if [ ! -d tests/e2e/node_modules/playwright-core ]; then
-    log "installing npm packages from tests/e2e/package-lock.json"
-    (cd tests/e2e && npm ci --no-audit --no-fund)
+# Installs the npm packages of a folder from its package-lock.json, again when the lockfile
+# changed since the last install (npm records what it installed in node_modules).
+ensure_npm_folder() {
+  local dir=$1
+  if [ ! -f "$dir/node_modules/.package-lock.json" ] ||
+    [ "$dir/package-lock.json" -nt "$dir/node_modules/.package-lock.json" ]; then
+    log "installing npm packages from $dir/package-lock.json"
+    (cd "$dir" && npm ci --no-audit --no-fund --loglevel=error)
   fi
+}
+
+# The browser tests' packages (playwright-core, Ruff's wasm for the benchmark).
+ensure_npm_packages() {
+  ensure_npm_folder tests/e2e
+}
+
+# The editor's packages (CodeMirror, esbuild) and binaryen's wasm-opt, which Trunk finds on PATH.
+ensure_editor_packages() {
+  ensure_npm_folder www/editor
+  export PATH="$PWD/www/editor/node_modules/.bin:$PATH"
 }
 
 ensure_playground_tools() {
@@ -59,4 +74,5 @@ ensure_playground_tools() {
   ensure_rust_wasm
   ensure_wasm_bindgen_cli
   ensure_trunk
+  ensure_editor_packages
 }

@@ -9,4 +9,6 @@ pub mod agent;
 mod js;
 pub mod lab;
 pub mod protocol;
+pub mod report;
+pub mod share;
 pub mod ui;

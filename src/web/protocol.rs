@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::Diagnostic;
 use crate::advice::{Advice, AdviceSettings};
 use crate::web::lab::{LabPoint, LabSummary};
+use crate::web::report::Report;
 use crate::workload_estimate::{ScalingParams, ScalingReport};
 
 /// Identifies one request of a kind (analysis or advice); ids grow with every request of that
@@ -40,6 +41,14 @@ pub enum Request {
     RunLab { id: RequestId },
     /// Stop lab run `id` after its current repetition.
     CancelLab { id: RequestId },
+    /// How the worker analyses every text from now on (library mode).
+    Configure { library: bool },
+    /// Gather the Report panel's facts about one source text.
+    Report { id: RequestId, source: String },
+    /// Fault injection for the browser tests: panic, as a bug would, on the worker's own thread
+    /// or on one of its pool's threads inside a parallel job. A page can only crash its own
+    /// worker this way, which it could do anyway by terminating it.
+    InjectPanic { on_pool_thread: bool },
 }
 
 /// What the worker tells the UI.
@@ -80,6 +89,13 @@ pub enum Response {
     },
     /// Lab run `id` finished or was cancelled.
     LabFinished { id: RequestId, summary: LabSummary },
+    /// The answer to one `Request::Report`; `elapsed_ms` times gathering the facts.
+    Report {
+        id: RequestId,
+        report: Box<Report>,
+        elapsed_ms: f64,
+    },
     /// The worker panicked; its wasm instance is unusable and the UI must start a new one.
+    /// Sent on the worker's failure channel (see `agent`), from whichever thread panicked.
     Failed { message: String },
 }

@@ -10,6 +10,7 @@ import {
   openPlayground,
   replaceSource,
   selectedLine,
+  selectedText,
   settle,
 } from "./helpers.js";
 
@@ -121,10 +122,7 @@ describe("advice panel", () => {
 
       await site.getByTestId("call-site").click();
       assert.equal(await selectedLine(page), 10);
-      const selected = await page.getByTestId("editor").evaluate((editor) =>
-        editor.value.slice(editor.selectionStart, editor.selectionEnd),
-      );
-      assert.equal(selected, "ex.map(worker, range(10000))");
+      assert.equal(await selectedText(page), "ex.map(worker, range(10000))");
       t.diagnostic(`reasons: ${JSON.stringify(reasons)}`);
       assertNoErrors(errors);
     } finally {

@@ -3,6 +3,7 @@ import assert from "node:assert/strict";
 import { execFileSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
+import { deflateRawSync } from "node:zlib";
 import { chromium } from "playwright-core";
 
 export const DIST = fileURLToPath(new URL("../../dist", import.meta.url));
@@ -61,19 +62,82 @@ export async function settle(page) {
   await waitUntilIdle(page);
 }
 
-/** Replaces the editor text the way a user's paste would (one input event). */
+/** Replaces the editor text as a user would: select all, then paste. */
+export async function pasteSource(page, source) {
+  await page.getByTestId("editor").focus();
+  await page.keyboard.press("ControlOrMeta+a");
+  await page.getByTestId("editor").evaluate((content, text) => {
+    const clipboardData = new DataTransfer();
+    clipboardData.setData("text/plain", text);
+    content.dispatchEvent(new ClipboardEvent("paste", { clipboardData, bubbles: true, cancelable: true }));
+  }, source);
+}
+
+/** Replaces the editor text (a paste) and waits for the analysis. */
 export async function replaceSource(page, source) {
-  await page.getByTestId("editor").fill(source);
+  await pasteSource(page, source);
   await settle(page);
 }
 
-/** The 1-based line of the editor's selection start. */
+/** Calls a method of the page's code editor (www/editor/editor.js) and returns its result. */
+export function editorCall(page, method, ...args) {
+  return page.evaluate(
+    ([method, args]) => AetherEditor.Editor.of(document.querySelector(".editor-host"))[method](...args),
+    [method, args],
+  );
+}
+
+/** The editor's whole text. */
+export function editorText(page) {
+  return editorCall(page, "text");
+}
+
+/** The 1-based line of the editor's cursor. */
 export async function selectedLine(page) {
-  return page.getByTestId("editor").evaluate((editor) => {
-    return editor.value.slice(0, editor.selectionStart).split("\n").length;
+  return (await editorCall(page, "cursor")).row;
+}
+
+/** The text the editor has selected. */
+export function selectedText(page) {
+  return page.evaluate(() => {
+    const { view } = AetherEditor.Editor.of(document.querySelector(".editor-host"));
+    const { from, to } = view.state.selection.main;
+    return view.state.sliceDoc(from, to);
   });
 }
 
 export function assertNoErrors(errors) {
   assert.deepEqual(errors, [], "the page logged unexpected errors");
+}
+
+/** The editor's underlined ranges: severity, underlined text and 1-based line. */
+export function underlines(page) {
+  return page.evaluate(() => {
+    const { view } = AetherEditor.Editor.of(document.querySelector(".editor-host"));
+    return [...document.querySelectorAll(".cm-lintRange")].map((mark) => ({
+      severity: [...mark.classList].find((name) => name.startsWith("cm-lintRange-")).slice(13),
+      text: mark.textContent,
+      line: view.state.doc.lineAt(view.posAtDOM(mark)).number,
+    }));
+  });
+}
+
+/** The lint gutter's markers: severity and the 1-based line each sits beside. */
+export function gutterMarkers(page) {
+  return page.evaluate(() => {
+    const { view } = AetherEditor.Editor.of(document.querySelector(".editor-host"));
+    return [...document.querySelectorAll(".cm-gutter-lint .cm-lint-marker")].map((marker) => {
+      const box = marker.getBoundingClientRect();
+      const block = view.lineBlockAtHeight(box.top + box.height / 2 - view.documentTop);
+      return {
+        severity: [...marker.classList].find((name) => name.startsWith("cm-lint-marker-")).slice(15),
+        line: view.state.doc.lineAt(block.from).number,
+      };
+    });
+  });
+}
+
+/** A v1 share link's fragment for `state`, made here independently of the page's encoder. */
+export function linkTo(state) {
+  return `v1/${deflateRawSync(Buffer.from(JSON.stringify(state))).toString("base64url")}`;
 }

@@ -12,7 +12,9 @@ import {
   assertNoErrors,
   launchBrowser,
   openPlayground,
+  editorText,
   replaceSource,
+  waitUntilIdle,
   settle,
 } from "./helpers.js";
 
@@ -128,12 +130,13 @@ describe("rules panel", () => {
       await page.getByTestId("rules-toggle").click();
       await entry(page, "FT002").locator(".rule-head").click();
       await entry(page, "FT002").getByTestId("try-example").click();
-      assert.equal(await page.getByTestId("editor").inputValue(), example);
+      assert.equal(await editorText(page), example);
       await settle(page);
       await page.getByTestId("diagnostic").filter({ hasText: "FT002" }).first().waitFor();
       // Like the examples menu, the text is kept for the next visit.
       await page.reload();
-      assert.equal(await page.getByTestId("editor").inputValue(), example);
+      await waitUntilIdle(page);
+      assert.equal(await editorText(page), example);
       assertNoErrors(errors);
     } finally {
       await context.close();

@@ -38,4 +38,5 @@ for thread in threads:
 
 with ThreadPoolExecutor() as pool:
     pool.map(lookup, ["a", "b", "a"])
-    pool.submit(connection)
+    for _ in range(2):
+        pool.submit(connection)

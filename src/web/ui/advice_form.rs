@@ -2,6 +2,7 @@
 //! Pure logic, so it is tested without a browser.
 
 use crate::advice::{AdviceSettings, TargetBuild, WorkloadSetting};
+use crate::web::share::AdviceFields;
 
 /// The free-threaded build chosen in the form.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -95,6 +96,36 @@ impl AdviceForm {
         }
     }
 
+    /// The form holding the fields a link or the autosave kept; a choice this version does not
+    /// know keeps its default.
+    pub fn from_fields(fields: &AdviceFields) -> Self {
+        let defaults = Self::new(1);
+        Self {
+            build: BuildChoice::from_value(&fields.build).unwrap_or(defaults.build),
+            overhead: fields.overhead.clone(),
+            cores: fields.cores.clone(),
+            threads: fields.threads.clone(),
+            mode: WorkloadMode::from_value(&fields.workload).unwrap_or(defaults.mode),
+            parallel_fraction: fields.parallel_fraction.clone(),
+            blocking_ratio: fields.blocking_ratio.clone(),
+            points: fields.points.clone(),
+        }
+    }
+
+    /// The fields as links and the autosave keep them.
+    pub fn fields(&self) -> AdviceFields {
+        AdviceFields {
+            build: self.build.value().to_owned(),
+            overhead: self.overhead.clone(),
+            cores: self.cores.clone(),
+            threads: self.threads.clone(),
+            workload: self.mode.value().to_owned(),
+            parallel_fraction: self.parallel_fraction.clone(),
+            blocking_ratio: self.blocking_ratio.clone(),
+            points: self.points.clone(),
+        }
+    }
+
     /// The settings the fields mean. A number that does not parse becomes NaN (or 0 for counts),
     /// which the advice reports as a sentence naming the field.
     pub fn settings(&self) -> AdviceSettings {
@@ -164,6 +195,26 @@ mod tests {
         assert_eq!(settings.cores, 0);
         let advice = crate::advice::advise("", &settings, "");
         assert!(advice.migration.unwrap_err().contains("parallel fraction"));
+    }
+
+    #[test]
+    fn fields_round_trip_and_unknown_choices_keep_defaults() {
+        let form = AdviceForm {
+            build: BuildChoice::Custom,
+            overhead: "0.3".into(),
+            mode: WorkloadMode::BlockingRatio,
+            points: "1,10\n".into(),
+            ..AdviceForm::new(8)
+        };
+        assert_eq!(AdviceForm::from_fields(&form.fields()), form);
+        let odd = AdviceFields {
+            build: "<script>".into(),
+            workload: "?".into(),
+            ..AdviceFields::default()
+        };
+        let read = AdviceForm::from_fields(&odd);
+        assert_eq!(read.build, BuildChoice::Ft314);
+        assert_eq!(read.mode, WorkloadMode::ParallelFraction);
     }
 
     #[test]

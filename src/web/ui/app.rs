@@ -1,38 +1,185 @@
-//! The page: header, editor with gutter, status bar, the diagnostics of the latest analysis and
-//! the advice panel.
+//! The page: header with the menus, the editor, the diagnostics, the Advice panel, the Scaling
+//! view and the side panels (Rules, Report), plus the state that links and autosave carry.
 
+use std::cell::RefCell;
 use std::rc::Rc;
 
-use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
+use gloo_timers::callback::Timeout;
+use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::advice_form::AdviceForm;
-use super::components::ScalingPanel;
 use super::components::{
-    AdvicePanel, DiagnosticList, Editor, ErrorBanner, Header, LineMarkers, RulesAction, RulesPanel,
-    StatusBar, line_height_px, line_markers, use_rules_view,
+    AdvicePanel, DiagnosticList, Editor, EditorCallbacks, EditorHandle, ErrorBanner, FixDialog,
+    Header, ReportPanel, RulesAction, RulesPanel, ScalingPanel, SharePanel, ShareView, StatusBar,
+    Tour, copy_and_report, use_rules_view,
 };
-use super::examples::EXAMPLES;
-use super::hooks::use_analysis;
-use super::state::WorkerStatus;
-use super::{storage, text};
+use super::examples::{EXAMPLES, Example};
+use super::hooks::{use_analysis, use_theme, use_window_event, use_window_keydown};
+use super::state::{AnalysisState, WorkerStatus};
+use super::{startup, storage, tour};
+use crate::web::share::{self, SharedState, SidePanel};
 use crate::workload_estimate::{ScalingParams, WorkloadEstimate};
 use crate::{Diagnostic, Location};
 
+/// Edits and settings are saved this long after the last change.
+const AUTOSAVE_MS: u32 = 500;
+
+/// The example loaded in the editor, and which of its versions.
+#[derive(Clone, Copy, PartialEq)]
+struct LoadedExample {
+    example: &'static Example,
+    fixed: bool,
+}
+
 #[function_component]
 pub fn App() -> Html {
-    let initial_source = use_memo((), |_| {
-        storage::load_source().unwrap_or_else(|| EXAMPLES[0].source.to_owned())
+    let start = use_memo((), |_| {
+        startup::choose(&location_hash(), hardware_concurrency())
     });
-    let line_count = use_state(|| text::line_count(&initial_source));
-    let textarea = use_node_ref();
-    let analysis = use_analysis();
+    let editor = use_memo((), |_| EditorHandle::default());
+    let analysis = {
+        let editor = (*editor).clone();
+        use_analysis(Rc::new(move || editor.text()))
+    };
     let rules = use_rules_view();
-    let advice_form = use_state(|| AdviceForm::new(hardware_concurrency()));
-    let scaling_open = use_state(|| false);
+    let advice_form = use_state(|| AdviceForm::from_fields(&start.state.advice));
+    let library = use_state(|| start.state.library);
+    let report_open = use_state(|| start.state.panel == Some(SidePanel::Report));
+    let scaling_open = use_state(|| start.state.scaling.is_some());
     let scaling_params = use_state(|| {
-        ScalingParams::from_estimate(&WorkloadEstimate::default(), hardware_concurrency())
+        let defaults =
+            ScalingParams::from_estimate(&WorkloadEstimate::default(), hardware_concurrency());
+        startup::scaling_params(start.state.scaling.as_ref(), defaults)
     });
+    let notice = use_state(|| start.notice.clone());
+    let fix = use_state(|| None::<Diagnostic>);
+    let share = use_state(|| None::<ShareView>);
+    let tour_step = use_state(|| None::<usize>);
+    let example = use_state(|| None::<LoadedExample>);
+    let autosave = use_mut_ref(|| None::<PendingSave>);
+    let theme = use_theme();
+
+    // Everything a link or the autosave keeps, read now.
+    let current_state = {
+        let editor = editor.clone();
+        let advice_form = advice_form.clone();
+        let library = *library;
+        let rules = (*rules).clone();
+        let report_open = *report_open;
+        let scaling = (*scaling_open).then(|| (*scaling_params).clone());
+        Rc::new(move || SharedState {
+            code: editor.text().unwrap_or_default(),
+            advice: advice_form.fields(),
+            library,
+            panel: if rules.open {
+                Some(SidePanel::Rules)
+            } else if report_open {
+                Some(SidePanel::Report)
+            } else {
+                None
+            },
+            rule: rules.expanded.map(str::to_owned),
+            scaling: scaling
+                .as_ref()
+                .map(|params| serde_json::to_value(params).expect("scaling parameters serialize")),
+            cursor: editor.cursor(),
+        })
+    };
+    let schedule_save = {
+        let current_state = current_state.clone();
+        let autosave = autosave.clone();
+        Callback::from(move |()| {
+            let timer = {
+                let autosave = autosave.clone();
+                Timeout::new(AUTOSAVE_MS, move || save_pending(&autosave))
+            };
+            *autosave.borrow_mut() = Some((timer, current_state.clone()));
+        })
+    };
+    {
+        // Leaving the page saves what the timer has not saved yet.
+        let autosave = autosave.clone();
+        use_window_event("pagehide", move || save_pending(&autosave));
+    }
+
+    // Applies a whole state: a link opened in this tab, or the work a link replaced.
+    let apply_state = {
+        let editor = editor.clone();
+        let advice_form = advice_form.clone();
+        let library = library.clone();
+        let rules = rules.dispatcher();
+        let report_open = report_open.clone();
+        let scaling_open = scaling_open.clone();
+        let scaling_params = scaling_params.clone();
+        let keep_sliders = analysis.keep_sliders.clone();
+        Callback::from(move |(state, set_text): (SharedState, bool)| {
+            if set_text {
+                editor.set_text(&state.code);
+            }
+            advice_form.set(AdviceForm::from_fields(&state.advice));
+            library.set(state.library);
+            let rule = state.rule.as_deref().and_then(crate::detector::find_rule);
+            match (state.panel, rule) {
+                (Some(SidePanel::Rules), Some(rule)) => {
+                    rules.dispatch(RulesAction::Show(rule.code))
+                }
+                (Some(SidePanel::Rules), None) => rules.dispatch(RulesAction::SetOpen(true)),
+                // On opening, a `#rule=` link may have opened the panel: leave it.
+                _ if !set_text => {}
+                _ => rules.dispatch(RulesAction::SetOpen(false)),
+            }
+            report_open.set(state.panel == Some(SidePanel::Report));
+            if let Some(scaling) = &state.scaling {
+                keep_sliders.emit(());
+                scaling_params.set(startup::scaling_params(
+                    Some(scaling),
+                    (*scaling_params).clone(),
+                ));
+            }
+            scaling_open.set(state.scaling.is_some());
+            if let Some(cursor) = state.cursor {
+                editor.select(cursor, cursor);
+            }
+        })
+    };
+
+    {
+        // Once the editor is mounted: the rest of the starting state, and the first analysis.
+        let apply_state = apply_state.clone();
+        let analyze = analysis.analyze.clone();
+        let start = start.clone();
+        use_effect_with((), move |_| {
+            apply_state.emit((start.state.clone(), false));
+            analyze.emit(());
+            if start.from_link {
+                // The state now lives in the autosave; a reload shows it with later edits.
+                storage::save_state(&start.state);
+                clear_location_hash();
+            }
+        });
+    }
+    {
+        // A share link opened in this tab replaces the work, which stays restorable.
+        let apply_state = apply_state.clone();
+        let current_state = current_state.clone();
+        let notice = notice.clone();
+        use_window_event(
+            "hashchange",
+            move || match share::decode(&location_hash()) {
+                Ok(None) => {}
+                Ok(Some(state)) => {
+                    storage::save_previous(&current_state());
+                    storage::save_state(&state);
+                    apply_state.emit((state, true));
+                    notice.set(Some(startup::Notice::Replaced));
+                    clear_location_hash();
+                }
+                Err(error) => notice.set(Some(startup::Notice::BadLink(error.to_string()))),
+            },
+        );
+    }
+
     {
         // The Scaling view simulates only while it is open.
         let simulate = analysis.simulate.clone();
@@ -50,13 +197,6 @@ pub fn App() -> Html {
             }
         });
     }
-
-    {
-        let analyze = analysis.analyze.clone();
-        let initial_source = initial_source.clone();
-        use_effect_with((), move |_| analyze.emit((*initial_source).clone()));
-    }
-
     {
         // Every change of the settings (and the first render) asks the worker for new advice.
         let advise = analysis.advise.clone();
@@ -64,140 +204,363 @@ pub fn App() -> Html {
             advise.emit((form.settings(), form.points.clone()))
         });
     }
-    let on_form = {
-        let advice_form = advice_form.clone();
-        Callback::from(move |form: AdviceForm| advice_form.set(form))
-    };
+    {
+        let set_library = analysis.library.clone();
+        use_effect_with(*library, move |library| set_library.emit(*library));
+    }
+    {
+        // The Report follows the text while its panel is open.
+        let report = analysis.report.clone();
+        use_effect_with(*report_open, move |open| report.emit(*open));
+    }
+    {
+        // Settings, panels and sliders are saved like the text.
+        let schedule_save = schedule_save.clone();
+        use_effect_with(
+            (
+                (*advice_form).clone(),
+                *library,
+                (*rules).clone(),
+                *report_open,
+                *scaling_open,
+                (*scaling_params).clone(),
+            ),
+            move |_| schedule_save.emit(()),
+        );
+    }
+    {
+        // The diagnostics go to the editor as soon as they arrive.
+        let editor = editor.clone();
+        let diagnostics = analysis
+            .state
+            .result
+            .as_ref()
+            .map(|r| r.diagnostics.clone());
+        use_effect_with(diagnostics, move |diagnostics| {
+            editor.set_diagnostics(diagnostics.as_deref().map_or(&[], |d| d.as_slice()));
+        });
+    }
+    {
+        let editor = editor.clone();
+        use_effect_with(theme.dark, move |dark| editor.set_dark(*dark));
+    }
 
-    let on_edit = {
-        let line_count = line_count.clone();
-        let analyze = analysis.analyze.clone();
-        Callback::from(move |source: String| {
-            storage::save_source(&source);
-            line_count.set(text::line_count(&source));
-            analyze.emit(source);
-        })
-    };
-
-    // Replaces the editor text with an example (the menu's or a rule's "Try it").
-    let load_source = {
-        let textarea = textarea.clone();
-        let on_edit = on_edit.clone();
-        Callback::from(move |source: String| {
-            if let Some(textarea) = textarea.cast::<HtmlTextAreaElement>() {
-                textarea.set_value(&source);
-                on_edit.emit(source);
-            }
-        })
-    };
     let on_rules = {
         let dispatcher = rules.dispatcher();
-        Callback::from(move |action: RulesAction| dispatcher.dispatch(action))
+        let report_open = report_open.clone();
+        Callback::from(move |action: RulesAction| {
+            if matches!(action, RulesAction::Show(_) | RulesAction::SetOpen(true)) {
+                report_open.set(false);
+            }
+            dispatcher.dispatch(action)
+        })
+    };
+    let set_report = {
+        let report_open = report_open.clone();
+        let on_rules = on_rules.clone();
+        Callback::from(move |open: bool| {
+            if open {
+                on_rules.emit(RulesAction::SetOpen(false));
+            }
+            report_open.set(open);
+        })
     };
 
-    let on_example = {
+    let on_change = {
+        let analyze = analysis.analyze.clone();
+        let schedule_save = schedule_save.clone();
+        Callback::from(move |()| {
+            analyze.emit(());
+            schedule_save.emit(());
+        })
+    };
+    let diagnostics = analysis
+        .state
+        .result
+        .as_ref()
+        .map(|result| result.diagnostics.clone());
+    let show_fix = {
+        let fix = fix.clone();
+        let diagnostics = diagnostics.clone();
+        Callback::from(move |index: usize| {
+            fix.set(diagnostics.as_ref().and_then(|all| all.get(index)).cloned())
+        })
+    };
+    let editor_callbacks = EditorCallbacks {
+        on_change: on_change.clone(),
+        on_rule: on_rules.reform(RulesAction::Show),
+        on_fix: show_fix,
+    };
+
+    // Replaces the editor text (the examples menu, a rule's "Try it", the tour).
+    let load_source = {
+        let editor = editor.clone();
+        Callback::from(move |source: String| editor.set_text(&source))
+    };
+    let load_example = {
         let load_source = load_source.clone();
+        let example = example.clone();
+        Callback::from(move |loaded: LoadedExample| {
+            let source = if loaded.fixed {
+                loaded.example.fixed
+            } else {
+                loaded.example.source
+            };
+            load_source.emit(source.to_owned());
+            example.set(Some(loaded));
+        })
+    };
+    let on_example = {
+        let load_example = load_example.clone();
         Callback::from(move |event: Event| {
             let select = event.target_unchecked_into::<HtmlSelectElement>();
-            let Some(example) = select
-                .value()
-                .parse::<usize>()
-                .ok()
-                .and_then(|i| EXAMPLES.get(i))
-            else {
-                return;
-            };
-            load_source.emit(example.source.to_owned());
+            if let Some(found) = super::examples::find(&select.value()) {
+                load_example.emit(LoadedExample {
+                    example: found,
+                    fixed: false,
+                });
+            }
             select.set_value("");
         })
     };
 
     let on_select = {
-        let textarea = textarea.clone();
-        Callback::from(move |(start, end): (Location, Location)| {
-            if let Some(textarea) = textarea.cast::<HtmlTextAreaElement>() {
-                select_range(&textarea, start, end);
-            }
-        })
+        let editor = editor.clone();
+        Callback::from(move |(start, end): (Location, Location)| editor.select(start, end))
     };
     let on_select_diagnostic =
         on_select.reform(|diagnostic: Diagnostic| (diagnostic.location, diagnostic.end_location));
 
-    let state = &*analysis.state;
-    let markers: Rc<LineMarkers> = {
-        let diagnostics = state
-            .result
-            .as_ref()
-            .map(|result| result.diagnostics.clone());
-        use_memo(diagnostics, |diagnostics| {
-            diagnostics
-                .as_deref()
-                .map(|diagnostics| line_markers(diagnostics))
-                .unwrap_or_default()
+    let rerun_simulation = {
+        let scaling_open = scaling_open.clone();
+        let simulate = analysis.simulate.clone();
+        let scaling_params = scaling_params.clone();
+        Callback::from(move |()| {
+            scaling_open.set(true);
+            simulate.emit(Some((*scaling_params).clone()));
+        })
+    };
+    // Puts the whole state in the address bar and opens the Share panel with it.
+    let open_share = {
+        let current_state = current_state.clone();
+        let share = share.clone();
+        let diagnostics = diagnostics.clone();
+        Callback::from(move |copy: bool| {
+            let state = current_state();
+            let fragment = share::encode(&state);
+            set_location_hash(&fragment);
+            let link = share_url(&fragment);
+            let markdown = share::markdown_summary(
+                &state.code,
+                diagnostics.as_deref().map_or(&[], Vec::as_slice),
+                &link,
+            );
+            if copy {
+                let share = share.clone();
+                let view = ShareView {
+                    link: link.clone(),
+                    markdown: markdown.clone(),
+                    status: None,
+                };
+                copy_and_report(
+                    link.clone(),
+                    "Link",
+                    Callback::from(move |status| {
+                        share.set(Some(ShareView {
+                            status: Some(status),
+                            ..view.clone()
+                        }))
+                    }),
+                );
+            }
+            share.set(Some(ShareView {
+                link,
+                markdown,
+                status: None,
+            }));
+        })
+    };
+    let copy_link = open_share.reform(|()| true);
+    let close_topmost = {
+        let fix = fix.clone();
+        let tour_step = tour_step.clone();
+        let share = share.clone();
+        let on_rules = on_rules.clone();
+        let set_report = set_report.clone();
+        let rules_open = rules.open;
+        let report_open = *report_open;
+        Callback::from(move |()| {
+            if fix.is_some() {
+                fix.set(None);
+            } else if tour_step.is_some() {
+                tour_step.set(None);
+            } else if share.is_some() {
+                share.set(None);
+            } else if rules_open {
+                on_rules.emit(RulesAction::SetOpen(false));
+            } else if report_open {
+                set_report.emit(false);
+            }
+        })
+    };
+    use_window_keydown(true, {
+        let copy_link = copy_link.clone();
+        let rerun_simulation = rerun_simulation.clone();
+        move |event: KeyboardEvent| {
+            if !(event.ctrl_key() || event.meta_key()) {
+                return;
+            }
+            let shortcut = match event.key().as_str() {
+                "s" | "S" => &copy_link,
+                "Enter" => &rerun_simulation,
+                _ => return,
+            };
+            event.prevent_default();
+            event.stop_propagation();
+            shortcut.emit(());
+        }
+    });
+    use_window_keydown(false, {
+        let close_topmost = close_topmost.clone();
+        move |event: KeyboardEvent| {
+            // The editor uses Escape itself (search, completions) and marks it handled.
+            if event.key() == "Escape" && !event.default_prevented() {
+                close_topmost.emit(());
+            }
+        }
+    });
+
+    let tour_action = {
+        let load_example = load_example.clone();
+        let scaling_open = scaling_open.clone();
+        let scaling_params = scaling_params.clone();
+        let keep_sliders = analysis.keep_sliders.clone();
+        let on_rules = on_rules.clone();
+        Callback::from(move |action: tour::Action| match action {
+            tour::Action::Example { id, fixed } => {
+                if let Some(found) = super::examples::find(id) {
+                    load_example.emit(LoadedExample {
+                        example: found,
+                        fixed,
+                    });
+                }
+            }
+            tour::Action::Rule(code) => on_rules.emit(RulesAction::Show(code)),
+            tour::Action::Scaling(workload) => {
+                keep_sliders.emit(());
+                scaling_params.set(workload.apply((*scaling_params).clone()));
+                scaling_open.set(true);
+            }
         })
     };
 
+    let state: &AnalysisState = &analysis.state;
+    let loaded = *example;
     html! {
         <div class="page">
-            <Header>
-                <button
-                    type="button"
-                    class="rules-toggle"
-                    data-testid="rules-toggle"
-                    aria-pressed={rules.open.to_string()}
-                    onclick={on_rules.reform({
-                        let open = rules.open;
-                        move |_: MouseEvent| RulesAction::SetOpen(!open)
-                    })}
-                >
-                    { "Rules" }
-                </button>
-            </Header>
+            <Header
+                dark={theme.dark}
+                on_theme={theme.toggle.clone()}
+                rules_open={rules.open}
+                on_rules={on_rules.reform(RulesAction::SetOpen)}
+                report_open={*report_open}
+                on_report={set_report.clone()}
+                on_share={{
+                    let share = share.clone();
+                    let open_share = open_share.clone();
+                    Callback::from(move |()| if share.is_some() { share.set(None) } else { open_share.emit(false) })
+                }}
+                share_open={share.is_some()}
+                on_tour={{
+                    let tour_step = tour_step.clone();
+                    Callback::from(move |()| tour_step.set(Some(0)))
+                }}
+            />
+            if let Some(view) = (*share).clone() {
+                <SharePanel
+                    view={view.clone()}
+                    on_status={{
+                        let share = share.clone();
+                        Callback::from(move |status| share.set(Some(ShareView { status: Some(status), ..view.clone() })))
+                    }}
+                    on_close={{
+                        let share = share.clone();
+                        Callback::from(move |()| share.set(None))
+                    }}
+                />
+            }
             if let Some(message) = &state.error {
                 <ErrorBanner message={message.clone()} on_dismiss={analysis.dismiss_error.clone()} />
             }
+            { startup::notice_view(&notice, &apply_state) }
             <main class="workspace">
-                <section class="editor-panel">
+                <section class="editor-panel" aria-label="Editor">
                     <div class="toolbar">
                         <label>
-                            { "Load example " }
-                            <select onchange={on_example} aria-label="Load an example">
-                                <option value="" selected=true>{ "choose…" }</option>
-                                { for EXAMPLES.iter().enumerate().map(|(index, example)| html! {
-                                    <option value={index.to_string()}>{ example.name }</option>
+                            <span>{ "Examples" }</span>
+                            <select onchange={on_example} data-testid="examples" aria-label="Load an example program (replaces the editor text)">
+                                <option value="" selected=true>{ "choose a hazard…" }</option>
+                                { for EXAMPLES.iter().map(|example| html! {
+                                    <option value={example.id}>{ format!("{} ({})", example.name, example.rules.join(", ")) }</option>
                                 }) }
                             </select>
                         </label>
+                        <label class="library-mode" title="Analyse the code as a library: every public function and method may be called from many threads at once">
+                            <input type="checkbox" data-testid="library-mode" checked={*library}
+                                onchange={{
+                                    let library = library.clone();
+                                    Callback::from(move |event: Event| {
+                                        library.set(event.target_unchecked_into::<web_sys::HtmlInputElement>().checked())
+                                    })
+                                }} />
+                            <span>{ "Library mode" }</span>
+                        </label>
+                        if let Some(loaded) = loaded {
+                            <button
+                                type="button"
+                                data-testid="example-version"
+                                onclick={load_example.reform(move |_: MouseEvent| LoadedExample { fixed: !loaded.fixed, ..loaded })}
+                                title="Replaces the editor text with the other version of this example"
+                            >
+                                { if loaded.fixed { "Show the hazard" } else { "Show the fixed version" } }
+                            </button>
+                        }
                     </div>
                     <Editor
-                        initial_source={AttrValue::from((*initial_source).clone())}
-                        line_count={*line_count}
-                        {markers}
-                        textarea={textarea}
-                        on_input={on_edit}
+                        handle={(*editor).clone()}
+                        initial_source={AttrValue::from(start.state.code.clone())}
+                        callbacks={editor_callbacks}
                     />
                 </section>
-                <section class="results-panel">
+                <section class="results-panel" aria-label="Findings">
                     <StatusBar state={state.clone()} />
                     <DiagnosticList
-                        diagnostics={state.result.as_ref().map(|result| result.diagnostics.clone())}
+                        diagnostics={diagnostics.clone()}
                         too_large={state.too_large}
                         on_select={on_select_diagnostic}
                         on_rule={on_rules.reform(RulesAction::Show)}
+                        on_fix={{
+                            let fix = fix.clone();
+                            Callback::from(move |diagnostic: Diagnostic| fix.set(Some(diagnostic)))
+                        }}
                     />
                 </section>
                 <AdvicePanel
                     form={(*advice_form).clone()}
-                    {on_form}
+                    on_form={{
+                        let advice_form = advice_form.clone();
+                        Callback::from(move |form: AdviceForm| advice_form.set(form))
+                    }}
                     advice={state.advice.clone()}
                     {on_select}
                 />
             </main>
-            <section class="scaling-view">
+            <section class="scaling-view" aria-label="Scaling view">
                 <button
                     type="button"
                     class="scaling-toggle"
                     data-testid="scaling-toggle"
+                    aria-expanded={scaling_open.to_string()}
                     aria-pressed={scaling_open.to_string()}
                     onclick={{
                         let scaling_open = scaling_open.clone();
@@ -220,9 +583,71 @@ pub fn App() -> Html {
                     />
                 }
             </section>
-            <RulesPanel view={(*rules).clone()} on_action={on_rules} on_try={load_source} />
+            <RulesPanel view={(*rules).clone()} on_action={on_rules.clone()} on_try={load_source} />
+            if *report_open {
+                <ReportPanel
+                    report={state.report.clone()}
+                    on_close={set_report.reform(|()| false)}
+                    on_select={on_select_diagnostic_line(&editor)}
+                />
+            }
+            if let Some(diagnostic) = (*fix).clone() {
+                <FixDialog
+                    {diagnostic}
+                    source={editor.text().unwrap_or_default()}
+                    on_apply={{
+                        let editor = editor.clone();
+                        let fix = fix.clone();
+                        Callback::from(move |diagnostic: Diagnostic| {
+                            if let Some(found) = &diagnostic.fix {
+                                editor.apply_edits(&found.edits);
+                            }
+                            fix.set(None);
+                        })
+                    }}
+                    on_close={{
+                        let fix = fix.clone();
+                        let editor = editor.clone();
+                        Callback::from(move |()| {
+                            fix.set(None);
+                            editor.focus();
+                        })
+                    }}
+                />
+            }
+            if let Some(step) = *tour_step {
+                <Tour
+                    {step}
+                    on_step={{
+                        let tour_step = tour_step.clone();
+                        Callback::from(move |step| tour_step.set(step))
+                    }}
+                    on_action={tour_action}
+                />
+            }
         </div>
     }
+}
+
+/// An autosave waiting for its timer: the timer, and what reads the state to save.
+type PendingSave = (Timeout, Rc<dyn Fn() -> SharedState>);
+
+/// Saves the pending state now, if any.
+fn save_pending(pending: &RefCell<Option<PendingSave>>) {
+    let Some((_, current_state)) = pending.borrow_mut().take() else {
+        return;
+    };
+    storage::save_state(&current_state());
+    // A link in the address bar no longer describes the page once it changed.
+    if share::decode(&location_hash()).is_ok_and(|link| link.is_some()) {
+        clear_location_hash();
+    }
+}
+
+/// Selects the start of a line (the Report's entry points).
+fn on_select_diagnostic_line(editor: &EditorHandle) -> Callback<Location> {
+    let editor = editor.clone();
+    Callback::from(move |at: Location| editor.select(at, at))
 }
 
 /// The page's logical processors, the default for cores and threads.
@@ -233,16 +658,51 @@ fn hardware_concurrency() -> u32 {
         .map_or(1, |cores| cores as u32)
 }
 
-/// Selects a range (of a diagnostic or a call site) in the editor and scrolls its line into the
-/// middle.
-fn select_range(textarea: &HtmlTextAreaElement, from: Location, to: Location) {
-    let source = textarea.value();
-    let start = text::utf16_offset(&source, from);
-    let end = text::utf16_offset(&source, to).max(start);
-    let _ = textarea.focus();
-    let _ = textarea.set_selection_range(start, end);
-    let line_height = line_height_px(textarea);
-    let row = from.row.saturating_sub(1) as f64;
-    let top = row * line_height - f64::from(textarea.client_height()) / 2.0;
-    textarea.set_scroll_top(top.max(0.0) as i32);
+fn location_hash() -> String {
+    web_sys::window()
+        .and_then(|window| window.location().hash().ok())
+        .unwrap_or_default()
+}
+
+/// Removes the fragment from the address bar without a new history entry.
+fn clear_location_hash() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let location = window.location();
+    let url = format!(
+        "{}{}",
+        location.pathname().unwrap_or_default(),
+        location.search().unwrap_or_default()
+    );
+    if let Ok(history) = window.history() {
+        let _ = history.replace_state_with_url(&wasm_bindgen::JsValue::NULL, "", Some(&url));
+    }
+}
+
+/// Shows `fragment` in the address bar without a new history entry.
+fn set_location_hash(fragment: &str) {
+    if let Some(history) = web_sys::window().and_then(|window| window.history().ok()) {
+        let _ = history.replace_state_with_url(
+            &wasm_bindgen::JsValue::NULL,
+            "",
+            Some(&format!("#{fragment}")),
+        );
+    }
+}
+
+/// The page's address with `fragment`.
+fn share_url(fragment: &str) -> String {
+    let location = web_sys::window().map(|window| window.location());
+    let base = location
+        .map(|location| {
+            format!(
+                "{}{}{}",
+                location.origin().unwrap_or_default(),
+                location.pathname().unwrap_or_default(),
+                location.search().unwrap_or_default()
+            )
+        })
+        .unwrap_or_default();
+    format!("{base}#{fragment}")
 }

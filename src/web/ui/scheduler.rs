@@ -2,8 +2,8 @@
 //!
 //! A newer edit supersedes older ones: at most one request of a kind is in flight, edits made
 //! meanwhile collapse into one pending job, and a response counts only if it answers the request
-//! in flight. The analysis and the advice each have a scheduler of their own, so neither waits
-//! for the other. Pure logic, so it is tested without a browser.
+//! in flight. The analysis, the advice, the Scaling view and the Report each have a scheduler of
+//! their own, so none waits for another. Pure logic, so it is tested without a browser.
 
 use crate::advice::AdviceSettings;
 use crate::web::protocol::{Request, RequestId};
@@ -56,6 +56,16 @@ impl Job for ScalingJob {
             params: self.params,
             use_estimate: self.use_estimate,
         }
+    }
+}
+
+/// The Report panel's facts about a source text.
+#[derive(Clone, Debug, PartialEq)]
+pub struct ReportJob(pub String);
+
+impl Job for ReportJob {
+    fn into_request(self, id: RequestId) -> Request {
+        Request::Report { id, source: self.0 }
     }
 }
 

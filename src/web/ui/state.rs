@@ -6,6 +6,7 @@ use yew::Reducible;
 
 use crate::Diagnostic;
 use crate::advice::Advice;
+use crate::web::report::Report;
 use crate::web::ui::components::{ScalingAction, ScalingState};
 
 /// The most bytes the playground sends to the worker in one request.
@@ -35,6 +36,12 @@ pub struct AdviceResult {
 }
 
 #[derive(Clone, Debug, PartialEq)]
+pub struct ReportResult {
+    pub report: Rc<Report>,
+    pub elapsed_ms: f64,
+}
+
+#[derive(Clone, Debug, PartialEq)]
 pub struct AnalysisState {
     pub worker: WorkerStatus,
     /// Some source is waiting for, or being analysed by, the worker.
@@ -42,6 +49,8 @@ pub struct AnalysisState {
     pub result: Option<AnalysisResult>,
     /// The advice on the latest text and settings the worker answered.
     pub advice: Option<AdviceResult>,
+    /// The Report panel's facts about the latest text the worker answered.
+    pub report: Option<ReportResult>,
     /// Size of an editor text over [`MAX_SOURCE_BYTES`], which was not sent.
     pub too_large: Option<usize>,
     /// A worker failure to show until dismissed.
@@ -57,6 +66,7 @@ impl Default for AnalysisState {
             busy: false,
             result: None,
             advice: None,
+            report: None,
             too_large: None,
             error: None,
             scaling: ScalingState::default(),
@@ -90,6 +100,10 @@ pub enum AnalysisAction {
         advice: Advice,
         elapsed_ms: f64,
     },
+    ReportFinished {
+        report: Box<Report>,
+        elapsed_ms: f64,
+    },
     DismissError,
     Scaling(ScalingAction),
 }
@@ -115,9 +129,12 @@ impl Reducible for AnalysisState {
                 next.too_large = Some(bytes);
                 next.result = None;
                 next.advice = None;
+                next.report = None;
             }
             // A result that arrives after the text grew too large describes an older text.
-            AnalysisAction::Finished { .. } | AnalysisAction::AdviceFinished { .. }
+            AnalysisAction::Finished { .. }
+            | AnalysisAction::AdviceFinished { .. }
+            | AnalysisAction::ReportFinished { .. }
                 if next.too_large.is_some() => {}
             AnalysisAction::Finished {
                 diagnostics,
@@ -131,6 +148,12 @@ impl Reducible for AnalysisState {
             AnalysisAction::AdviceFinished { advice, elapsed_ms } => {
                 next.advice = Some(AdviceResult {
                     advice: Rc::new(advice),
+                    elapsed_ms,
+                })
+            }
+            AnalysisAction::ReportFinished { report, elapsed_ms } => {
+                next.report = Some(ReportResult {
+                    report: Rc::new(*report),
                     elapsed_ms,
                 })
             }

@@ -16,10 +16,17 @@ pub struct DiagnosticListProps {
     pub on_select: Callback<Diagnostic>,
     /// Opens the Rules panel at a rule's explanation (by code).
     pub on_rule: Callback<&'static str>,
+    /// Opens the preview of a diagnostic's fix.
+    pub on_fix: Callback<Diagnostic>,
 }
+
+/// Findings listed before "Show all": a list of thousands costs every render, and the editor
+/// and the Report show them all anyway.
+const SHOWN_FIRST: usize = 200;
 
 #[function_component]
 pub fn DiagnosticList(props: &DiagnosticListProps) -> Html {
+    let show_all = use_state(|| false);
     if let Some(bytes) = props.too_large {
         return html! {
             <p class="notice notice-warning" data-testid="too-large">
@@ -33,10 +40,23 @@ pub fn DiagnosticList(props: &DiagnosticListProps) -> Html {
     if diagnostics.is_empty() {
         return html! { <p class="notice notice-ok" data-testid="no-hazards">{ "No hazards found" }</p> };
     }
+    let shown = if *show_all {
+        diagnostics.len()
+    } else {
+        SHOWN_FIRST
+    };
     html! {
-        <ol class="diagnostics">
-            { for diagnostics.iter().map(|diagnostic| diagnostic_item(diagnostic, props)) }
-        </ol>
+        <div class="diagnostics-scroll">
+            <ol class="diagnostics">
+                { for diagnostics.iter().take(shown).map(|diagnostic| diagnostic_item(diagnostic, props)) }
+            </ol>
+            if diagnostics.len() > shown {
+                <button type="button" class="show-all" data-testid="show-all-diagnostics"
+                    onclick={move |_: MouseEvent| show_all.set(true)}>
+                    { format!("Show all {} findings", diagnostics.len()) }
+                </button>
+            }
+        </div>
     }
 }
 
@@ -58,11 +78,26 @@ fn diagnostic_item(diagnostic: &Diagnostic, props: &DiagnosticListProps) -> Html
     } = diagnostic;
     html! {
         <li class={classes!("diagnostic", severity_class(diagnostic.severity))}>
-            <button type="button" data-testid="diagnostic" title={name.clone()} onclick={on_click}>
+            <button type="button" class="diagnostic-main" data-testid="diagnostic" title={name.clone()} onclick={on_click}>
                 <span class="position">{ format!("{}:{}", location.row, location.column) }</span>
                 <span class="code">{ code.clone() }</span>
                 <span class="message">{ message.clone() }</span>
             </button>
+            <div class="diagnostic-actions">
+            if diagnostic.fix.is_some() {
+                <button
+                    type="button"
+                    class="fix-link"
+                    data-testid="fix-link"
+                    aria-label={format!("Show the fix for {} on line {}", code, location.row)}
+                    onclick={{
+                        let diagnostic = diagnostic.clone();
+                        props.on_fix.reform(move |_: MouseEvent| diagnostic.clone())
+                    }}
+                >
+                    { "fix…" }
+                </button>
+            }
             if let Some(rule) = rule {
                 <button
                     type="button"
@@ -78,6 +113,7 @@ fn diagnostic_item(diagnostic: &Diagnostic, props: &DiagnosticListProps) -> Html
             if let Some(url) = url {
                 <a class="docs" href={url.clone()} target="_blank" rel="noopener">{ "docs" }</a>
             }
+            </div>
         </li>
     }
 }

@@ -1,23 +1,28 @@
 //! The worker session: starts the analysis worker, feeds it the latest edit and advice settings,
 //! and starts a new worker when one fails.
 //!
-//! Edits and settings changes share one debounce: when it fires, a changed text is sent for
-//! analysis, and a changed text or changed settings for advice, each through its own
+//! Edits and settings changes share one debounce: when it fires, the editor's text is read once
+//! (an edit only marks it changed) and a changed text is sent for analysis, and a changed text
+//! or changed settings for advice, the Report and the Scaling view, each through its own
 //! [`RequestScheduler`] (at most one request of a kind in flight, newer jobs supersede older).
+//! The analysis is sent first, so the worker answers it first.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
 
 use gloo_timers::callback::Timeout;
 use wasm_bindgen::{JsCast, prelude::Closure};
-use web_sys::{ErrorEvent, Event, MessageEvent, Worker, WorkerOptions, WorkerType, console};
+use web_sys::{
+    BroadcastChannel, ErrorEvent, Event, MessageEvent, Worker, WorkerOptions, WorkerType, console,
+};
 use yew::prelude::*;
 
 use crate::advice::AdviceSettings;
+use crate::web::agent::CHANNEL_PARAMETER;
 use crate::web::js::{from_js, to_js};
 use crate::web::protocol::{Request, RequestId, Response};
 use crate::web::ui::components::ScalingAction;
-use crate::web::ui::scheduler::{AdviceJob, RequestScheduler, ScalingJob};
+use crate::web::ui::scheduler::{AdviceJob, ReportJob, RequestScheduler, ScalingJob};
 use crate::web::ui::state::{AnalysisAction, AnalysisState, MAX_SOURCE_BYTES};
 use crate::workload_estimate::ScalingParams;
 
@@ -25,11 +30,29 @@ use crate::workload_estimate::ScalingParams;
 const WORKER_SCRIPT: &str = "./worker_loader.js";
 /// Typing faster than this between keys sends only the last text.
 const DEBOUNCE_MS: u32 = 150;
+/// The performance mark set when the debounce hands an edit to the scheduler.
+const ANALYSIS_SENT_MARK: &str = "aether-analysis-sent";
+
+fn mark(name: &str) {
+    if let Some(performance) = web_sys::window().and_then(|window| window.performance()) {
+        let _ = performance.mark(name);
+    }
+}
+
+/// Reads the editor's current text (`None` before the editor is mounted).
+pub type SourceReader = Rc<dyn Fn() -> Option<String>>;
 
 pub struct AnalysisHandle {
     pub state: UseReducerHandle<AnalysisState>,
-    /// Schedules the analysis of an editor text (debounced).
-    pub analyze: Callback<String>,
+    /// The editor's text changed: schedules its analysis (debounced).
+    pub analyze: Callback<()>,
+    /// The Report panel opened (`true`, schedules a report) or closed.
+    pub report: Callback<bool>,
+    /// The next simulation keeps the sliders as they are instead of estimating the workload from
+    /// the text (they were restored from a link or an earlier visit).
+    pub keep_sliders: Callback<()>,
+    /// Library mode on or off: every panel is answered again with it.
+    pub library: Callback<bool>,
     /// Schedules advice with new settings and pasted measurements (debounced, with the text).
     pub advise: Callback<(AdviceSettings, String)>,
     pub dismiss_error: Callback<()>,
@@ -42,11 +65,11 @@ pub struct AnalysisHandle {
 }
 
 #[hook]
-pub fn use_analysis() -> AnalysisHandle {
+pub fn use_analysis(read_source: SourceReader) -> AnalysisHandle {
     let state = use_reducer(AnalysisState::default);
     let session = {
         let dispatcher = state.dispatcher();
-        use_memo((), move |_| Session::new(dispatcher))
+        use_memo((), move |_| Session::new(dispatcher, read_source))
     };
     {
         let session = session.clone();
@@ -55,10 +78,19 @@ pub fn use_analysis() -> AnalysisHandle {
             move || session.stop()
         });
     }
-    let analyze = {
+    let text = {
         let session = session.clone();
         use_memo((), move |_| {
-            Callback::from(move |source: String| session.edit(source))
+            let edit = session.clone();
+            let report = session.clone();
+            let keep = session.clone();
+            let library = session.clone();
+            (
+                Callback::from(move |()| edit.edit()),
+                Callback::from(move |open: bool| report.set_report(open)),
+                Callback::from(move |()| keep.0.inner.borrow_mut().keep_sliders = true),
+                Callback::from(move |on: bool| library.set_library(on)),
+            )
         })
     };
     let advise = {
@@ -83,7 +115,10 @@ pub fn use_analysis() -> AnalysisHandle {
     });
     AnalysisHandle {
         state,
-        analyze: (*analyze).clone(),
+        analyze: text.0.clone(),
+        report: text.1.clone(),
+        keep_sliders: text.2.clone(),
+        library: text.3.clone(),
         advise: (*advise).clone(),
         dismiss_error,
         simulate: scaling.0.clone(),
@@ -97,6 +132,7 @@ struct Session(Rc<Shared>);
 
 struct Shared {
     dispatcher: UseReducerDispatcher<AnalysisState>,
+    read_source: SourceReader,
     inner: RefCell<Inner>,
 }
 
@@ -105,6 +141,15 @@ struct Inner {
     scheduler: RequestScheduler<String>,
     advice: RequestScheduler<AdviceJob>,
     scaling: RequestScheduler<ScalingJob>,
+    report: RequestScheduler<ReportJob>,
+    /// The Report panel is open (reports follow the text).
+    report_open: bool,
+    /// The Report panel just opened.
+    report_changed: bool,
+    /// The next scaling job keeps the sliders (see [`AnalysisHandle::keep_sliders`]).
+    keep_sliders: bool,
+    /// Library mode, sent to each worker when it is ready.
+    library: bool,
     /// The Scaling view's sliders while it is open.
     scaling_inputs: Option<ScalingParams>,
     /// The sliders changed since the debounce last fired.
@@ -118,8 +163,8 @@ struct Inner {
     source: Option<String>,
     /// The latest advice settings and measurements.
     advice_inputs: Option<(AdviceSettings, String)>,
-    /// An edit the debounce has not sent yet.
-    edited: Option<String>,
+    /// The text changed since the debounce last fired.
+    edited: bool,
     /// Advice inputs changed since the debounce last fired.
     advice_changed: bool,
     connection: Option<Connection>,
@@ -129,9 +174,10 @@ struct Inner {
 }
 
 impl Session {
-    fn new(dispatcher: UseReducerDispatcher<AnalysisState>) -> Self {
+    fn new(dispatcher: UseReducerDispatcher<AnalysisState>, read_source: SourceReader) -> Self {
         Self(Rc::new(Shared {
             dispatcher,
+            read_source,
             inner: RefCell::default(),
         }))
     }
@@ -140,9 +186,32 @@ impl Session {
         self.0.start_worker();
     }
 
-    fn edit(&self, source: String) {
-        self.0.inner.borrow_mut().edited = Some(source);
+    fn edit(&self) {
+        self.0.inner.borrow_mut().edited = true;
         self.debounce();
+    }
+
+    /// Sends the setting now (and to every new worker), then everything again after the debounce.
+    fn set_library(&self, library: bool) {
+        let mut inner = self.0.inner.borrow_mut();
+        if inner.library == library {
+            return;
+        }
+        inner.library = library;
+        inner.send(Some(Request::Configure { library }));
+        inner.edited = true;
+        drop(inner);
+        self.debounce();
+    }
+
+    fn set_report(&self, open: bool) {
+        let mut inner = self.0.inner.borrow_mut();
+        inner.report_changed = open && !inner.report_open;
+        inner.report_open = open;
+        drop(inner);
+        if open {
+            self.debounce();
+        }
     }
 
     fn set_advice(&self, settings: AdviceSettings, points: String) {
@@ -208,9 +277,13 @@ impl Shared {
 
     /// Sends the edit and the advice inputs that changed since the last flush.
     fn flush(&self) {
+        // Read before borrowing the session: the editor may call back into it.
+        let edited = std::mem::take(&mut self.inner.borrow_mut().edited)
+            .then(|| (self.read_source)())
+            .flatten();
         self.update(|inner| {
-            let edited = inner.edited.take();
             let edited_text = edited.is_some();
+            let report_changed = std::mem::take(&mut inner.report_changed) || edited_text;
             let advice_changed = std::mem::take(&mut inner.advice_changed) || edited.is_some();
             let scaling_changed = std::mem::take(&mut inner.scaling_changed) || edited.is_some();
             let mut actions = Vec::new();
@@ -219,10 +292,14 @@ impl Shared {
                 if bytes > MAX_SOURCE_BYTES {
                     inner.scheduler.discard_pending();
                     inner.advice.discard_pending();
+                    inner.report.discard_pending();
                     inner.source = None;
                     actions.push(AnalysisAction::TooLarge { bytes });
                 } else {
                     let request = inner.scheduler.submit(source.clone());
+                    // Where the debounce ends and the analysis's own time starts, for
+                    // DevTools and the benchmark (tests/e2e/bench.mjs).
+                    mark(ANALYSIS_SENT_MARK);
                     inner.send(request);
                     inner.source = Some(source);
                     actions.push(AnalysisAction::Submitted);
@@ -242,13 +319,21 @@ impl Shared {
             if scaling_changed
                 && let (Some(source), Some(params)) = (&inner.source, &inner.scaling_inputs)
             {
+                let keep_sliders = std::mem::take(&mut inner.keep_sliders);
                 let job = ScalingJob {
                     source: source.clone(),
                     params: params.clone(),
-                    use_estimate: inner.scaling_estimate || edited_text,
+                    use_estimate: !keep_sliders && (inner.scaling_estimate || edited_text),
                 };
                 inner.scaling_estimate = false;
                 let request = inner.scaling.submit(job);
+                inner.send(request);
+            }
+            if report_changed
+                && inner.report_open
+                && let Some(source) = &inner.source
+            {
+                let request = inner.report.submit(ReportJob(source.clone()));
                 inner.send(request);
             }
             actions.push(AnalysisAction::Busy(inner.is_busy()));
@@ -285,11 +370,17 @@ impl Shared {
                     if let Some(connection) = &mut inner.connection {
                         connection.ready = true;
                     }
+                    // Before any request, so every answer uses it.
+                    inner.send(Some(Request::Configure {
+                        library: inner.library,
+                    }));
                     let request = inner.scheduler.worker_ready();
                     inner.send(request);
                     let request = inner.advice.worker_ready();
                     inner.send(request);
                     let request = inner.scaling.worker_ready();
+                    inner.send(request);
+                    let request = inner.report.worker_ready();
                     inner.send(request);
                     vec![AnalysisAction::WorkerReady { threads, isolated }]
                 }
@@ -359,6 +450,20 @@ impl Shared {
                         summary,
                     })]
                 }
+                Response::Report {
+                    id,
+                    report,
+                    elapsed_ms,
+                } => {
+                    let current = inner.report.accept(id);
+                    let request = inner.report.next_request();
+                    inner.send(request);
+                    if current {
+                        vec![AnalysisAction::ReportFinished { report, elapsed_ms }]
+                    } else {
+                        Vec::new()
+                    }
+                }
                 Response::Failed { message } => {
                     failure = Some(message);
                     Vec::new()
@@ -384,6 +489,7 @@ impl Shared {
             inner.scheduler.worker_lost();
             inner.advice.worker_lost();
             inner.scaling.worker_lost();
+            inner.report.worker_lost();
             inner.lab = None;
             restart = inner.connection.as_ref().is_some_and(|c| c.ready);
             if restart {
@@ -420,7 +526,8 @@ impl Inner {
         self.scheduler.is_busy()
             || self.advice.is_busy()
             || self.scaling.is_busy()
-            || self.edited.is_some()
+            || self.report.is_busy()
+            || self.edited
     }
 
     fn send(&self, request: Option<Request>) {
@@ -436,17 +543,29 @@ impl Inner {
 /// One running worker and its event handlers; dropping it terminates the worker.
 struct Connection {
     worker: Worker,
+    /// Where the worker's threads report their panics (see `agent`).
+    failures: BroadcastChannel,
     /// The worker has sent `Response::Ready`.
     ready: bool,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_failure: Closure<dyn FnMut(MessageEvent)>,
     _on_error: Closure<dyn FnMut(Event)>,
 }
 
 impl Connection {
     fn open(session: Weak<Shared>, generation: u64) -> Result<Self, wasm_bindgen::JsValue> {
+        // A channel of this worker alone: other tabs run workers of their own.
+        let channel = format!(
+            "aether-failures-{generation}-{}",
+            (js_sys::Math::random() * 1e15) as u64
+        );
+        let failures = BroadcastChannel::new(&channel)?;
         let options = WorkerOptions::new();
         options.set_type(WorkerType::Module);
-        let worker = Worker::new_with_options(WORKER_SCRIPT, &options)?;
+        let worker = Worker::new_with_options(
+            &format!("{WORKER_SCRIPT}?{CHANNEL_PARAMETER}={channel}"),
+            &options,
+        )?;
 
         let on_message = {
             let session = session.clone();
@@ -454,6 +573,16 @@ impl Connection {
                 let response = from_js::<Response>(event.data());
                 if let (Some(session), Some(response)) = (session.upgrade(), response) {
                     session.on_response(generation, response);
+                }
+            })
+        };
+        let on_failure = {
+            let session = session.clone();
+            Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+                if let (Some(session), Some(Response::Failed { message })) =
+                    (session.upgrade(), from_js::<Response>(event.data()))
+                {
+                    session.on_failure(generation, message);
                 }
             })
         };
@@ -469,10 +598,13 @@ impl Connection {
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
+        failures.set_onmessage(Some(on_failure.as_ref().unchecked_ref()));
         Ok(Self {
             worker,
+            failures,
             ready: false,
             _on_message: on_message,
+            _on_failure: on_failure,
             _on_error: on_error,
         })
     }
@@ -480,6 +612,11 @@ impl Connection {
 
 impl Drop for Connection {
     fn drop(&mut self) {
+        // Events already queued must not reach the handlers dropped with this connection.
+        self.worker.set_onmessage(None);
+        self.worker.set_onerror(None);
+        self.failures.set_onmessage(None);
         self.worker.terminate();
+        self.failures.close();
     }
 }

@@ -1,10 +1,11 @@
-"""The same work made safe: every shared update happens under one lock."""
+"""The same three pieces of shared state, each changed under a lock."""
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 lock = threading.Lock()
 hits = 0
 cache = {}
+_conn = None
 
 
 def count_hit():
@@ -20,9 +21,23 @@ def lookup(key):
         return cache[key]
 
 
+def make_connection():
+    return object()
+
+
+def connection():
+    global _conn
+    with lock:
+        if _conn is None:
+            _conn = make_connection()
+        return _conn
+
+
 threads = [threading.Thread(target=count_hit) for _ in range(8)]
 for thread in threads:
     thread.start()
 
 with ThreadPoolExecutor() as pool:
     pool.map(lookup, ["a", "b", "a"])
+    for _ in range(2):
+        pool.submit(connection)
