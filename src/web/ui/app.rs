@@ -637,9 +637,11 @@ fn save_pending(pending: &RefCell<Option<PendingSave>>) {
     let Some((_, current_state)) = pending.borrow_mut().take() else {
         return;
     };
-    storage::save_state(&current_state());
-    // A link in the address bar no longer describes the page once it changed.
-    if share::decode(&location_hash()).is_ok_and(|link| link.is_some()) {
+    let state = current_state();
+    storage::save_state(&state);
+    // A link in the address bar no longer describes the page once it changed; a save timed
+    // before the link was made may still find the page as the link shows it.
+    if share::decode(&location_hash()).is_ok_and(|link| link.is_some_and(|link| link != state)) {
         clear_location_hash();
     }
 }

@@ -30,6 +30,8 @@ use crate::workload_estimate::ScalingParams;
 const WORKER_SCRIPT: &str = "./worker_loader.js";
 /// Typing faster than this between keys sends only the last text.
 const DEBOUNCE_MS: u32 = 150;
+/// How long a worker error waits for a panic message that explains it (see `Connection::open`).
+const PANIC_MESSAGE_GRACE_MS: u32 = 300;
 /// The performance mark set when the debounce hands an edit to the scheduler.
 const ANALYSIS_SENT_MARK: &str = "aether-analysis-sent";
 
@@ -480,11 +482,12 @@ impl Shared {
     /// A worker that was ready is replaced by a new one; one that never got ready is not, since
     /// a new one would most likely fail the same way.
     fn on_failure(self: &Rc<Self>, generation: u64, message: String) {
+        // A failure of a worker already replaced (its other report, or a late one) is old news.
+        if generation != self.inner.borrow().generation {
+            return;
+        }
         let mut restart = false;
         self.update(|inner| {
-            if generation != inner.generation {
-                return Vec::new();
-            }
             inner.generation += 1;
             inner.scheduler.worker_lost();
             inner.advice.worker_lost();
@@ -592,9 +595,16 @@ impl Connection {
                 .dyn_ref::<ErrorEvent>()
                 .map(ErrorEvent::message)
                 .unwrap_or_else(|| "the worker script failed to load".to_owned());
-            if let Some(session) = session.upgrade() {
-                session.on_failure(generation, message);
-            }
+            // A panic also traps ("unreachable"), and that error event can overtake the panic's
+            // own message on the failure channel; give the message a moment to arrive first
+            // (whichever comes first is reported, the other is ignored as an old generation).
+            let session = session.clone();
+            Timeout::new(PANIC_MESSAGE_GRACE_MS, move || {
+                if let Some(session) = session.upgrade() {
+                    session.on_failure(generation, message);
+                }
+            })
+            .forget();
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));
