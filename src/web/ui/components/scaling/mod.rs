@@ -12,6 +12,7 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::models::build_overhead;
 use crate::web::lab::LabSummary;
 use crate::workload_estimate::{MAX_ITEMS, ScalingParams, ScalingReport, human_us};
 use charts::{Chart, ChartData};
@@ -70,6 +71,10 @@ pub fn ScalingPanel(props: &ScalingPanelProps) -> Html {
         Callback::from(move |event: Event| {
             let mut next = params.clone();
             next.build = event.target_unchecked_into::<HtmlSelectElement>().value();
+            // A build starts from its published overhead.
+            if let Some(build) = build_overhead(&next.build) {
+                next.overhead = build.overhead;
+            }
             on_params.emit(next);
         })
     };
