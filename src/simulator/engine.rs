@@ -610,7 +610,9 @@ impl<'c> Engine<'c> {
                     self.release_lock();
                 }
                 Step::Io => {
-                    let wait_us = self.release_wait_us(thread);
+                    // The last release, and any a computation too short to reach them left.
+                    let releases = entry.releases_left + 1;
+                    let wait_us = self.release_wait_us(thread, releases);
                     if wait_us > 0.0 {
                         self.stop_running(thread, State::Io);
                         self.push_event(self.now + wait_us, thread, EventKind::IoDone);
@@ -632,11 +634,12 @@ impl<'c> Engine<'c> {
         }
     }
 
-    /// The GIL-released wait of each of the current item's releases: its I/O, spread evenly.
-    fn release_wait_us(&self, thread: u32) -> f64 {
+    /// The GIL-released wait of `releases` of the current item's releases: its I/O, spread
+    /// evenly over them all.
+    fn release_wait_us(&self, thread: u32, releases: u32) -> f64 {
         let io_us = self.threads[thread as usize].work.io_us;
         if io_us > 0.0 {
-            io_us / f64::from(self.releases_per_item)
+            io_us * f64::from(releases) / f64::from(self.releases_per_item)
         } else {
             0.0
         }
@@ -650,7 +653,7 @@ impl<'c> Engine<'c> {
     /// A release in the middle of an item: waits with the GIL released, or hands the GIL to a
     /// waiting thread and queues for it again. Returns whether the thread stopped running.
     fn release_gil(&mut self, thread: u32) -> bool {
-        let wait_us = self.release_wait_us(thread);
+        let wait_us = self.release_wait_us(thread, 1);
         let entry = &mut self.threads[thread as usize];
         entry.releases_left -= 1;
         entry.until_release_us = if entry.releases_left > 0 {

@@ -309,6 +309,18 @@ fn gil_releases_spread_the_io_wait() {
     );
     let run = simulate(&config, Interpreter::Gil, 2).unwrap();
     assert!(run.io_us > 0.0 && run.gil_wait_us > 0.0);
+
+    // Without CPU time to cut into chunks, the whole I/O still happens, at the end.
+    let waiting = SimulationConfig {
+        cpu_per_item: TimeDistribution::Fixed { mean_us: 0.0 },
+        ..config
+    };
+    let alone = simulate(&waiting, Interpreter::Gil, 1).unwrap();
+    assert!(
+        (alone.throughput - 1e6 / 400.0).abs() < 1e-6,
+        "{}",
+        alone.throughput
+    );
 }
 
 #[test]
