@@ -7,6 +7,12 @@
 //! preempted one period after it started running or after the wait began, whichever is later
 //! (CPython's forced switch: the waiter's timed wait expires and it sets the drop request).
 //!
+//! Every computing thread computes at the same rate (the running threads share the cores'
+//! throughput and contention evenly), so progress is measured on one *virtual clock* that
+//! advances at that rate: a stretch of computation ends when the clock reaches its end, however
+//! often the rate changes on the way. A change of rate therefore reschedules one event (the
+//! earliest stretch end), not one per thread.
+//!
 //! Events are kept in a binary heap ordered by time, then by creation, so that equal times are
 //! resolved the same way on every platform. Nothing is allocated per event.
 
@@ -210,24 +216,58 @@ struct SimThread {
     until_release_us: f64,
     /// Releases of the current item still to come before its last one (which ends the item).
     releases_left: u32,
-    /// Whether a computing stretch is under way (and a checkpoint event pending).
+    /// Whether a computing stretch is under way (and in the queue of stretch ends).
     computing: bool,
+    /// The virtual clock when the stretch started.
     stretch_start: f64,
-    stretch_end: f64,
-    /// GIL-build microseconds the current stretch computes if nothing changes its rate.
+    /// GIL-build microseconds the stretch computes: it ends when the virtual clock has
+    /// advanced by that much.
     stretch_work_us: f64,
-    /// GIL-build microseconds of computation per wall microsecond during the stretch.
-    rate: f64,
     /// When the thread must give its slot up if someone waits.
     deadline: Option<f64>,
-    /// Bumped whenever the pending checkpoint is replaced; older ones are ignored.
+    /// Bumped whenever a stretch starts or is cut short; older queue entries are ignored.
     epoch: u32,
 }
 
+/// Where a thread's stretch of computation ends, on the virtual clock.
+struct StretchEnd {
+    virtual_end: f64,
+    sequence: u64,
+    thread: u32,
+    epoch: u32,
+}
+
+impl Ord for StretchEnd {
+    /// Reversed, so that `BinaryHeap` pops the earliest end first.
+    fn cmp(&self, other: &Self) -> Ordering {
+        other
+            .virtual_end
+            .total_cmp(&self.virtual_end)
+            .then(other.sequence.cmp(&self.sequence))
+    }
+}
+
+impl PartialOrd for StretchEnd {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
+    }
+}
+
+impl PartialEq for StretchEnd {
+    fn eq(&self, other: &Self) -> bool {
+        self.cmp(other) == Ordering::Equal
+    }
+}
+
+impl Eq for StretchEnd {}
+
 #[derive(Clone, Copy)]
 enum EventKind {
-    /// A computing stretch ends or reaches the thread's deadline.
-    Checkpoint,
+    /// The earliest stretch of computation ends (valid while its epoch is the engine's
+    /// `stretch_generation`).
+    StretchEnd,
+    /// A running thread's deadline passes: it gives its slot up if someone waits.
+    Deadline,
     /// A wait with the GIL released ends (I/O, or C code that dropped it).
     IoDone,
     /// A hand-off completes: the thread takes its slot.
@@ -284,6 +324,16 @@ struct Engine<'c> {
     releases_per_item: u32,
     /// The rate of every computing thread (see [`Slots::rate`]).
     rate: f64,
+    /// The virtual clock: GIL-build microseconds computed by any one computing thread since
+    /// the start, as of `clock_since` (it advances at `rate`).
+    clock: f64,
+    clock_since: f64,
+    stretch_ends: BinaryHeap<StretchEnd>,
+    /// Bumped whenever the earliest stretch end is rescheduled; older events are ignored.
+    stretch_generation: u32,
+    /// Whether the pending stretch-end event may no longer be the earliest live one; it is
+    /// rescheduled once the current event has been handled.
+    stretch_end_stale: bool,
     last_completion: f64,
     time_by_activity: [f64; Activity::COUNT],
     handoffs: u64,
@@ -306,9 +356,7 @@ impl<'c> Engine<'c> {
             releases_left: 0,
             computing: false,
             stretch_start: 0.0,
-            stretch_end: 0.0,
             stretch_work_us: 0.0,
-            rate: 1.0,
             deadline: None,
             epoch: 0,
         };
@@ -320,6 +368,11 @@ impl<'c> Engine<'c> {
             interpreter,
             free_slots: slots.count,
             rate: slots.rate(1),
+            clock: 0.0,
+            clock_since: 0.0,
+            stretch_ends: BinaryHeap::with_capacity(threads as usize),
+            stretch_generation: 0,
+            stretch_end_stale: false,
             slots,
             now: 0.0,
             events: BinaryHeap::with_capacity(threads as usize * 2),
@@ -351,7 +404,13 @@ impl<'c> Engine<'c> {
             self.take_next_item(thread);
         }
         let mut processed: u64 = 0;
-        while let Some(event) = self.events.pop() {
+        loop {
+            if self.stretch_end_stale {
+                self.schedule_stretch_end();
+            }
+            let Some(event) = self.events.pop() else {
+                break;
+            };
             processed += 1;
             if processed > self.config.max_events {
                 return Err(SimulationError::TooLong {
@@ -360,11 +419,12 @@ impl<'c> Engine<'c> {
             }
             self.now = event.time;
             match event.kind {
-                EventKind::Checkpoint => {
-                    if self.threads[event.thread as usize].epoch == event.epoch {
-                        self.checkpoint(event.thread);
+                EventKind::StretchEnd => {
+                    if event.epoch == self.stretch_generation {
+                        self.end_earliest_stretch();
                     }
                 }
+                EventKind::Deadline => self.deadline_passed(event.thread, event.time),
                 EventKind::IoDone if self.threads[event.thread as usize].step == Step::Io => {
                     self.set_state(event.thread, State::Idle);
                     self.last_completion = self.now;
@@ -511,22 +571,25 @@ impl<'c> Engine<'c> {
         let deadline = self.now + self.slots.period_us;
         for index in 0..self.running.len() {
             let running = self.running[index];
-            let entry = &mut self.threads[running as usize];
-            if entry.deadline.is_none() {
-                entry.deadline = Some(deadline);
-                if entry.computing {
-                    self.schedule_checkpoint(running);
-                }
+            if self.threads[running as usize].deadline.is_none() {
+                self.set_deadline(running, deadline);
             }
         }
+    }
+
+    fn set_deadline(&mut self, thread: u32, deadline: f64) {
+        self.threads[thread as usize].deadline = Some(deadline);
+        self.push_event(deadline, thread, EventKind::Deadline);
     }
 
     fn start_running(&mut self, thread: u32) {
         self.set_state(thread, State::Running);
         self.running.push(thread);
         self.replan();
-        let deadline = (!self.ready.is_empty()).then_some(self.now + self.slots.period_us);
-        self.threads[thread as usize].deadline = deadline;
+        self.threads[thread as usize].deadline = None;
+        if !self.ready.is_empty() {
+            self.set_deadline(thread, self.now + self.slots.period_us);
+        }
         self.proceed(thread);
     }
 
@@ -555,26 +618,23 @@ impl<'c> Engine<'c> {
         self.enqueue(thread);
     }
 
-    /// After the running threads changed: every computing thread continues at the new rate.
+    /// After the running threads changed: the virtual clock continues at the new rate.
     fn replan(&mut self) {
         if !self.slots.rate_varies() {
             return;
         }
         let rate = self.slots.rate(self.running.len());
-        if rate == self.rate {
-            return;
+        if rate != self.rate {
+            self.clock = self.clock_now();
+            self.clock_since = self.now;
+            self.rate = rate;
+            self.stretch_end_stale = true;
         }
-        self.rate = rate;
-        for index in 0..self.running.len() {
-            let thread = self.running[index];
-            if self.threads[thread as usize].computing {
-                let done = self.progress(thread);
-                let entry = &mut self.threads[thread as usize];
-                entry.remaining_us -= done;
-                entry.until_release_us -= done;
-                self.begin_computing(thread);
-            }
-        }
+    }
+
+    /// The virtual clock now.
+    fn clock_now(&self) -> f64 {
+        self.clock + (self.now - self.clock_since) * self.rate
     }
 
     /// Runs a thread that holds a slot until it computes, waits or runs out of items.
@@ -685,54 +745,89 @@ impl<'c> Engine<'c> {
         }
     }
 
-    /// Starts (or re-plans at the current rate) a stretch of computation up to the end of the
-    /// step or the next release.
+    /// Starts a stretch of computation up to the end of the step or the next release.
     fn begin_computing(&mut self, thread: u32) {
-        let rate = self.rate;
+        let start = self.clock_now();
         let entry = &mut self.threads[thread as usize];
         entry.computing = true;
-        entry.rate = rate;
-        entry.stretch_start = self.now;
+        entry.epoch = entry.epoch.wrapping_add(1);
+        entry.stretch_start = start;
         entry.stretch_work_us = entry.remaining_us.min(entry.until_release_us);
-        entry.stretch_end = self.now + entry.stretch_work_us / rate;
-        self.schedule_checkpoint(thread);
+        let end = StretchEnd {
+            virtual_end: start + entry.stretch_work_us,
+            sequence: self.next_sequence,
+            thread,
+            epoch: entry.epoch,
+        };
+        self.next_sequence += 1;
+        self.stretch_end_stale |= self
+            .stretch_ends
+            .peek()
+            .is_none_or(|first| end.virtual_end < first.virtual_end);
+        self.stretch_ends.push(end);
     }
 
-    /// GIL-build microseconds computed in the current stretch so far; exactly the planned work
-    /// once the stretch has ended, so that step ends and releases are not missed by rounding.
-    fn progress(&self, thread: u32) -> f64 {
-        let entry = &self.threads[thread as usize];
-        if self.now >= entry.stretch_end {
+    /// Schedules the event of the earliest live stretch end, replacing the pending one.
+    fn schedule_stretch_end(&mut self) {
+        self.stretch_end_stale = false;
+        while let Some(first) = self.stretch_ends.peek() {
+            let entry = &self.threads[first.thread as usize];
+            if entry.computing && entry.epoch == first.epoch {
+                break;
+            }
+            self.stretch_ends.pop();
+        }
+        self.stretch_generation = self.stretch_generation.wrapping_add(1);
+        if let Some(first) = self.stretch_ends.peek() {
+            let time = self.now + ((first.virtual_end - self.clock_now()) / self.rate).max(0.0);
+            self.events.push(Event {
+                time,
+                sequence: self.next_sequence,
+                thread: first.thread,
+                epoch: self.stretch_generation,
+                kind: EventKind::StretchEnd,
+            });
+            self.next_sequence += 1;
+        }
+    }
+
+    /// The earliest stretch has ended: its thread goes on with its item.
+    fn end_earliest_stretch(&mut self) {
+        let first = self
+            .stretch_ends
+            .pop()
+            .expect("a live stretch end is scheduled");
+        self.stop_computing(first.thread, true);
+        self.stretch_end_stale = true;
+        self.proceed(first.thread);
+    }
+
+    /// Counts the stretch's computation as done (all of it when it `finished`).
+    fn stop_computing(&mut self, thread: u32, finished: bool) {
+        let clock = self.clock_now();
+        let entry = &mut self.threads[thread as usize];
+        let done = if finished {
             entry.stretch_work_us
         } else {
-            ((self.now - entry.stretch_start) * entry.rate).min(entry.stretch_work_us)
-        }
-    }
-
-    /// (Re)schedules the end of the current stretch or the deadline, whichever comes first.
-    fn schedule_checkpoint(&mut self, thread: u32) {
-        let entry = &mut self.threads[thread as usize];
-        entry.epoch = entry.epoch.wrapping_add(1);
-        let time = entry.deadline.map_or(entry.stretch_end, |deadline| {
-            deadline.min(entry.stretch_end)
-        });
-        self.push_event(time, thread, EventKind::Checkpoint);
-    }
-
-    fn checkpoint(&mut self, thread: u32) {
-        let done = self.progress(thread);
-        let now = self.now;
-        let entry = &mut self.threads[thread as usize];
+            (clock - entry.stretch_start).clamp(0.0, entry.stretch_work_us)
+        };
         entry.computing = false;
+        entry.epoch = entry.epoch.wrapping_add(1);
         entry.remaining_us -= done;
         entry.until_release_us -= done;
-        if entry.deadline.is_some_and(|deadline| deadline <= now) {
-            if !self.ready.is_empty() {
-                self.yield_slot(thread);
-                return;
-            }
-            entry.deadline = None;
+    }
+
+    /// A running thread's deadline: it gives its slot to the first in line, if any.
+    fn deadline_passed(&mut self, thread: u32, deadline: f64) {
+        let entry = &mut self.threads[thread as usize];
+        if entry.state != State::Running || entry.deadline != Some(deadline) {
+            return;
         }
-        self.proceed(thread);
+        entry.deadline = None;
+        if !self.ready.is_empty() && entry.computing {
+            self.stop_computing(thread, false);
+            self.stretch_end_stale = true;
+            self.yield_slot(thread);
+        }
     }
 }
