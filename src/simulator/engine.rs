@@ -10,11 +10,12 @@
 //! Every computing thread computes at the same rate (the running threads share the cores'
 //! throughput and contention evenly), so progress is measured on one *virtual clock* that
 //! advances at that rate: a stretch of computation ends when the clock reaches its end, however
-//! often the rate changes on the way. A change of rate therefore reschedules one event (the
-//! earliest stretch end), not one per thread.
+//! often the rate changes on the way. Stretch ends are queued by their virtual end, apart from
+//! the timed events, and the loop takes whichever comes first; a change of rate moves nothing.
 //!
-//! Events are kept in a binary heap ordered by time, then by creation, so that equal times are
-//! resolved the same way on every platform. Nothing is allocated per event.
+//! Both queues are binary heaps ordered by time, then by creation, so that equal times are
+//! resolved the same way on every platform; a stretch end goes before an event at the same
+//! moment. Nothing is allocated per event.
 
 use std::cmp::Ordering;
 use std::collections::{BinaryHeap, VecDeque};
@@ -263,9 +264,6 @@ impl Eq for StretchEnd {}
 
 #[derive(Clone, Copy)]
 enum EventKind {
-    /// The earliest stretch of computation ends (valid while its epoch is the engine's
-    /// `stretch_generation`).
-    StretchEnd,
     /// A running thread's deadline passes: it gives its slot up if someone waits.
     Deadline,
     /// A wait with the GIL released ends (I/O, or C code that dropped it).
@@ -278,7 +276,6 @@ struct Event {
     time: f64,
     sequence: u64,
     thread: u32,
-    epoch: u32,
     kind: EventKind,
 }
 
@@ -328,12 +325,9 @@ struct Engine<'c> {
     /// the start, as of `clock_since` (it advances at `rate`).
     clock: f64,
     clock_since: f64,
+    /// The ends of the stretches under way; the event loop takes the earliest when it comes
+    /// before the next event.
     stretch_ends: BinaryHeap<StretchEnd>,
-    /// Bumped whenever the earliest stretch end is rescheduled; older events are ignored.
-    stretch_generation: u32,
-    /// Whether the pending stretch-end event may no longer be the earliest live one; it is
-    /// rescheduled once the current event has been handled.
-    stretch_end_stale: bool,
     last_completion: f64,
     time_by_activity: [f64; Activity::COUNT],
     handoffs: u64,
@@ -371,8 +365,6 @@ impl<'c> Engine<'c> {
             clock: 0.0,
             clock_since: 0.0,
             stretch_ends: BinaryHeap::with_capacity(threads as usize),
-            stretch_generation: 0,
-            stretch_end_stale: false,
             slots,
             now: 0.0,
             events: BinaryHeap::with_capacity(threads as usize * 2),
@@ -405,25 +397,28 @@ impl<'c> Engine<'c> {
         }
         let mut processed: u64 = 0;
         loop {
-            if self.stretch_end_stale {
-                self.schedule_stretch_end();
-            }
-            let Some(event) = self.events.pop() else {
+            let stretch_end = self.next_stretch_end();
+            let event_time = self.events.peek().map(|event| event.time);
+            if stretch_end.is_none() && event_time.is_none() {
                 break;
-            };
+            }
             processed += 1;
             if processed > self.config.max_events {
                 return Err(SimulationError::TooLong {
                     max_events: self.config.max_events,
                 });
             }
+            // A stretch ending with an event at the same moment ends first.
+            if let Some(time) = stretch_end
+                && event_time.is_none_or(|event_time| time <= event_time)
+            {
+                self.now = time;
+                self.end_earliest_stretch();
+                continue;
+            }
+            let event = self.events.pop().expect("an event is pending");
             self.now = event.time;
             match event.kind {
-                EventKind::StretchEnd => {
-                    if event.epoch == self.stretch_generation {
-                        self.end_earliest_stretch();
-                    }
-                }
                 EventKind::Deadline => self.deadline_passed(event.thread, event.time),
                 EventKind::IoDone if self.threads[event.thread as usize].step == Step::Io => {
                     self.set_state(event.thread, State::Idle);
@@ -475,12 +470,10 @@ impl<'c> Engine<'c> {
     }
 
     fn push_event(&mut self, time: f64, thread: u32, kind: EventKind) {
-        let epoch = self.threads[thread as usize].epoch;
         self.events.push(Event {
             time,
             sequence: self.next_sequence,
             thread,
-            epoch,
             kind,
         });
         self.next_sequence += 1;
@@ -628,7 +621,6 @@ impl<'c> Engine<'c> {
             self.clock = self.clock_now();
             self.clock_since = self.now;
             self.rate = rate;
-            self.stretch_end_stale = true;
         }
     }
 
@@ -760,35 +752,20 @@ impl<'c> Engine<'c> {
             epoch: entry.epoch,
         };
         self.next_sequence += 1;
-        self.stretch_end_stale |= self
-            .stretch_ends
-            .peek()
-            .is_none_or(|first| end.virtual_end < first.virtual_end);
         self.stretch_ends.push(end);
     }
 
-    /// Schedules the event of the earliest live stretch end, replacing the pending one.
-    fn schedule_stretch_end(&mut self) {
-        self.stretch_end_stale = false;
+    /// When the earliest stretch under way ends, dropping the ends of stretches cut short.
+    fn next_stretch_end(&mut self) -> Option<f64> {
         while let Some(first) = self.stretch_ends.peek() {
             let entry = &self.threads[first.thread as usize];
             if entry.computing && entry.epoch == first.epoch {
-                break;
+                let time = self.clock_since + (first.virtual_end - self.clock) / self.rate;
+                return Some(time.max(self.now));
             }
             self.stretch_ends.pop();
         }
-        self.stretch_generation = self.stretch_generation.wrapping_add(1);
-        if let Some(first) = self.stretch_ends.peek() {
-            let time = self.now + ((first.virtual_end - self.clock_now()) / self.rate).max(0.0);
-            self.events.push(Event {
-                time,
-                sequence: self.next_sequence,
-                thread: first.thread,
-                epoch: self.stretch_generation,
-                kind: EventKind::StretchEnd,
-            });
-            self.next_sequence += 1;
-        }
+        None
     }
 
     /// The earliest stretch has ended: its thread goes on with its item.
@@ -796,9 +773,8 @@ impl<'c> Engine<'c> {
         let first = self
             .stretch_ends
             .pop()
-            .expect("a live stretch end is scheduled");
+            .expect("the earliest stretch end was just found live");
         self.stop_computing(first.thread, true);
-        self.stretch_end_stale = true;
         self.proceed(first.thread);
     }
 
@@ -826,7 +802,6 @@ impl<'c> Engine<'c> {
         entry.deadline = None;
         if !self.ready.is_empty() && entry.computing {
             self.stop_computing(thread, false);
-            self.stretch_end_stale = true;
             self.yield_slot(thread);
         }
     }
