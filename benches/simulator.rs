@@ -27,6 +27,16 @@ fn simulator(criterion: &mut Criterion) {
                 ..SimulationConfig::default()
             },
         ),
+        (
+            "SMT, shared objects, GIL releases, I/O",
+            SimulationConfig {
+                smt: 2,
+                shared_fraction: 0.01,
+                gil_releases_per_item: 10,
+                io_per_item: TimeDistribution::Exponential { mean_us: 1_000.0 },
+                ..SimulationConfig::default()
+            },
+        ),
     ];
     let one_thread = rayon::ThreadPoolBuilder::new()
         .num_threads(1)

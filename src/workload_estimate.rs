@@ -38,6 +38,10 @@ pub struct WorkloadEstimate {
     pub wait_us: f64,
     /// Share of the CPU time spent holding a lock, in `[0, 1]`.
     pub lock_fraction: f64,
+    /// Share of the item's operations on objects every thread touches, in `[0, 1]`. It stays 0
+    /// until the sharing analysis can say which values the threads of a call site share: the
+    /// line scan here cannot tell a shared object from a private one.
+    pub shared_fraction: f64,
     /// The function run in threads, when one was found.
     pub function: Option<String>,
     /// Hazard codes the detector found in that function (for the veto).
@@ -55,6 +59,7 @@ impl Default for WorkloadEstimate {
             cpu_us: UNBOUNDED_LOOP_CPU_US,
             wait_us: 0.0,
             lock_fraction: 0.0,
+            shared_fraction: 0.0,
             function: None,
             hazards: Vec::new(),
             gil_reenabling_imports: Vec::new(),
@@ -97,7 +102,8 @@ mod report {
         advise_migration, build_overhead, decide, fit_usl,
     };
     use crate::simulator::{
-        Activity, Interpreter, SimulationConfig, TimeDistribution, TimelineLimits, simulate, sweep,
+        Activity, Interpreter, SimulationConfig, SimulationError, TimeDistribution, TimelineLimits,
+        simulate, sweep,
     };
 
     /// The most threads a sweep simulates.
@@ -113,9 +119,18 @@ mod report {
         pub wait_us: f64,
         /// Share of the CPU time holding the one shared lock.
         pub lock_fraction: f64,
+        /// Share of the operations on objects every thread touches.
+        pub shared_fraction: f64,
+        /// How often an item releases and re-acquires the GIL.
+        pub gil_releases_per_item: u32,
         pub cores: u32,
+        /// Hardware threads per core.
+        pub smt: u32,
         /// `3.13t` or `3.14t`.
         pub build: String,
+        /// The free-threaded build's single-thread overhead (the build's published figure
+        /// unless moved).
+        pub overhead: f64,
         /// The thread count the timeline shows and the verdict judges.
         pub threads: u32,
     }
@@ -128,8 +143,12 @@ mod report {
                 cpu_us: estimate.cpu_us,
                 wait_us: estimate.wait_us,
                 lock_fraction: estimate.lock_fraction,
+                shared_fraction: estimate.shared_fraction,
+                gil_releases_per_item: 0,
                 cores: cores.max(1),
-                build: "3.14t".into(),
+                smt: 1,
+                build: crate::simulator::DEFAULT_BUILD.into(),
+                overhead: SimulationConfig::default().free_threaded_overhead,
                 threads: cores.max(1),
             }
         }
@@ -141,6 +160,7 @@ mod report {
                 cpu_us: estimate.cpu_us,
                 wait_us: estimate.wait_us,
                 lock_fraction: estimate.lock_fraction,
+                shared_fraction: estimate.shared_fraction,
                 ..self.clone()
             }
         }
@@ -212,6 +232,8 @@ mod report {
     }
 
     fn config(params: &ScalingParams) -> Result<SimulationConfig, String> {
+        build_overhead(&params.build)
+            .ok_or_else(|| SimulationError::UnknownBuild(params.build.clone()).to_string())?;
         let config = SimulationConfig {
             items: params.items,
             cpu_per_item: TimeDistribution::Fixed {
@@ -221,16 +243,18 @@ mod report {
                 mean_us: params.wait_us,
             },
             lock_fraction: params.lock_fraction,
+            shared_fraction: params.shared_fraction,
+            gil_releases_per_item: params.gil_releases_per_item,
             cores: params.cores,
+            smt: params.smt,
+            free_threaded_overhead: params.overhead,
             timeline: TimelineLimits {
                 window_us: 0.0,
                 threads: 0,
                 segments_per_thread: 0,
             },
             ..SimulationConfig::default()
-        }
-        .with_build(&params.build)
-        .map_err(|error| error.to_string())?;
+        };
         config.validate().map_err(|error| error.to_string())?;
         Ok(config)
     }
@@ -355,6 +379,15 @@ mod report {
     ) -> Result<ScalingVerdict, String> {
         let build = build_overhead(&params.build)
             .ok_or_else(|| format!("unknown build `{}`", params.build))?;
+        let overhead_source = if params.overhead == build.overhead {
+            format!("{}: {}", build.build, build.source)
+        } else {
+            format!(
+                "{}, overhead set to {:.0}%",
+                build.build,
+                params.overhead * 100.0
+            )
+        };
         let item_us = params.cpu_us + params.wait_us;
         let blocking = if item_us > 0.0 {
             (params.wait_us / item_us).min(0.99)
@@ -362,8 +395,8 @@ mod report {
             0.0
         };
         let advice = advise_migration(&MigrationInput {
-            overhead: build.overhead,
-            overhead_source: format!("{}: {}", build.build, build.source),
+            overhead: params.overhead,
+            overhead_source,
             workload: Workload::BlockingRatio(blocking),
             // The locked share of the computation is serialised on either build (Amdahl).
             scaling: CpuScaling::ParallelFraction(1.0 - params.lock_fraction),
@@ -540,8 +573,12 @@ ThreadPoolExecutor().map(f, range(10**9))
                 cpu_us,
                 wait_us,
                 lock_fraction,
+                shared_fraction: 0.0,
+                gil_releases_per_item: 0,
                 cores: 4,
+                smt: 1,
                 build: "3.14t".into(),
+                overhead: 0.08,
                 threads: 4,
             }
         }

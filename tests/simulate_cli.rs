@@ -56,6 +56,103 @@ fn json_has_one_object_per_interpreter_and_thread_count() {
 }
 
 #[test]
+fn rows_echo_the_inputs_beyond_the_ideal_machine() {
+    let defaults = simulate_json(&["--threads", "1,2", "--cores", "2"]);
+    for run in &defaults {
+        assert_eq!(run["smt"], 1, "{run}");
+        assert_eq!(run["shared_fraction"], 0.0);
+        assert_eq!(run["gil_releases_per_item"], 0);
+        assert_eq!(
+            run["free_threaded_overhead"], 0.08,
+            "3.14t's published figure"
+        );
+    }
+    let runs = simulate_json(&[
+        "--threads",
+        "2",
+        "--cores",
+        "2",
+        "--smt",
+        "2",
+        "--shared-fraction",
+        "0.05",
+        "--gil-releases-per-item",
+        "3",
+        "--build",
+        "3.13t",
+        "--overhead",
+        "0.3",
+    ]);
+    for run in &runs {
+        assert_eq!(run["smt"], 2, "{run}");
+        assert_eq!(run["shared_fraction"], 0.05);
+        assert_eq!(run["gil_releases_per_item"], 3);
+        assert_eq!(
+            run["free_threaded_overhead"], 0.3,
+            "--overhead replaces 3.13t's 40%"
+        );
+    }
+}
+
+#[test]
+fn sharing_and_gil_releases_make_more_threads_slower() {
+    let speedups = |args: &[&str], interpreter: &str| -> Vec<f64> {
+        let mut all = vec!["--threads", "1,2,4,8", "--interpreter", interpreter];
+        all.extend_from_slice(args);
+        simulate_json(&all)
+            .iter()
+            .map(|run| run["speedup"].as_f64().unwrap())
+            .collect()
+    };
+    let shared = speedups(
+        &[
+            "--shared-fraction",
+            "0.2",
+            "--cpu-us",
+            "100",
+            "--cores",
+            "8",
+        ],
+        "free-threaded",
+    );
+    assert!(shared[1] < 1.0 && shared[3] < shared[1], "{shared:?}");
+    let convoy = speedups(
+        &[
+            "--gil-releases-per-item",
+            "30",
+            "--cpu-us",
+            "100",
+            "--cores",
+            "8",
+        ],
+        "gil",
+    );
+    assert!(convoy[1] < 0.5 && convoy[3] < 0.5, "{convoy:?}");
+    let smt = speedups(&["--smt", "2", "--cores", "4"], "free-threaded");
+    assert!(
+        (smt[3] - 5.0).abs() < 0.1,
+        "4 cores with 2 hardware threads each: {smt:?}"
+    );
+}
+
+#[test]
+fn help_states_the_limits_of_the_new_inputs() {
+    let output = aether().args(["simulate", "--help"]).output().unwrap();
+    let help = String::from_utf8_lossy(&output.stdout);
+    for limit in [
+        "--smt",
+        "1..=8",
+        "--shared-fraction",
+        "--gil-releases-per-item",
+        "0..=1000000",
+        "--overhead",
+        "above -1 and at most 100",
+    ] {
+        assert!(help.contains(limit), "{limit} missing in\n{help}");
+    }
+}
+
+#[test]
 fn one_interpreter_build_and_timeline() {
     let runs = simulate_json(&[
         "--threads",
@@ -146,4 +243,30 @@ fn bad_parameters_exit_two_with_one_line() {
     assert_usage_error(&["--threads", "8..2"], "--threads `8..2`");
     assert_usage_error(&["--build", "3.12t"], "unknown build `3.12t`");
     assert_usage_error(&["--cpu-us", "0"], "items take no time");
+    assert_usage_error(
+        &["--smt", "0"],
+        "0 hardware threads per core must be between 1 and 8",
+    );
+    assert_usage_error(&["--smt", "9"], "9 hardware threads per core");
+    assert_usage_error(&["--smt", "-1"], "--smt -1 must be between 1 and 8");
+    assert_usage_error(
+        &["--shared-fraction", "1.5"],
+        "shared fraction 1.5 must be between 0 and 1",
+    );
+    assert_usage_error(&["--shared-fraction", "NaN"], "shared fraction NaN");
+    assert_usage_error(&["--shared-fraction", "-0.1"], "shared fraction -0.1");
+    assert_usage_error(
+        &["--gil-releases-per-item", "-1"],
+        "--gil-releases-per-item -1 must be between 0 and 1000000",
+    );
+    assert_usage_error(
+        &["--gil-releases-per-item", "2000000"],
+        "2000000 GIL releases per item",
+    );
+    assert_usage_error(&["--overhead", "NaN"], "free-threaded overhead NaN");
+    assert_usage_error(
+        &["--overhead", "-1"],
+        "free-threaded overhead -1 must be above -1",
+    );
+    assert_usage_error(&["--overhead", "1e9"], "at most 100");
 }

@@ -6,8 +6,9 @@ use clap::{Args, ValueEnum};
 
 use super::Outcome;
 use crate::simulator::{
-    DEFAULT_BUILD, DEFAULT_GIL_HANDOFF_US, DEFAULT_SWITCH_INTERVAL_US, Interpreter, MAX_THREADS,
-    RunReport, SimulationConfig, TimeDistribution, sweep,
+    DEFAULT_BUILD, DEFAULT_GIL_HANDOFF_US, DEFAULT_SWITCH_INTERVAL_US, Interpreter,
+    MAX_GIL_RELEASES_PER_ITEM, MAX_SMT, MAX_THREADS, RunReport, SimulationConfig, TimeDistribution,
+    sweep,
 };
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -36,9 +37,13 @@ pub struct SimulateArgs {
     /// to 4096, at most 4096 counts.
     #[arg(long, default_value = "1,2,4,8,16")]
     threads: String,
-    /// Cores available (default: this machine's).
+    /// Physical cores available (default: this machine's logical processors).
     #[arg(long, allow_negative_numbers = true)]
     cores: Option<i64>,
+    /// Hardware threads per core (SMT, Hyper-Threading), 1..=8. A core with all of them busy
+    /// computes 25% more than with one (the middle of the 15-30% Intel gives).
+    #[arg(long, default_value_t = 1, allow_negative_numbers = true)]
+    smt: i64,
     /// Mean CPU time per item, microseconds (on the GIL build).
     #[arg(long, default_value_t = 1000.0, allow_negative_numbers = true)]
     cpu_us: f64,
@@ -51,17 +56,33 @@ pub struct SimulateArgs {
     /// Share of each item's CPU time spent holding one shared lock, 0..=1.
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     lock_fraction: f64,
-    /// Free-threaded build: extra CPU time per other running thread (0.02 = 2%).
+    /// Free-threaded build: extra CPU time per other busy core, 0..=1 (0.02 = 2%).
     #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
     coherency: f64,
+    /// Share of each item's operations on objects every thread touches (a cached singleton, a
+    /// shared dict, a module attribute), 0..=1. On the free-threaded build each such operation
+    /// costs 10 more per other busy core (the object's cache line moves between cores), so
+    /// heavy sharing makes more threads slower.
+    #[arg(long, default_value_t = 0.0, allow_negative_numbers = true)]
+    shared_fraction: f64,
+    /// How often an item releases and re-acquires the GIL (I/O calls, C code that drops it),
+    /// 0..=1000000. On the GIL build each release with threads waiting hands the GIL over, so
+    /// many releases make more threads slower. 0: once per item if it waits for I/O.
+    #[arg(long, default_value_t = 0, allow_negative_numbers = true)]
+    gil_releases_per_item: i64,
     /// Items to process.
     #[arg(long, default_value_t = 10_000, allow_negative_numbers = true)]
     items: i64,
     #[arg(long, value_enum, default_value_t = InterpreterArg::Both)]
     interpreter: InterpreterArg,
-    /// The free-threaded build whose single-thread overhead applies (3.13t, 3.14t).
+    /// The free-threaded build whose single-thread overhead applies: 3.13t (40%, CPython 3.13
+    /// HOWTO) or 3.14t (8%, CPython 3.14 HOWTO, x86-64 Linux).
     #[arg(long, default_value = DEFAULT_BUILD)]
     build: String,
+    /// A single-thread overhead instead of the build's published figure, above -1 and at most
+    /// 100 (0.08 = the free-threaded build computes 8% slower; negative = faster).
+    #[arg(long, allow_negative_numbers = true)]
+    overhead: Option<f64>,
     /// The GIL build's switch interval, microseconds.
     #[arg(long, default_value_t = DEFAULT_SWITCH_INTERVAL_US, allow_negative_numbers = true)]
     switch_interval_us: f64,
@@ -110,6 +131,14 @@ pub(super) fn configure(args: &SimulateArgs) -> Result<Sweep, String> {
             .map(|cores| u32::try_from(cores.get()).unwrap_or(u32::MAX))
             .unwrap_or(1),
     };
+    let smt = u32::try_from(args.smt)
+        .map_err(|_| format!("--smt {} must be between 1 and {MAX_SMT}", args.smt))?;
+    let gil_releases_per_item = u32::try_from(args.gil_releases_per_item).map_err(|_| {
+        format!(
+            "--gil-releases-per-item {} must be between 0 and {MAX_GIL_RELEASES_PER_ITEM}",
+            args.gil_releases_per_item
+        )
+    })?;
     let distribution = |mean_us| match args.distribution {
         DistributionArg::Fixed => TimeDistribution::Fixed { mean_us },
         DistributionArg::Exponential => TimeDistribution::Exponential { mean_us },
@@ -120,7 +149,10 @@ pub(super) fn configure(args: &SimulateArgs) -> Result<Sweep, String> {
         io_per_item: distribution(args.io_us),
         lock_fraction: args.lock_fraction,
         coherency_per_thread: args.coherency,
+        shared_fraction: args.shared_fraction,
+        gil_releases_per_item,
         cores,
+        smt,
         switch_interval_us: args.switch_interval_us,
         gil_handoff_us: args.gil_handoff_us,
         seed: args.seed,
@@ -128,6 +160,10 @@ pub(super) fn configure(args: &SimulateArgs) -> Result<Sweep, String> {
     }
     .with_build(&args.build)
     .map_err(|error| error.to_string())?;
+    let config = SimulationConfig {
+        free_threaded_overhead: args.overhead.unwrap_or(config.free_threaded_overhead),
+        ..config
+    };
     let interpreters = match args.interpreter {
         InterpreterArg::Gil => vec![Interpreter::Gil],
         InterpreterArg::FreeThreaded => vec![Interpreter::FreeThreaded],

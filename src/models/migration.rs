@@ -1,9 +1,10 @@
 //! Should this workload move to a free-threaded build? Speed-up of the free-threaded build over
 //! the GIL build at each thread count, the break-even thread count and a verdict.
 //!
-//! The model (derived in `shared/models.md`, "Break-even"): each unit of work holds the GIL for
-//! compute `C` and waits with the GIL released for `W`, with `C + W = 1` on the GIL build. All
-//! throughputs are relative to the GIL build on one thread.
+//! The model (framed as in Hill and Marty, "Amdahl's Law in the Multicore Era", IEEE Computer
+//! 2008): each unit of work holds the GIL for compute `C` and waits with the GIL released for
+//! `W`, with `C + W = 1` on the GIL build. All throughputs are relative to the GIL build on one
+//! thread.
 //! - GIL build: waits overlap, compute is serialised: `X_g(N) = min(N, 1/C)`; CPU-bound work
 //!   (`W = 0`) does not scale past one thread.
 //! - Free-threaded build: one thread is `1 + r` times slower, and the compute scales with

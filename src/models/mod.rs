@@ -2,7 +2,7 @@
 //! advice, the parallel call-site veto and thread-pool sizing.
 //!
 //! Plain Rust with no I/O and no clock, so that it runs the same natively and on wasm32.
-//! Formulas and published figures: `shared/models.md`.
+//! Every published figure carries its source ([`overheads`]).
 
 pub mod csv;
 pub mod migration;

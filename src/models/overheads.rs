@@ -1,4 +1,4 @@
-//! Published overhead figures the models rely on, each with its source (see `shared/models.md`).
+//! Published overhead figures the models rely on, each with its source.
 
 use std::time::Duration;
 

@@ -2,10 +2,11 @@
 //! items, on the GIL build and on a free-threaded build (3.13t, 3.14t).
 //!
 //! Where [`crate::models`] answers with closed forms, the simulator plays the schedule out, so
-//! that effects the formulas leave out appear: GIL hand-offs, the switch interval, a lock held
-//! while its holder is descheduled, queueing when threads outnumber cores. Plain Rust: no I/O,
-//! no clock, no browser types, and deterministic for a given seed, so it runs the same natively
-//! and in the playground's worker.
+//! that effects the formulas leave out appear: GIL hand-offs and convoys, the switch interval, a
+//! lock held while its holder is descheduled, queueing when threads outnumber cores, hardware
+//! threads sharing a core, contention on objects every thread touches. Plain Rust: no I/O, no
+//! clock, no browser types, and deterministic for a given seed, so it runs the same natively and
+//! in the playground's worker.
 //!
 //! # The model
 //!
@@ -14,29 +15,46 @@
 //!   one shared lock held), then waits for its I/O time with the GIL released, and takes the next
 //!   item. CPU and I/O times are [fixed or exponential](TimeDistribution); item `k` is the same
 //!   in every run with the same seed, so runs of a sweep compare like with like.
+//! - **GIL releases.** An item that releases the GIL `K = gil_releases_per_item` times (I/O
+//!   calls, C code that drops it) computes in `K` equal chunks, each followed by a release; its
+//!   I/O time is spread evenly over the releases. `K = 0` means one release at the end when the
+//!   item waits for I/O, none otherwise.
 //! - **GIL build.** One thread at a time holds the GIL and runs. A thread gives the GIL up when
-//!   it starts waiting (I/O, or a lock another thread holds); a thread that wants the GIL waits
-//!   in line, and once it has waited a switch interval (5 ms by default,
+//!   it releases it (above) or starts waiting for a lock another thread holds; a thread that
+//!   wants the GIL waits in line, and once it has waited a switch interval (5 ms by default,
 //!   `sys.getswitchinterval()`) the holder is made to drop it and queues behind the others.
 //!   Every hand-off from one thread to a waiting one costs `gil_handoff_us` during which nobody
-//!   runs (waking the waiter); taking a free GIL costs nothing. The GIL build uses one core.
-//! - **Free-threaded build.** Threads run in parallel on up to `cores` cores; beyond that they
-//!   wait in line for a core, and the OS preempts a running thread after a time slice when
-//!   others wait (context switches cost nothing here). Computing is `1 + r` times slower than on
-//!   the GIL build (`r` from [`crate::models::build_overhead`]), and `coherency_per_thread`
-//!   more per other thread running at the same moment: contention on shared objects
-//!   (reference counts, per-object locks) grows with the threads that touch them.
+//!   runs (waking the waiter); taking a free GIL costs nothing. A release with nobody waiting
+//!   costs nothing either; with threads waiting, the GIL goes to the first of them and the
+//!   releasing thread queues behind the others when it wants the GIL back: the convoy that makes
+//!   the GIL build slower with more threads when items release often. The GIL build uses one
+//!   core.
+//! - **Free-threaded build.** Threads run in parallel on the `cores * smt` hardware threads;
+//!   beyond that they wait in line, and the OS preempts a running thread after a time slice when
+//!   others wait (context switches cost nothing here). The OS fills idle cores first: `r`
+//!   running threads keep `min(r, cores)` cores busy, and a core whose `smt` hardware threads
+//!   are all busy computes `1 + smt_gain` times as much as with one. Computing is `1 + r_b`
+//!   times slower than on the GIL build (`r_b` the build's overhead, from
+//!   [`crate::models::build_overhead`]), and slower again by `(coherency_per_thread +
+//!   shared_fraction * contended_access_cost)` for each other busy core: an operation on an
+//!   object every thread touches (a reference count, a per-object lock) must first take the
+//!   object's cache line back from the other cores using it. Rates follow the running threads:
+//!   when one starts or stops, every computing thread's progress is re-planned.
 //! - **Lock.** A `threading.Lock` with a first-come first-served queue. Waiting for it releases
 //!   the GIL (as `Lock.acquire` does) and the core.
 //!
 //! # Simplifications
 //!
-//! - The coherency slowdown of a stretch of computation is fixed when it starts, from the
-//!   threads running at that moment.
+//! - Every running free-threaded thread computes at the same rate: the hardware threads' gain
+//!   and the contention are shared evenly rather than tied to particular cores.
 //! - A thread needs the GIL (or a core) only to compute; an item with no CPU time still waits
 //!   for the GIL once between two I/O waits, but a zero-length computation is never scheduled.
-//! - No memory bandwidth, caches, NUMA, hyper-threads, priority or lock fairness other than
-//!   first come first served; Python's `Lock` is not FIFO in reality.
+//! - A released GIL always goes to a thread already waiting (CPython lets the releasing thread
+//!   take it back if it returns before the waiter wakes up), and releasing or re-taking it
+//!   uncontended costs nothing.
+//! - No memory bandwidth, caches beyond the shared objects' lines, NUMA, frequency scaling,
+//!   priority or lock fairness other than first come first served; Python's `Lock` is not FIFO
+//!   in reality.
 //!
 //! # Use
 //!
@@ -123,11 +141,25 @@ pub struct SimulationConfig {
     pub io_per_item: TimeDistribution,
     /// Share of each item's CPU time spent holding the one shared lock, in `[0, 1]`.
     pub lock_fraction: f64,
-    /// Free-threaded build: extra CPU time per other thread running at the same moment
-    /// (0.02 means each other running thread makes computing 2% slower).
+    /// Free-threaded build: extra CPU time per other core running at the same moment (0.02
+    /// means each other busy core makes computing 2% slower).
     pub coherency_per_thread: f64,
+    /// Free-threaded build: share of each item's operations on objects every thread touches,
+    /// in `[0, 1]`; each costs [`contended_access_cost`](Self::contended_access_cost) more per
+    /// other busy core.
+    pub shared_fraction: f64,
+    /// What one operation on a shared object costs per other busy core, in ordinary operations:
+    /// taking the object's cache line back from the core that used it last.
+    pub contended_access_cost: f64,
+    /// How often an item releases and re-acquires the GIL (I/O calls, C code that drops it).
+    pub gil_releases_per_item: u32,
     /// Cores available; at least 1.
     pub cores: u32,
+    /// Hardware threads per core (SMT, Hyper-Threading), 1 to [`MAX_SMT`].
+    pub smt: u32,
+    /// How much more a core computes with all its hardware threads busy than with one
+    /// (0.25 means 25% more).
+    pub smt_gain: f64,
     /// Single-thread overhead `r` of the free-threaded build (0.08 means 8% slower).
     pub free_threaded_overhead: f64,
     /// The GIL build's switch interval (`sys.setswitchinterval`), microseconds.
@@ -148,11 +180,27 @@ pub struct SimulationConfig {
 pub const DEFAULT_BUILD: &str = "3.14t";
 /// CPython's default switch interval, 5 ms.
 pub const DEFAULT_SWITCH_INTERVAL_US: f64 = 5_000.0;
-/// The default GIL hand-off: waking the waiting thread and switching to it, 0.05 ms (the low
-/// end of the 0.05-0.2 ms usually observed on Linux).
-pub const DEFAULT_GIL_HANDOFF_US: f64 = 50.0;
+/// The default GIL hand-off: waking the waiting thread and switching to it, 10 us (a hand-off
+/// traced with strace in psycopg issue 448: the releasing thread's futex wake at 254,246 us,
+/// the waiter holding the GIL at 254,256 us).
+pub const DEFAULT_GIL_HANDOFF_US: f64 = 10.0;
 /// The default OS time slice: Linux EEVDF's base slice, 3 ms.
 pub const DEFAULT_OS_TIME_SLICE_US: f64 = 3_000.0;
+/// The default [`SimulationConfig::smt_gain`]: 25%, the middle of the 15-30% Intel reported for
+/// its first Hyper-Threading processors (Marr et al., "Hyper-Threading Technology Architecture
+/// and Microarchitecture", Intel Technology Journal 6(1), 2002).
+pub const DEFAULT_SMT_GAIN: f64 = 0.25;
+/// The default [`SimulationConfig::contended_access_cost`]: a cache line taken from another
+/// core costs tens of nanoseconds (Schweizer, Besta and Hoefler, "Evaluating the Cost of Atomic
+/// Operations on Modern Architectures", PACT 2015), about ten times a simple bytecode.
+pub const DEFAULT_CONTENDED_ACCESS_COST: f64 = 10.0;
+/// The most hardware threads per core: IBM POWER8 and later have eight.
+pub const MAX_SMT: u32 = 8;
+/// The largest [`SimulationConfig::contended_access_cost`] accepted.
+pub const MAX_CONTENDED_ACCESS_COST: f64 = 1_000.0;
+/// The most GIL releases per item a run accepts; each costs events, so long runs end with
+/// [`SimulationError::TooLong`] well before this.
+pub const MAX_GIL_RELEASES_PER_ITEM: u32 = 1_000_000;
 /// The most threads a run may have.
 pub const MAX_THREADS: u32 = 4096;
 /// The longest mean duration accepted, about 11.6 days.
@@ -161,7 +209,8 @@ pub const MAX_DURATION_US: f64 = 1e12;
 pub const DEFAULT_MAX_EVENTS: u64 = 20_000_000;
 
 impl Default for SimulationConfig {
-    /// 10,000 CPU-bound items of 1 ms on 8 cores, no lock, no contention, 3.14t.
+    /// 10,000 CPU-bound items of 1 ms on 8 cores without SMT, no lock, no sharing, no GIL
+    /// release, 3.14t.
     fn default() -> Self {
         Self {
             items: 10_000,
@@ -169,7 +218,12 @@ impl Default for SimulationConfig {
             io_per_item: TimeDistribution::Fixed { mean_us: 0.0 },
             lock_fraction: 0.0,
             coherency_per_thread: 0.0,
+            shared_fraction: 0.0,
+            contended_access_cost: DEFAULT_CONTENDED_ACCESS_COST,
+            gil_releases_per_item: 0,
             cores: 8,
+            smt: 1,
+            smt_gain: DEFAULT_SMT_GAIN,
             free_threaded_overhead: crate::models::build_overhead(DEFAULT_BUILD)
                 .map_or(0.08, |build| build.overhead),
             switch_interval_us: DEFAULT_SWITCH_INTERVAL_US,
@@ -228,6 +282,27 @@ impl SimulationConfig {
         if !(0.0..=1.0).contains(&self.coherency_per_thread) {
             return Err(SimulationError::InvalidCoherency(self.coherency_per_thread));
         }
+        if !(0.0..=1.0).contains(&self.shared_fraction) {
+            return Err(SimulationError::SharedFractionOutOfRange(
+                self.shared_fraction,
+            ));
+        }
+        if !(0.0..=MAX_CONTENDED_ACCESS_COST).contains(&self.contended_access_cost) {
+            return Err(SimulationError::InvalidContendedAccessCost(
+                self.contended_access_cost,
+            ));
+        }
+        if self.gil_releases_per_item > MAX_GIL_RELEASES_PER_ITEM {
+            return Err(SimulationError::TooManyGilReleases(
+                self.gil_releases_per_item,
+            ));
+        }
+        if !(1..=MAX_SMT).contains(&self.smt) {
+            return Err(SimulationError::InvalidSmt(self.smt));
+        }
+        if !(0.0..=1.0).contains(&self.smt_gain) {
+            return Err(SimulationError::InvalidSmtGain(self.smt_gain));
+        }
         if !(self.free_threaded_overhead > -1.0 && self.free_threaded_overhead <= 100.0) {
             return Err(SimulationError::InvalidOverhead(
                 self.free_threaded_overhead,
@@ -275,6 +350,11 @@ pub enum SimulationError {
     NoWork,
     LockFractionOutOfRange(f64),
     InvalidCoherency(f64),
+    SharedFractionOutOfRange(f64),
+    InvalidContendedAccessCost(f64),
+    TooManyGilReleases(u32),
+    InvalidSmt(u32),
+    InvalidSmtGain(f64),
     InvalidOverhead(f64),
     UnknownBuild(String),
     /// A sweep without thread counts or without interpreters.
@@ -314,6 +394,26 @@ impl fmt::Display for SimulationError {
             Self::InvalidCoherency(cost) => write!(
                 formatter,
                 "coherency cost {cost} must be between 0 and 1 (extra time per other running thread)"
+            ),
+            Self::SharedFractionOutOfRange(fraction) => write!(
+                formatter,
+                "shared fraction {fraction} must be between 0 and 1 (the share of operations on objects every thread touches)"
+            ),
+            Self::InvalidContendedAccessCost(cost) => write!(
+                formatter,
+                "contended access cost {cost} must be between 0 and {MAX_CONTENDED_ACCESS_COST} (operations per other busy core)"
+            ),
+            Self::TooManyGilReleases(releases) => write!(
+                formatter,
+                "{releases} GIL releases per item is more than the {MAX_GIL_RELEASES_PER_ITEM} simulated"
+            ),
+            Self::InvalidSmt(smt) => write!(
+                formatter,
+                "{smt} hardware threads per core must be between 1 and {MAX_SMT}"
+            ),
+            Self::InvalidSmtGain(gain) => write!(
+                formatter,
+                "SMT gain {gain} must be between 0 and 1 (extra throughput of a core with all its hardware threads busy)"
             ),
             Self::InvalidOverhead(overhead) => write!(
                 formatter,

@@ -113,6 +113,67 @@ describe("scaling view", () => {
     }
   });
 
+  test("shared objects make the free-threaded curve fall, GIL releases slow the GIL build", async () => {
+    const { page, context, errors } = await openPlayground(browser, server);
+    try {
+      await replaceSource(page, CPU_POOL);
+      await openScaling(page);
+      // Short items, fewer of them, on 4 cores and 4 threads.
+      await slide(page, "scaling-items", 1000);
+      await slide(page, "scaling-cpu", 20); // 100 us
+      await slide(page, "scaling-cores", 4);
+      await slide(page, "scaling-threads", 4);
+      const shape = page.getByTestId("scaling-shape");
+      assert.match(await shape.innerText(), /3\.14t: (3\.9\d|4\.0\d)x one thread's throughput at 4 threads\./);
+      assert.doesNotMatch(await shape.innerText(), /slower than one thread/);
+      for (const help of ["shared objects", "GIL releases", "SMT", "overhead"]) {
+        const row = page.locator(".scaling-slider", { hasText: help });
+        assert.ok(await row.isVisible(), `${help} slider`);
+      }
+      assert.match(
+        await page.locator(".scaling-slider-help").allInnerTexts().then((lines) => lines.join("\n")),
+        /every thread touches[\s\S]*hands the GIL over[\s\S]*Hardware threads per core[\s\S]*single-thread slowdown/,
+      );
+      const ideal = await chart(page, "scaling-throughput-chart");
+
+      // A fifth of the operations on objects every thread touches: more threads, less work done.
+      await slide(page, "scaling-shared", 8);
+      assert.equal(await page.getByTestId("scaling-shared-value").innerText(), "20%");
+      await shape.filter({ hasText: /3\.14t: 0\.\d\dx .* slower than one thread: contention on the objects every thread touches/ }).waitFor();
+      assert.match(await page.getByTestId("scaling-summary").innerText(), /3\.14t \d+ items\/s at 1 threads/);
+      assert.match(await page.getByTestId("scaling-verdict").innerText(), /the free-threaded build never catches up/);
+      const shared = await chart(page, "scaling-throughput-chart");
+      assert.notEqual(shared.pixels, ideal.pixels, "the free-threaded curve was redrawn");
+
+      // No sharing, but 50 GIL releases per 100 us item: the GIL build is slower with threads.
+      await slide(page, "scaling-shared", 0);
+      await slide(page, "scaling-releases", 6);
+      assert.equal(await page.getByTestId("scaling-releases-value").innerText(), "50 / item");
+      await shape.filter({ hasText: /GIL build: 0\.\d\dx .* slower than one thread: each GIL release with threads waiting hands the GIL over/ }).waitFor();
+      assert.doesNotMatch(await shape.innerText(), /3\.14t: 0\./);
+
+      // Hyper-threads: 4 cores with 2 each carry 8 threads 25% further than 4.
+      await slide(page, "scaling-releases", 0);
+      await slide(page, "scaling-smt", 2);
+      await slide(page, "scaling-threads", 8);
+      await shape.filter({ hasText: /3\.14t: 4\.9\dx|3\.14t: 5\.0\dx/ }).waitFor();
+
+      // The build's overhead moves the free-threaded build against the GIL build.
+      assert.equal(await page.getByTestId("scaling-overhead-value").innerText(), "+8%");
+      await page.getByTestId("scaling-build").selectOption("3.13t");
+      await page.getByTestId("scaling-overhead-value").filter({ hasText: "+40%" }).waitFor();
+      await slide(page, "scaling-overhead", 150);
+      assert.equal(await page.getByTestId("scaling-overhead-value").innerText(), "+150%");
+      await page
+        .getByTestId("scaling-verdict")
+        .filter({ hasText: /One thread runs 150% slower on the free-threaded build \(r = 1\.5; 3\.13t, overhead set to 150%\)/ })
+        .waitFor();
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
   test("the charts are redrawn to their new width when the window resizes", async () => {
     const { page, context, errors } = await openPlayground(browser, server);
     try {

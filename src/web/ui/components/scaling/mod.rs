@@ -12,12 +12,60 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use crate::models::{OVERHEADS, build_overhead};
+use crate::simulator::{DEFAULT_CONTENDED_ACCESS_COST, DEFAULT_SMT_GAIN, MAX_SMT};
 use crate::web::lab::LabSummary;
 use crate::workload_estimate::{MAX_ITEMS, ScalingParams, ScalingReport, human_us};
 use charts::{Chart, ChartData};
 
 /// Logarithmic sliders: position `p` in `0..=LOG_STEPS` means `10^(p / 10)` microseconds.
 const LOG_STEPS: u32 = 55;
+
+/// The shared fraction's slider positions: the levels that matter span three decades.
+const SHARED_FRACTIONS: [f64; 11] = [
+    0.0, 0.001, 0.002, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 0.5, 1.0,
+];
+/// The GIL releases' slider positions.
+const GIL_RELEASES: [u32; 11] = [0, 1, 2, 5, 10, 20, 50, 100, 200, 500, 1000];
+/// The overhead slider's range, in percent: from a build faster than the GIL build at one
+/// thread to one three times as slow (both measured on real programs).
+const OVERHEAD_PERCENT: (i32, i32) = (-50, 200);
+
+/// The overhead slider's explanation, with each build's published figure.
+fn overhead_help() -> String {
+    let figures: Vec<String> = OVERHEADS
+        .iter()
+        .map(|build| format!("{:.0}% for {}", build.overhead * 100.0, build.build))
+        .collect();
+    format!(
+        "The free-threaded build's single-thread slowdown: {} on pyperformance (CPython's HOWTOs); some programs differ a lot.",
+        figures.join(", ")
+    )
+}
+
+/// A share as a percentage, with a decimal below 1%.
+fn percent(share: f64) -> String {
+    if share > 0.0 && share < 0.01 {
+        format!("{:.1}%", share * 100.0)
+    } else {
+        format!("{:.0}%", share * 100.0)
+    }
+}
+
+/// The position of the step nearest to `value`.
+fn step_position<T: Copy + Into<f64>>(steps: &[T], value: f64) -> usize {
+    steps
+        .iter()
+        .map(|&step| (step.into() - value).abs())
+        .enumerate()
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map_or(0, |(position, _)| position)
+}
+
+/// The step at a slider position (the last one beyond the end).
+fn step_at<T: Copy>(steps: &[T], position: f64) -> T {
+    steps[(position.max(0.0) as usize).min(steps.len() - 1)]
+}
 
 /// Slider position of a duration (0 for 0 when `zero` is allowed).
 pub fn log_position(us: f64, zero: bool) -> u32 {
@@ -70,13 +118,17 @@ pub fn ScalingPanel(props: &ScalingPanelProps) -> Html {
         Callback::from(move |event: Event| {
             let mut next = params.clone();
             next.build = event.target_unchecked_into::<HtmlSelectElement>().value();
+            // A build starts from its published overhead.
+            if let Some(build) = build_overhead(&next.build) {
+                next.overhead = build.overhead;
+            }
             on_params.emit(next);
         })
     };
     let row = |label: &str,
                testid: &str,
-               min: u32,
-               max: u32,
+               min: i32,
+               max: i32,
                step: &str,
                value: String,
                shown: String,
@@ -90,6 +142,8 @@ pub fn ScalingPanel(props: &ScalingPanelProps) -> Html {
             </label>
         }
     };
+    let help = |text: &str| html! { <p class="scaling-slider-help">{ text.to_owned() }</p> };
+    let last = |steps: usize| steps as i32 - 1;
 
     let report = props
         .state
@@ -106,17 +160,30 @@ pub fn ScalingPanel(props: &ScalingPanelProps) -> Html {
             </div>
             <div class="scaling-layout">
                 <div class="scaling-controls">
-                    { row("items", "scaling-items", 10, MAX_ITEMS as u32, "10", params.items.to_string(),
+                    { row("items", "scaling-items", 10, MAX_ITEMS as i32, "10", params.items.to_string(),
                         params.items.to_string(), slider(|p, v| p.items = v.max(1.0) as u64)) }
-                    { row("CPU per item", "scaling-cpu", 0, LOG_STEPS, "1", log_position(params.cpu_us, false).to_string(),
+                    { row("CPU per item", "scaling-cpu", 0, LOG_STEPS as i32, "1", log_position(params.cpu_us, false).to_string(),
                         human_us(params.cpu_us), slider(|p, v| p.cpu_us = log_value(v as u32, false))) }
-                    { row("wait per item", "scaling-wait", 0, LOG_STEPS, "1", log_position(params.wait_us, true).to_string(),
+                    { row("wait per item", "scaling-wait", 0, LOG_STEPS as i32, "1", log_position(params.wait_us, true).to_string(),
                         human_us(params.wait_us), slider(|p, v| p.wait_us = log_value(v as u32, true))) }
                     { row("lock fraction", "scaling-lock", 0, 100, "5", ((params.lock_fraction * 100.0).round() as u32).to_string(),
                         format!("{:.0}%", params.lock_fraction * 100.0), slider(|p, v| p.lock_fraction = (v / 100.0).clamp(0.0, 1.0))) }
+                    { row("shared objects", "scaling-shared", 0, last(SHARED_FRACTIONS.len()), "1",
+                        step_position(&SHARED_FRACTIONS, params.shared_fraction).to_string(),
+                        percent(params.shared_fraction),
+                        slider(|p, v| p.shared_fraction = step_at(&SHARED_FRACTIONS, v))) }
+                    { help(&format!("Share of operations on objects every thread touches (a cached singleton, a shared dict): on the free-threaded build each costs {DEFAULT_CONTENDED_ACCESS_COST} more per other busy core.")) }
+                    { row("GIL releases", "scaling-releases", 0, last(GIL_RELEASES.len()), "1",
+                        step_position(&GIL_RELEASES, f64::from(params.gil_releases_per_item)).to_string(),
+                        format!("{} / item", params.gil_releases_per_item),
+                        slider(|p, v| p.gil_releases_per_item = step_at(&GIL_RELEASES, v))) }
+                    { help("C calls or I/O that drop the GIL within an item: with threads waiting, each one hands the GIL over.") }
                     { row("cores", "scaling-cores", 1, 64, "1", params.cores.to_string(),
                         params.cores.to_string(), slider(|p, v| p.cores = v.max(1.0) as u32)) }
-                    { row("threads T", "scaling-threads", 1, params.sweep_threads(), "1", params.threads.to_string(),
+                    { row("SMT", "scaling-smt", 1, MAX_SMT as i32, "1", params.smt.to_string(),
+                        format!("{} / core", params.smt), slider(|p, v| p.smt = (v as u32).clamp(1, MAX_SMT))) }
+                    { help(&format!("Hardware threads per core: a core with all of them busy computes {:.0}% more (Intel's 15-30% for Hyper-Threading).", DEFAULT_SMT_GAIN * 100.0)) }
+                    { row("threads T", "scaling-threads", 1, params.sweep_threads() as i32, "1", params.threads.to_string(),
                         params.threads.to_string(), slider(|p, v| p.threads = v.max(1.0) as u32)) }
                     <label class="scaling-slider">
                         <span class="scaling-slider-label">{ "build" }</span>
@@ -126,6 +193,10 @@ pub fn ScalingPanel(props: &ScalingPanelProps) -> Html {
                             }) }
                         </select>
                     </label>
+                    { row("overhead", "scaling-overhead", OVERHEAD_PERCENT.0, OVERHEAD_PERCENT.1, "1",
+                        ((params.overhead * 100.0).round() as i32).to_string(), format!("{:+.0}%", params.overhead * 100.0),
+                        slider(|p, v| p.overhead = v / 100.0)) }
+                    { help(&overhead_help()) }
                     if let Some((report, _)) = &report && let Ok(report) = &**report {
                         <ul class="scaling-evidence" data-testid="scaling-evidence">
                             <li>{ match &report.estimate.function {
@@ -188,6 +259,7 @@ fn results(report: Option<&Rc<Result<ScalingReport, String>>>) -> Html {
                     <span data-testid="scaling-veto">{ if verdict.parallel { "run in parallel" } else { "run sequentially" } }</span>
                 </p>
                 <p>{ &verdict.simulated }</p>
+                <p data-testid="scaling-shape">{ curve_shapes(&report) }</p>
                 if let Some(threads) = verdict.simulated_break_even {
                     <p>{ format!("In the simulation the free-threaded build catches up from {threads} thread{}.", if threads == 1 { "" } else { "s" }) }</p>
                 } else {
@@ -200,6 +272,53 @@ fn results(report: Option<&Rc<Result<ScalingReport, String>>>) -> Html {
             </div>
         </>
     }
+}
+
+/// How each build's throughput at the chosen thread count compares with one thread, and what
+/// makes it slower when it is.
+fn curve_shapes(report: &ScalingReport) -> String {
+    let params = &report.params;
+    let (Some(first), Some(at)) = (
+        report.points.first(),
+        report
+            .points
+            .iter()
+            .find(|point| point.threads == params.threads),
+    ) else {
+        return String::new();
+    };
+    let shape = |name: &str, one: f64, now: f64, cause: Option<&str>| {
+        let ratio = now / one.max(f64::MIN_POSITIVE);
+        if ratio < 0.95 {
+            format!(
+                "{name}: {ratio:.2}x one thread's throughput at {} threads, slower than one thread{}.",
+                params.threads,
+                cause.map_or(String::new(), |cause| format!(": {cause}"))
+            )
+        } else {
+            format!(
+                "{name}: {ratio:.2}x one thread's throughput at {} threads.",
+                params.threads
+            )
+        }
+    };
+    let sharing =
+        (params.shared_fraction > 0.0).then_some("contention on the objects every thread touches");
+    let convoy = if params.gil_releases_per_item > 0 {
+        "each GIL release with threads waiting hands the GIL over"
+    } else {
+        "every hand-off of the GIL from one thread to the next costs time"
+    };
+    format!(
+        "{} {}",
+        shape(
+            &params.build,
+            first.free_threaded,
+            at.free_threaded,
+            sharing
+        ),
+        shape("GIL build", first.gil, at.gil, Some(convoy))
+    )
 }
 
 /// The numbers under the throughput chart.
@@ -323,6 +442,16 @@ fn lab(props: &ScalingPanelProps) -> Html {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stepped_sliders_find_the_nearest_step() {
+        assert_eq!(step_position(&SHARED_FRACTIONS, 0.0), 0);
+        assert_eq!(step_position(&SHARED_FRACTIONS, 0.011), 4);
+        assert_eq!(step_at(&SHARED_FRACTIONS, 4.0), 0.01);
+        assert_eq!(step_position(&GIL_RELEASES, 30.0), 5);
+        assert_eq!(step_at(&GIL_RELEASES, 99.0), 1000);
+        assert_eq!(step_at(&GIL_RELEASES, -1.0), 0);
+    }
 
     #[test]
     fn log_sliders_round_trip() {
