@@ -2056,16 +2056,16 @@ impl<'a> Builder<'_, 'a> {
             let detached = name.is_some_and(|var| self.flow.detached.contains(&var));
             *scopes.entry(scope).or_insert(true) &= detached;
         }
+        let mut callees_at: FxHashMap<TextRange, Vec<Scope>> = FxHashMap::default();
+        for (_, callee, call) in &self.flow.calls {
+            callees_at.entry(*call).or_default().push(callee.scope());
+        }
         for &(local, site) in &self.assigned_calls {
-            let mut callees = self
-                .flow
-                .calls
-                .iter()
-                .filter(|(_, _, call)| *call == site)
-                .peekable();
-            if callees.peek().is_some()
-                && callees.all(|(_, callee, _)| scopes.get(&callee.scope()) == Some(&true))
-            {
+            if callees_at.get(&site).is_some_and(|callees| {
+                callees
+                    .iter()
+                    .all(|callee| scopes.get(callee) == Some(&true))
+            }) {
                 self.flow.detached.insert(local);
             }
         }

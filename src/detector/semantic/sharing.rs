@@ -19,6 +19,8 @@
 //! locks held. Two accesses conflict when their code can run at the same time on the same
 //! object, and no lock they both hold orders them.
 
+use std::cell::OnceCell;
+
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use ruff_python_ast::visitor::{self, Visitor};
@@ -321,6 +323,7 @@ pub fn build(module: &ModModule, model: &SemanticModel, public: bool) -> Sharing
     };
     let graph = CallGraph::new(flow, &sharing);
     let module_code = sharing.module_code();
+    let mut reached_by_entry: Vec<Vec<CodeId>> = Vec::new();
 
     // The main thread: module-level code and what it calls.
     let mut main = vec![module_code];
@@ -352,7 +355,8 @@ pub fn build(module: &ModModule, model: &SemanticModel, public: bool) -> Sharing
             .iter()
             .filter_map(|target| sharing.code_of(target.scope()))
             .collect();
-        mark(&mut sharing, &graph, id, targets);
+        let reached = mark(&mut sharing, &graph, id, targets);
+        reached_by_entry.push(reached);
     }
     for (function, entry) in model.incoming_entries() {
         let id = sharing.entries.len();
@@ -391,18 +395,32 @@ pub fn build(module: &ModModule, model: &SemanticModel, public: bool) -> Sharing
             .any(|contexts| contexts.contains(&Context::Public));
 
     let statements = Statements::new(module, model, &sharing);
+    let mut objects_by_code: Vec<Vec<ObjId>> = vec![Vec::new(); module_code + 1];
+    for (object, info) in flow.objects.iter().enumerate() {
+        if let Some(code) = sharing.code_of(info.scope) {
+            objects_by_code[code].push(object as ObjId);
+        }
+    }
+    let module_facts = ModuleFacts {
+        objects_by_code,
+        reached_by_entry,
+        alongside_import: OnceCell::new(),
+        methods: OnceCell::new(),
+    };
     for entry in 0..sharing.entries.len().min(flow.entries.len()) {
-        describe_entry(&mut sharing, model, &graph, &statements, entry);
+        describe_entry(
+            &mut sharing,
+            model,
+            &graph,
+            &statements,
+            &module_facts,
+            entry,
+        );
     }
     sharing.entry_locks = entry_locks(&sharing, model, &graph, &statements);
     sharing.accesses = statements.accesses(model, &sharing);
-    for entry in 0..flow.entries.len() {
-        let reach = entry_reach(&sharing, model, entry);
-        sharing.entries[entry].reach = reach;
-    }
-    for entry in flow.entries.len()..sharing.entries.len() {
-        // An entry from another module reaches what module-level names hold.
-        let reach = entry_reach(&sharing, model, entry);
+    // An entry from another module reaches what module-level names hold.
+    for (entry, reach) in entry_reaches(&sharing, model).into_iter().enumerate() {
         sharing.entries[entry].reach = reach;
     }
     find_shared(&mut sharing, model);
@@ -423,7 +441,12 @@ pub fn build(module: &ModModule, model: &SemanticModel, public: bool) -> Sharing
 }
 
 /// Gives code reached from an entry's targets that entry's context and a witness.
-fn mark(sharing: &mut Sharing, graph: &CallGraph, entry: EntryId, targets: Vec<CodeId>) {
+fn mark(
+    sharing: &mut Sharing,
+    graph: &CallGraph,
+    entry: EntryId,
+    targets: Vec<CodeId>,
+) -> Vec<CodeId> {
     let mut queue: std::collections::VecDeque<(CodeId, Option<CodeId>)> =
         targets.into_iter().map(|code| (code, None)).collect();
     let mut seen = FxHashSet::default();
@@ -441,6 +464,7 @@ fn mark(sharing: &mut Sharing, graph: &CallGraph, entry: EntryId, targets: Vec<C
             queue.push_back((callee, Some(code)));
         }
     }
+    seen.into_iter().collect()
 }
 
 fn entry_call(model: &SemanticModel, entry: &super::flow::FlowEntry) -> String {
@@ -553,6 +577,48 @@ impl CallGraph {
 struct Statements<'a> {
     /// Per code: (statement, lock expressions held).
     by_code: Vec<Vec<(&'a Stmt, Vec<&'a Expr>)>>,
+    /// Per code and statement: the statement of the same code directly holding it.
+    parents: Vec<Vec<Option<usize>>>,
+    /// Per code, when asked: the statements that wait for threads (see [`JOINS`]).
+    joins: Vec<OnceCell<Vec<usize>>>,
+    /// Per code, when asked: its loops and comprehensions.
+    loops: Vec<OnceCell<Loops>>,
+}
+
+/// The loops and comprehensions of a piece of code, by start, with the furthest end of those
+/// starting up to each one: which hold a site is then a binary search.
+struct Loops {
+    ranges: Vec<TextRange>,
+    furthest_end: Vec<TextSize>,
+}
+
+impl Loops {
+    fn new(mut ranges: Vec<TextRange>) -> Self {
+        ranges.sort_by_key(|range| (range.start(), std::cmp::Reverse(range.end())));
+        let furthest_end = ranges
+            .iter()
+            .scan(TextSize::default(), |furthest, range| {
+                *furthest = (*furthest).max(range.end());
+                Some(*furthest)
+            })
+            .collect();
+        Self {
+            ranges,
+            furthest_end,
+        }
+    }
+
+    /// Whether a loop other than `site` itself holds `site`.
+    fn hold(&self, site: TextRange) -> bool {
+        let before = self
+            .ranges
+            .partition_point(|range| range.start() < site.start());
+        before > 0 && self.furthest_end[before - 1] >= site.end()
+            || self.ranges[before..]
+                .iter()
+                .take_while(|range| range.start() == site.start())
+                .any(|range| *range != site && range.contains_range(site))
+    }
 }
 
 impl<'a> Statements<'a> {
@@ -578,11 +644,73 @@ impl<'a> Statements<'a> {
                 .collect();
             by_code[module_code].push((stmt, locks));
         });
-        Self { by_code }
+        let parents = by_code
+            .iter()
+            .map(|statements| {
+                let mut open: Vec<usize> = Vec::new();
+                statements
+                    .iter()
+                    .enumerate()
+                    .map(|(index, (stmt, _))| {
+                        while let Some(&last) = open.last() {
+                            if statements[last].0.range().contains_range(stmt.range()) {
+                                break;
+                            }
+                            open.pop();
+                        }
+                        let parent = open.last().copied();
+                        open.push(index);
+                        parent
+                    })
+                    .collect()
+            })
+            .collect();
+        let count = by_code.len();
+        Self {
+            by_code,
+            parents,
+            joins: (0..count).map(|_| OnceCell::new()).collect(),
+            loops: (0..count).map(|_| OnceCell::new()).collect(),
+        }
     }
 
     fn of(&self, code: CodeId) -> &[(&'a Stmt, Vec<&'a Expr>)] {
         self.by_code.get(code).map_or(&[], Vec::as_slice)
+    }
+
+    /// The statements of `code` holding `site`, innermost first. Walking back from the last
+    /// one starting before the site, the first that holds it is the innermost (only
+    /// statements inside it lie between); its parents are the rest.
+    fn holding(&self, code: CodeId, site: TextRange) -> Vec<usize> {
+        let statements = self.of(code);
+        let starting_before =
+            statements.partition_point(|(stmt, _)| stmt.range().start() <= site.start());
+        let mut innermost = statements[..starting_before]
+            .iter()
+            .rposition(|(stmt, _)| stmt.range().contains_range(site));
+        let mut holding = Vec::new();
+        while let Some(index) = innermost {
+            holding.push(index);
+            innermost = self.parents[code][index];
+        }
+        holding
+    }
+
+    /// The statements of `code` that wait for threads or tasks, in source order.
+    fn joins(&self, code: CodeId) -> &[usize] {
+        self.joins[code].get_or_init(|| {
+            self.of(code)
+                .iter()
+                .enumerate()
+                .filter(|(_, (stmt, _))| waits_for_threads(stmt))
+                .map(|(index, _)| index)
+                .collect()
+        })
+    }
+
+    /// The loops and comprehensions among the statements of `code`.
+    fn loops(&self, code: CodeId) -> &Loops {
+        self.loops[code].get_or_init(|| Loops::new(all_loops(self.of(code))))
     }
 
     /// Every access of every statement of code that runs somewhere, indexed by variable.
@@ -1015,19 +1143,31 @@ fn is_full_slice(slice: &Expr) -> bool {
 
 /// How many threads an entry runs at once, how long the starter runs alongside it, and what
 /// each of its threads gets afresh.
+/// What describing the entries needs of the whole module, gathered once for all of them.
+struct ModuleFacts {
+    /// The objects each piece of code creates.
+    objects_by_code: Vec<Vec<ObjId>>,
+    /// The code each of the module's entries reaches.
+    reached_by_entry: Vec<Vec<CodeId>>,
+    /// What importers call while a thread started at import runs (see `describe_entry`).
+    alongside_import: OnceCell<Vec<CodeId>>,
+    /// The methods of each class.
+    methods: OnceCell<FxHashMap<ClassId, Vec<FunctionId>>>,
+}
+
 fn describe_entry(
     sharing: &mut Sharing,
     model: &SemanticModel,
     graph: &CallGraph,
     statements: &Statements,
+    module_facts: &ModuleFacts,
     id: EntryId,
 ) {
     let flow = &model.flow;
     let entry = &flow.entries[id];
     let starter = sharing.entries[id].starter;
     let site = entry.site;
-    let starter_statements = statements.of(starter);
-    let region = enclosing_loop(starter_statements, site);
+    let region = enclosing_loop(statements, starter, site);
     let many_items = match entry.kind {
         EntryKind::Start(StartKind::PoolMap) => {
             let items = entry
@@ -1050,7 +1190,7 @@ fn describe_entry(
         || runs_repeatedly(sharing, graph, statements, starter);
 
     // The window: from the start to the first join-like call after it in the starter.
-    let end = window_end(model, starter_statements, entry);
+    let end = window_end(model, statements, starter, entry);
     let window = TextRange::new(site.end(), end.max(site.end()));
     let window_calls: Vec<CodeId> = graph
         .callees(starter)
@@ -1066,25 +1206,29 @@ fn describe_entry(
     // A thread started at import and never joined runs while the importers call the module's
     // public functions.
     if starter == sharing.module_code() && end == TextSize::from(u32::MAX) {
-        // Not the threads' own bodies: importers call the module's API, not its workers.
-        let targets: FxHashSet<CodeId> = flow
-            .entries
-            .iter()
-            .flat_map(|entry| &entry.targets)
-            .filter_map(|target| sharing.code_of(target.scope()))
-            .collect();
-        // Nor what the script calls itself at import: it runs before or as the module starts.
-        let module_code = sharing.module_code();
-        let public: Vec<CodeId> = (0..model.functions.len())
-            .filter(|&code| is_public(model, code) && model.functions[code].class.is_none())
-            .filter(|code| !targets.contains(code))
-            .filter(|&code| {
-                graph.callers[code]
-                    .iter()
-                    .all(|&(caller, _)| caller != module_code)
-            })
-            .collect();
-        for code in graph.reach(public) {
+        let alongside = module_facts.alongside_import.get_or_init(|| {
+            // Not the threads' own bodies: importers call the module's API, not its workers.
+            let targets: FxHashSet<CodeId> = flow
+                .entries
+                .iter()
+                .flat_map(|entry| &entry.targets)
+                .filter_map(|target| sharing.code_of(target.scope()))
+                .collect();
+            // Nor what the script calls itself at import: it runs before or as the module
+            // starts.
+            let module_code = sharing.module_code();
+            let public: Vec<CodeId> = (0..model.functions.len())
+                .filter(|&code| is_public(model, code) && model.functions[code].class.is_none())
+                .filter(|code| !targets.contains(code))
+                .filter(|&code| {
+                    graph.callers[code]
+                        .iter()
+                        .all(|&(caller, _)| caller != module_code)
+                })
+                .collect();
+            graph.reach(public)
+        });
+        for &code in alongside {
             if !sharing.contexts[code].contains(&Context::Main) {
                 sharing.contexts[code].push(Context::Main);
             }
@@ -1154,32 +1298,50 @@ fn describe_entry(
     }
     // Loops and comprehensions of the starter: what they make stands for many objects, one per
     // iteration (`workers = [Worker() for _ in range(4)]`), which threads take one each.
-    let loops = all_loops(starter_statements);
-    for (object, info) in flow.objects.iter().enumerate() {
-        let object = object as ObjId;
-        let fresh = match sharing.code_of(info.scope) {
-            // What the starter makes outside a loop is each thread's own when the starter runs
-            // once per thread (a constructor starting one thread for its object).
-            Some(code) if code == starter => {
-                region.map_or(!many_items, |region| region.contains_range(info.site))
-                    || loops
-                        .iter()
-                        .any(|range| range.contains_range(info.site) && *range != info.site)
+    // Only entries of many threads and objects running their own thread ask what is each
+    // thread's own.
+    if many || own_class.is_some() {
+        let loops = statements.loops(starter);
+        let mut codes: Vec<CodeId> = std::iter::once(starter)
+            .chain(region_code.iter().copied())
+            .chain(module_facts.reached_by_entry[id].iter().copied())
+            .collect();
+        codes.sort_unstable();
+        codes.dedup();
+        for code in codes {
+            let fresh_code =
+                region_code.contains(&code) || sharing.contexts(code) == [Context::Entry(id)];
+            for &object in &module_facts.objects_by_code[code] {
+                let made_at = flow.object(object).site;
+                let fresh = if code == starter {
+                    // What the starter makes outside a loop is each thread's own when the
+                    // starter runs once per thread (a constructor starting one thread for its
+                    // object).
+                    region.map_or(!many_items, |region| region.contains_range(made_at))
+                        || loops.hold(made_at)
+                } else {
+                    fresh_code
+                };
+                if fresh {
+                    per_instance.insert(object);
+                }
             }
-            Some(code) => {
-                region_code.contains(&code) || sharing.contexts(code) == [Context::Entry(id)]
-            }
-            None => false,
-        };
-        if fresh {
-            per_instance.insert(object);
         }
     }
     // The methods of an object that runs its own thread are what the rest of the program calls.
     let mut class_code = FxHashSet::default();
     if let Some(class) = own_class {
-        for (function, info) in model.functions.iter().enumerate() {
-            if flow.class_of_method(function) == Some(class) && info.name() != "__init__" {
+        let methods = module_facts.methods.get_or_init(|| {
+            let mut methods: FxHashMap<ClassId, Vec<FunctionId>> = FxHashMap::default();
+            for function in 0..model.functions.len() {
+                if let Some(class) = flow.class_of_method(function) {
+                    methods.entry(class).or_default().push(function);
+                }
+            }
+            methods
+        });
+        for &function in methods.get(&class).map_or(&[][..], Vec::as_slice) {
+            if model.functions[function].name() != "__init__" {
                 class_code.insert(function);
                 // A method no code of the module calls is called by the object's owner.
                 if sharing.contexts[function].is_empty() {
@@ -1257,7 +1419,7 @@ fn runs_repeatedly(
         let [(caller, site)] = callers.as_slice() else {
             return true;
         };
-        if enclosing_loop(statements.of(*caller), *site).is_some() {
+        if enclosing_loop(statements, *caller, *site).is_some() {
             return true;
         }
         stack.push(*caller);
@@ -1266,12 +1428,11 @@ fn runs_repeatedly(
 }
 
 /// The outermost loop or comprehension of the starter's own statements around `site`.
-fn enclosing_loop(statements: &[(&Stmt, Vec<&Expr>)], site: TextRange) -> Option<TextRange> {
+fn enclosing_loop(statements: &Statements, code: CodeId, site: TextRange) -> Option<TextRange> {
     let mut found: Option<TextRange> = None;
-    for (stmt, _) in statements {
-        if !stmt.range().contains_range(site) {
-            continue;
-        }
+    let own = statements.of(code);
+    for index in statements.holding(code, site).into_iter().rev() {
+        let stmt = own[index].0;
         match stmt {
             Stmt::For(for_stmt) if !for_stmt.iter.range().contains_range(site) => {
                 return Some(stmt.range());
@@ -1344,16 +1505,16 @@ const JOINS: &[&str] = &[
 /// of a `with` block over the pool, or, for a `map` consumed in place, the end of its statement.
 fn window_end(
     model: &SemanticModel,
-    statements: &[(&Stmt, Vec<&Expr>)],
+    statements: &Statements,
+    code: CodeId,
     entry: &super::flow::FlowEntry,
 ) -> TextSize {
     let site = entry.site;
+    let own = statements.of(code);
     let mut end = TextSize::from(u32::MAX);
-    for (stmt, _) in statements {
+    for index in statements.holding(code, site) {
+        let stmt = own[index].0;
         let range = stmt.range();
-        if range.end() < site.start() {
-            continue;
-        }
         // A `with pool:` block around the start joins at its end.
         if let Stmt::With(with) = stmt
             && with
@@ -1367,30 +1528,32 @@ fn window_end(
         {
             end = end.min(range.end());
         }
-        if range.start() <= site.start() {
-            // The statement holding the start: a map consumed right there ends with it.
-            if matches!(entry.kind, EntryKind::Start(StartKind::PoolMap))
-                && consumed_in_place(stmt, site)
-            {
-                end = end.min(range.end());
-            }
-            continue;
-        }
-        let mut expressions = Vec::new();
-        push_own_expressions(stmt, &mut expressions);
-        let joins = expressions.iter().any(|expr| {
-            ruff_python_ast::helpers::any_over_expr(expr, |inner| {
-                matches!(inner, Expr::Call(call) if matches!(call.func.as_ref(),
-                    Expr::Attribute(method) if JOINS.contains(&method.attr.as_str()))
-                    || matches!(call.func.as_ref(), Expr::Name(name) if matches!(name.id.as_str(), "wait" | "as_completed")))
-            })
-        });
-        if joins {
-            end = end.min(range.start());
-            break;
+        // The statement holding the start: a map consumed right there ends with it.
+        if matches!(entry.kind, EntryKind::Start(StartKind::PoolMap))
+            && consumed_in_place(stmt, site)
+        {
+            end = end.min(range.end());
         }
     }
+    let after = own.partition_point(|(stmt, _)| stmt.range().start() <= site.start());
+    let joins = statements.joins(code);
+    if let Some(&first) = joins.get(joins.partition_point(|&index| index < after)) {
+        end = end.min(own[first].0.range().start());
+    }
     end
+}
+
+/// Whether a statement's own expressions wait for threads or tasks (`t.join()`, `wait(fs)`).
+fn waits_for_threads(stmt: &Stmt) -> bool {
+    let mut expressions = Vec::new();
+    push_own_expressions(stmt, &mut expressions);
+    expressions.iter().any(|expr| {
+        ruff_python_ast::helpers::any_over_expr(expr, |inner| {
+            matches!(inner, Expr::Call(call) if matches!(call.func.as_ref(),
+                Expr::Attribute(method) if JOINS.contains(&method.attr.as_str()))
+                || matches!(call.func.as_ref(), Expr::Name(name) if matches!(name.id.as_str(), "wait" | "as_completed")))
+        })
+    })
 }
 
 /// Whether the statement holding `site` consumes it whole (`list(pool.map(...))`, `for r in
@@ -1469,11 +1632,19 @@ fn find_shared(sharing: &mut Sharing, model: &SemanticModel) {
             }
         }
     }
+    // For each object, the entries it is handed to, in order; an object's first pair is its
+    // reason (roots of different objects do not compete).
+    let mut handed_to: FxHashMap<ObjId, Vec<EntryId>> = FxHashMap::default();
+    for (id, objects) in handed.iter().enumerate() {
+        for &object in objects {
+            handed_to.entry(object).or_default().push(id);
+        }
+    }
     for (first, objects) in handed.iter().enumerate() {
-        for (second, others) in handed.iter().enumerate().skip(first + 1) {
-            for object in objects {
-                if others.contains(object) {
-                    roots.push((*object, SharedBy::Between(first, second)));
+        for &object in objects {
+            for &second in &handed_to[&object] {
+                if second > first {
+                    roots.push((object, SharedBy::Between(first, second)));
                 }
             }
         }
@@ -1485,12 +1656,13 @@ fn find_shared(sharing: &mut Sharing, model: &SemanticModel) {
             }
         }
     }
+    let public = sharing
+        .contexts
+        .iter()
+        .any(|contexts| contexts.contains(&Context::Public));
     for (object, info) in flow.objects.iter().enumerate() {
         if let ObjectKind::OutsideInstance(class) = info.kind
-            && sharing
-                .contexts
-                .iter()
-                .any(|contexts| contexts.contains(&Context::Public))
+            && public
         {
             roots.push((object as ObjId, SharedBy::Public(class)));
         }
@@ -1549,7 +1721,7 @@ fn entry_locks(
             let Some((caller_locks, caller_unknown)) = held[caller].clone() else {
                 continue;
             };
-            let (mut locks, mut unknown) = locks_at(model, statements.of(caller), site);
+            let (mut locks, mut unknown) = locks_at(model, statements, caller, site);
             locks.extend(caller_locks);
             unknown |= caller_unknown;
             result = Some(match result {
@@ -1575,66 +1747,90 @@ fn entry_locks(
 /// The locks held around a call: those of the innermost statement holding it.
 fn locks_at(
     model: &SemanticModel,
-    statements: &[(&Stmt, Vec<&Expr>)],
+    statements: &Statements,
+    code: CodeId,
     site: TextRange,
 ) -> (Vec<ObjId>, bool) {
     statements
-        .iter()
-        .filter(|(stmt, _)| stmt.range().contains_range(site))
-        .max_by_key(|(stmt, _)| stmt.range().start())
-        .map_or((Vec::new(), false), |(_, locks)| lock_objects(model, locks))
+        .holding(code, site)
+        .first()
+        .map_or((Vec::new(), false), |&index| {
+            lock_objects(model, &statements.of(code)[index].1)
+        })
 }
 
-/// The objects an entry's threads can reach.
-fn entry_reach(sharing: &Sharing, model: &SemanticModel, entry: EntryId) -> FxHashSet<ObjId> {
+/// What the threads of each entry can reach: what is handed to them, what the names and
+/// parameters their code uses hold, what their code creates, and what all of that holds. One
+/// pass over names, functions and objects seeds every entry at once (per entry, it made large
+/// modules quadratic).
+fn entry_reaches(sharing: &Sharing, model: &SemanticModel) -> Vec<FxHashSet<ObjId>> {
     let flow = &model.flow;
-    let context = Context::Entry(entry);
-    let mut seeds: Vec<ObjId> = match flow.entries.get(entry) {
-        Some(flow_entry) => handed_objects(flow, flow_entry),
-        None => Vec::new(),
+    let mut seeds: Vec<Vec<ObjId>> = (0..sharing.entries.len())
+        .map(|entry| {
+            flow.entries
+                .get(entry)
+                .map_or_else(Vec::new, |flow_entry| handed_objects(flow, flow_entry))
+        })
+        .collect();
+    let entries_of = |contexts: &[Context], found: &mut Vec<EntryId>| {
+        for context in contexts {
+            if let Context::Entry(entry) = *context
+                && !found.contains(&entry)
+            {
+                found.push(entry);
+            }
+        }
     };
+    let mut found = Vec::new();
     // What the names the entry's code uses hold (module-level names, class attributes).
     for (_, _, var) in flow.module_and_class_names() {
-        if sharing
-            .accesses_of(var)
-            .iter()
-            .any(|access| sharing.contexts(access.code).contains(&context))
-        {
-            seeds.extend_from_slice(flow.objects_of(var));
+        found.clear();
+        for access in sharing.accesses_of(var) {
+            entries_of(sharing.contexts(access.code), &mut found);
+        }
+        for &entry in &found {
+            seeds[entry].extend_from_slice(flow.objects_of(var));
         }
     }
     // What its functions' parameters hold: their callers' arguments, and their defaults.
     for (function, info) in model.functions.iter().enumerate() {
-        if !sharing.contexts(function).contains(&context) {
-            continue;
-        }
-        for parameter in info.def.parameters.iter() {
-            if let Some(var) = flow.name(Scope::Function(function), parameter.name().as_str()) {
-                seeds.extend_from_slice(flow.objects_of(var));
+        found.clear();
+        entries_of(sharing.contexts(function), &mut found);
+        for &entry in &found {
+            for parameter in info.def.parameters.iter() {
+                if let Some(var) = flow.name(Scope::Function(function), parameter.name().as_str()) {
+                    seeds[entry].extend_from_slice(flow.objects_of(var));
+                }
             }
         }
     }
     // What its code creates.
     for (object, info) in flow.objects.iter().enumerate() {
-        if sharing
-            .code_of(info.scope)
-            .is_some_and(|code| sharing.contexts(code).contains(&context))
-        {
-            seeds.push(object as ObjId);
-        }
-    }
-    let mut reach = FxHashSet::default();
-    while let Some(object) = seeds.pop() {
-        if reach.insert(object) {
-            if let Some(receiver) = bound_receiver(flow, object) {
-                seeds.push(receiver);
-            }
-            for part in flow.parts_of(object) {
-                seeds.extend_from_slice(flow.objects_of(part));
+        if let Some(code) = sharing.code_of(info.scope) {
+            found.clear();
+            entries_of(sharing.contexts(code), &mut found);
+            for &entry in &found {
+                seeds[entry].push(object as ObjId);
             }
         }
     }
-    reach
+    seeds
+        .into_iter()
+        .map(|mut seeds| {
+            let mut reach = FxHashSet::default();
+            while let Some(object) = seeds.pop() {
+                if reach.insert(object) {
+                    if let Some(receiver) = bound_receiver(flow, object) {
+                        seeds.push(receiver);
+                    }
+                    for part in flow.parts_of(object) {
+                        seeds.extend_from_slice(flow.objects_of(part));
+                    }
+                }
+            }
+            reach
+        })
+        .collect()
 }
 
 /// Whether a shared object is held by something shared that is not the entry's thread's own.
