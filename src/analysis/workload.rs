@@ -219,7 +219,47 @@ pub(super) fn estimate(
             estimate.lock_fraction * 100.0
         ));
     }
+    shared_fraction(model, function, &scope, &mut estimate);
     estimate
+}
+
+/// What the free-threaded build's contention costs when every operation of an item works on
+/// objects all threads touch: the calibration's worst case (BENCHMARKS.md, "Simulator
+/// calibration").
+const ALL_SHARED_FRACTION: f64 = 0.2;
+
+/// The share of the item's operations on values its threads share, from the sharing analysis:
+/// the accesses of the code the site runs (its function and what that calls) that touch a
+/// shared value, scaled so that code doing nothing else gets [`ALL_SHARED_FRACTION`].
+fn shared_fraction(
+    model: &SemanticModel,
+    function: Option<FunctionId>,
+    scope: &str,
+    estimate: &mut WorkloadEstimate,
+) {
+    let codes: Vec<FunctionId> = match function {
+        Some(id) => model.reached_from(&[id]),
+        None => (0..model.functions.len()).collect(),
+    };
+    let (total, shared) = model.sharing.shared_accesses(&model.flow, &codes);
+    let touching: usize = shared.iter().map(|&(_, made)| made).sum();
+    if touching == 0 {
+        return;
+    }
+    let share = touching as f64 / total as f64;
+    estimate.shared_fraction = (share * ALL_SHARED_FRACTION * 1000.0).round() / 1000.0;
+    let names: Vec<String> = shared
+        .iter()
+        .take(3)
+        .filter_map(|&(var, _)| model.flow.spelling(var))
+        .map(|name| format!("`{name}`"))
+        .collect();
+    estimate.evidence.push(format!(
+        "{scope} touches values its threads share in {touching} of its {total} reads and \
+         changes ({}): about {:.1}% of its operations contend on the free-threaded build",
+        names.join(", "),
+        estimate.shared_fraction * 100.0
+    ));
 }
 
 /// What one walk over the examined code finds: waits, loops, literal loop bounds.
@@ -331,6 +371,26 @@ ThreadPoolExecutor().submit(job, 1, None)
 ";
         let estimate = estimate(source);
         assert_eq!(estimate.wait_us, 10_000.0, "{estimate:?}");
+    }
+
+    #[test]
+    fn values_the_threads_share_set_the_shared_fraction() {
+        let shared = "import threading\n\ncounts = {}\n\ndef work(key):\n    local = [key]\n    counts[key] = counts.get(key, 0) + len(local)\n\nfor k in range(8):\n    threading.Thread(target=work, args=(k,)).start()\n";
+        let found = estimate(shared);
+        assert!(
+            found.shared_fraction > 0.0 && found.shared_fraction <= super::ALL_SHARED_FRACTION,
+            "{found:?}"
+        );
+        assert!(
+            found
+                .evidence
+                .iter()
+                .any(|line| line.contains("`counts[...]`")),
+            "{:?}",
+            found.evidence
+        );
+        let private = "import threading\n\ndef work(key):\n    counts = {}\n    counts[key] = counts.get(key, 0) + 1\n\nfor k in range(8):\n    threading.Thread(target=work, args=(k,)).start()\n";
+        assert_eq!(estimate(private).shared_fraction, 0.0);
     }
 
     #[test]

@@ -26,6 +26,17 @@ with ThreadPoolExecutor() as pool:
     list(pool.map(work, range(5000)))
 `;
 
+const SHARED_POOL = `from concurrent.futures import ThreadPoolExecutor
+
+counts = {}
+
+def count(word):
+    counts[word] = counts.get(word, 0) + 1
+
+with ThreadPoolExecutor() as pool:
+    list(pool.map(count, ["a", "b", "a"] * 1000))
+`;
+
 let browser;
 let server;
 
@@ -168,6 +179,25 @@ describe("scaling view", () => {
         .getByTestId("scaling-verdict")
         .filter({ hasText: /One thread runs 150% slower on the free-threaded build \(r = 1\.5; 3\.13t, overhead set to 150%\)/ })
         .waitFor();
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("values the threads share set the shared-objects slider, with the evidence", async () => {
+    const { page, context, errors } = await openPlayground(browser, server);
+    try {
+      await replaceSource(page, SHARED_POOL);
+      await openScaling(page);
+      assert.notEqual(await page.getByTestId("scaling-shared-value").innerText(), "0%");
+      assert.match(
+        await page.getByTestId("scaling-evidence").innerText(),
+        /`count` touches values its threads share in \d+ of its \d+ reads and changes \(`counts\[\.\.\.\]`/,
+      );
+      // The same work on a dict of each call's own shares nothing.
+      await replaceSource(page, SHARED_POOL.replace("def count(word):", "def count(word):\n    counts = {}"));
+      await page.getByTestId("scaling-shared-value").filter({ hasText: /^0%$/ }).waitFor();
       assertNoErrors(errors);
     } finally {
       await context.close();

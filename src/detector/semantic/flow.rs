@@ -435,6 +435,28 @@ impl<'a> Flow<'a> {
                 .is_some_and(|var| self.detached.contains(&var))
     }
 
+    /// How a variable is written in the code: `name`, `.field`, `[...]` for items. A scan of
+    /// every variable: for the few a message names.
+    pub fn spelling(&self, var: VarId) -> Option<String> {
+        self.var_ids
+            .iter()
+            .find(|&(_, &id)| id == var)
+            .and_then(|(key, _)| match key {
+                VarKey::Name(_, name) => Some((*name).to_string()),
+                VarKey::Field(object, field) => Some(format!("{}.{field}", self.holder(*object))),
+                VarKey::Contents(object) => Some(format!("{}[...]", self.holder(*object))),
+                VarKey::Return(_) => None,
+            })
+    }
+
+    /// A module-level or class name holding `object`, if any.
+    fn holder(&self, object: ObjId) -> &'a str {
+        self.module_names
+            .iter()
+            .find(|(_, _, var)| self.objects_of(*var).contains(&object))
+            .map_or("", |(_, name, _)| name)
+    }
+
     /// The object a variable is an attribute or the items of.
     pub fn owner_of(&self, var: VarId) -> Option<ObjId> {
         self.var_owners.get(var as usize).copied().flatten()

@@ -217,6 +217,39 @@ impl Sharing {
         self.accesses.get(&var).map_or(&[], Vec::as_slice)
     }
 
+    /// The accesses `codes` make (reads and changes of names, attributes and items), and the
+    /// variables of those that touch a value threads share: an object shared between threads,
+    /// or a module-level name or class attribute that functions change.
+    pub fn shared_accesses(&self, flow: &Flow, codes: &[CodeId]) -> (usize, Vec<(VarId, usize)>) {
+        let module_code = self.module_code();
+        let mut total = 0;
+        let mut shared = Vec::new();
+        for (&var, accesses) in &self.accesses {
+            let made = accesses
+                .iter()
+                .filter(|access| codes.contains(&access.code))
+                .count();
+            if made == 0 {
+                continue;
+            }
+            total += made;
+            let changed_global =
+                matches!(flow.scope_of(var), Some(Scope::Module | Scope::Class(_)))
+                    && accesses.iter().any(|access| {
+                        access.code != module_code && access.kind != AccessKind::Read
+                    });
+            if changed_global
+                || flow
+                    .owner_of(var)
+                    .is_some_and(|owner| self.shared.contains_key(&owner))
+            {
+                shared.push((var, made));
+            }
+        }
+        shared.sort_unstable_by_key(|&(var, made)| (std::cmp::Reverse(made), var));
+        (total, shared)
+    }
+
     /// Whether code running in `first` and code running in `second` can run at the same time
     /// on what they touch, as far as their contexts go.
     fn overlap(&self, first: (Context, &Access), second: (Context, &Access), owner: Owner) -> bool {
