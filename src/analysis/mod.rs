@@ -24,7 +24,7 @@ use crate::detector::{self, CheckOptions, CrossModuleEntry, Diagnostic, Location
 use crate::workload_estimate::WorkloadEstimate;
 
 pub use call_sites::{CallSite, CallSiteKind};
-pub use report::{EntryFact, Report, RuleCount};
+pub use report::{EntryFact, Report, RuleCount, SharedValue};
 
 /// The text and its syntax tree; the model borrows both.
 struct Source {
@@ -182,6 +182,7 @@ impl Analysis {
             functions: model.functions.len(),
             classes: model.class_count(),
             thread_entries,
+            shared_values: report::shared_values(model, source, |offset| self.location(offset).row),
             findings: report::count_by_rule(self.diagnostics()),
         }
     }

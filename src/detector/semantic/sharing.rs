@@ -222,13 +222,14 @@ impl Sharing {
     /// or a module-level name or class attribute that functions change.
     pub fn shared_accesses(&self, flow: &Flow, codes: &[CodeId]) -> (usize, Vec<(VarId, usize)>) {
         let module_code = self.module_code();
+        let mut asked = vec![false; self.contexts.len()];
+        for &code in codes {
+            asked[code] = true;
+        }
         let mut total = 0;
         let mut shared = Vec::new();
         for (&var, accesses) in &self.accesses {
-            let made = accesses
-                .iter()
-                .filter(|access| codes.contains(&access.code))
-                .count();
+            let made = accesses.iter().filter(|access| asked[access.code]).count();
             if made == 0 {
                 continue;
             }
@@ -248,6 +249,19 @@ impl Sharing {
         }
         shared.sort_unstable_by_key(|&(var, made)| (std::cmp::Reverse(made), var));
         (total, shared)
+    }
+
+    /// Every piece of code: functions, lambdas, module-level code.
+    pub fn codes(&self) -> std::ops::Range<CodeId> {
+        0..self.contexts.len()
+    }
+
+    /// Code that runs in a thread other than the main one (an entry's threads, or any caller's
+    /// thread in library mode).
+    pub fn runs_in_threads(&self, code: CodeId) -> bool {
+        self.contexts(code)
+            .iter()
+            .any(|context| *context != Context::Main)
     }
 
     /// Whether code running in `first` and code running in `second` can run at the same time
