@@ -214,6 +214,7 @@ impl Analysis {
                     via: entry.entry.call.clone(),
                     origin,
                     through,
+                    many: entry.entry.many,
                 })
             })
             .collect()
@@ -257,6 +258,7 @@ fn thread_entry(entry: &CrossModuleEntry) -> ThreadEntry {
         call: entry.via.clone(),
         site: EntrySite::Elsewhere(entry.origin.clone()),
         through: entry.through.clone(),
+        many: entry.many,
     }
 }
 
