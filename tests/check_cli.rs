@@ -524,7 +524,7 @@ fn output_file_statistics_quiet_and_fixes() {
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     let (_, stdout, _) = run(dir.path(), &["check", "--show-fixes", "app/racy.py"]);
     assert!(
-        stdout.contains("\n  fix (unsafe): Hold `_counter_lock` around the update\n"),
+        stdout.contains("\n  fix (unsafe): Hold a new lock `_counter_lock` around the update\n"),
         "{stdout}"
     );
 }

@@ -302,9 +302,16 @@ pub fn int_literal(expr: &Expr) -> Option<i64> {
 /// The statements before and after `target` in the block that holds it, searching `body` and
 /// the blocks nested in it (not nested functions or classes).
 pub fn siblings<'a>(body: &'a [Stmt], target: &Stmt) -> Option<(&'a [Stmt], &'a [Stmt])> {
+    let (block, index) = block_of(body, target)?;
+    Some((&block[..index], &block[index + 1..]))
+}
+
+/// The block that holds `target` and its index there, searching `body` and the blocks nested in
+/// it (not nested functions or classes).
+pub fn block_of<'a>(body: &'a [Stmt], target: &Stmt) -> Option<(&'a [Stmt], usize)> {
     for (index, stmt) in body.iter().enumerate() {
         if std::ptr::eq(stmt, target) {
-            return Some((&body[..index], &body[index + 1..]));
+            return Some((body, index));
         }
         if !stmt.range().contains_range(target.range()) {
             continue;
@@ -329,7 +336,7 @@ pub fn siblings<'a>(body: &'a [Stmt], target: &Stmt) -> Option<(&'a [Stmt], &'a 
             Stmt::Match(match_stmt) => match_stmt.cases.iter().map(|c| c.body.as_slice()).collect(),
             _ => Vec::new(),
         };
-        return nested.into_iter().find_map(|inner| siblings(inner, target));
+        return nested.into_iter().find_map(|inner| block_of(inner, target));
     }
     None
 }

@@ -5,6 +5,9 @@ use ruff_python_ast::comparable::ComparableExpr;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::fix::edits;
+use crate::detector::fix::locks::{Request, lock_fix};
+use crate::detector::{Applicability, Fix};
 use crate::detector::helpers::walk_statements;
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::sharing::{AccessKind, Owner};
@@ -139,12 +142,66 @@ pub(crate) fn lazy_init_global(
         checker.describe_race(&race),
         checker.describe_owner(race.place),
     );
-    checker.report_conflict(
+    // Double-checked: the cheap test stays outside, the lock and the test again go around the
+    // initialisation; a lock already taken inside only lacks the test again.
+    let test = checker.text(if_stmt.test.range());
+    let fix = if let Some(fix) = recheck_under_lock(checker, function, if_stmt.body.as_slice(), test) {
+        Some(fix)
+    } else if if_stmt.elif_else_clauses.is_empty() {
+        lock_fix(
+            checker,
+            &Request {
+                function,
+                statement,
+                flagged: &if_stmt.body,
+                state: tested,
+                places: &places,
+                kind: AccessKind::Read,
+                against: &[AccessKind::Write],
+                inner_headers: vec![format!("if {test}:")],
+            },
+            "the initialisation, testing again under it",
+        )
+    } else {
+        None
+    };
+    if let Some(diagnostic) = checker.report_conflict(
         &LazyInitGlobal::INFO,
         function,
         if_stmt.test.range(),
         message,
-    );
+    ) {
+        diagnostic.fix = fix;
+    }
+}
+
+/// `if <test>:` added inside the `with <lock>:` that makes up the whole body: the test again,
+/// under the lock. Safe: on one thread the test is still true there.
+fn recheck_under_lock(
+    checker: &Checker,
+    function: &FunctionContext,
+    body: &[Stmt],
+    test: &str,
+) -> Option<Fix> {
+    let [Stmt::With(with)] = body else {
+        return None;
+    };
+    if with.is_async
+        || !with
+            .items
+            .iter()
+            .all(|item| item.optional_vars.is_none() && checker.model.is_lock(&item.context_expr))
+    {
+        return None;
+    }
+    let def = checker.model.functions[function.id].def;
+    let unit = edits::indent_unit(checker.source, def.start(), def.body.first());
+    let edit = edits::wrap(checker, &with.body, &[format!("if {test}:")], &unit)?;
+    Some(Fix {
+        applicability: Applicability::Safe,
+        message: format!("Test `{test}` again under the lock"),
+        edits: vec![edit],
+    })
 }
 
 /// What `x is None`, `x == None` or `not x` tests: a name or an attribute.

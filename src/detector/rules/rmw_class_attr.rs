@@ -3,6 +3,7 @@ use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext, Place};
+use crate::detector::fix::locks::{Request, lock_fix};
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::flow::Scope;
 use crate::detector::semantic::sharing::{AccessKind, Owner};
@@ -109,7 +110,25 @@ pub(crate) fn rmw_class_attr(
         attribute.attr.as_str(),
         checker.describe_race(&race),
     );
-    checker.report_conflict(&RmwClassAttr::INFO, function, stmt.range(), message);
+    let fix = lock_fix(
+        checker,
+        &Request {
+            function,
+            statement,
+            flagged: std::slice::from_ref(stmt),
+            state: target,
+            places: &places,
+            kind: AccessKind::Update,
+            against: &[AccessKind::Write, AccessKind::Update],
+            inner_headers: Vec::new(),
+        },
+        "the update",
+    );
+    if let Some(diagnostic) =
+        checker.report_conflict(&RmwClassAttr::INFO, function, stmt.range(), message)
+    {
+        diagnostic.fix = fix;
+    }
 }
 
 #[cfg(test)]

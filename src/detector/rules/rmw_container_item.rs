@@ -5,6 +5,7 @@ use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::fix::locks::{Request, lock_fix};
 use crate::detector::helpers::contains_expr;
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::sharing::AccessKind;
@@ -87,18 +88,14 @@ pub(crate) fn rmw_container_item(
         _ => return,
     };
     let places = checker.item_places(&target.value);
-    let Some(race) = checker.race_on(
-        function,
-        statement,
-        &places,
+    let against = [
         AccessKind::Update,
-        &[
-            AccessKind::Update,
-            AccessKind::Add,
-            AccessKind::Remove,
-            AccessKind::Clear,
-        ],
-    ) else {
+        AccessKind::Add,
+        AccessKind::Remove,
+        AccessKind::Clear,
+    ];
+    let Some(race) = checker.race_on(function, statement, &places, AccessKind::Update, &against)
+    else {
         return;
     };
     let message = format!(
@@ -108,7 +105,25 @@ pub(crate) fn rmw_container_item(
         checker.describe_race(&race),
         checker.describe_owner(race.place),
     );
-    checker.report_conflict(&RmwContainerItem::INFO, function, stmt.range(), message);
+    let fix = lock_fix(
+        checker,
+        &Request {
+            function,
+            statement,
+            flagged: std::slice::from_ref(stmt),
+            state: &target.value,
+            places: &places,
+            kind: AccessKind::Update,
+            against: &against,
+            inner_headers: Vec::new(),
+        },
+        "the update",
+    );
+    if let Some(diagnostic) =
+        checker.report_conflict(&RmwContainerItem::INFO, function, stmt.range(), message)
+    {
+        diagnostic.fix = fix;
+    }
 }
 
 /// Whether `value` reads the item that `target` stores: `c[k]` or `c.get(k, ...)`.

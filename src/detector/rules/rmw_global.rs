@@ -1,12 +1,12 @@
 use ruff_python_ast::{Expr, Stmt};
-use ruff_text_size::{Ranged, TextRange, TextSize};
+use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
 use crate::detector::helpers::reads_name;
 use crate::detector::semantic::Statement;
+use crate::detector::fix::locks::{Request, lock_fix};
 use crate::detector::semantic::sharing::AccessKind;
-use crate::detector::{Applicability, Edit, Fix};
 
 declare_rule! {
     /// ## What it does
@@ -113,84 +113,24 @@ pub(crate) fn rmw_global(checker: &mut Checker, function: &FunctionContext, stat
         checker.text(stmt.range()),
         checker.describe_race(&race),
     );
-    let fix = lock_fix(checker, stmt.range(), name);
+    let fix = lock_fix(
+        checker,
+        &Request {
+            function,
+            statement,
+            flagged: std::slice::from_ref(stmt),
+            state: target,
+            places: &places,
+            kind: AccessKind::Update,
+            against: &[AccessKind::Write, AccessKind::Update],
+            inner_headers: Vec::new(),
+        },
+        "the update",
+    );
     if let Some(diagnostic) =
         checker.report_conflict(&RmwGlobal::INFO, function, stmt.range(), message)
     {
         diagnostic.fix = fix;
-    }
-}
-
-/// Wraps the statement at `range` in `with <lock>:`, creating the lock if the module has none.
-fn lock_fix(checker: &Checker, range: TextRange, name: &str) -> Option<Fix> {
-    let source = checker.source;
-    let line_start = source[..range.start().to_usize()]
-        .rfind('\n')
-        .map_or(0, |newline| newline + 1);
-    let indent = &source[line_start..range.start().to_usize()];
-    let statement = checker.text(range);
-    let rest_of_line = source[range.end().to_usize()..]
-        .split('\n')
-        .next()
-        .unwrap_or("");
-    if !indent.chars().all(|c| c == ' ' || c == '\t')
-        || statement.contains('\n')
-        || !(rest_of_line.trim().is_empty() || rest_of_line.trim_start().starts_with('#'))
-    {
-        return None;
-    }
-    let step = if indent.contains('\t') { "\t" } else { "    " };
-    let mut edits = Vec::new();
-    let lock = match checker.model.module_locks() {
-        [lock] => (*lock).to_string(),
-        _ => {
-            let assignment = checker.model.top_level_assignment(name)?;
-            let lock = format!("_{}_lock", name.trim_start_matches('_'));
-            if !checker.model.imports_threading_module() {
-                let (at, content) = match checker.model.last_import_end() {
-                    Some(end) if end < assignment.start() => {
-                        (end, "\nimport threading".to_string())
-                    }
-                    _ => (
-                        line_start_of(source, assignment.start()),
-                        "import threading\n".to_string(),
-                    ),
-                };
-                edits.push(insertion(checker, at, content));
-            }
-            edits.push(insertion(
-                checker,
-                assignment.end(),
-                format!("\n{lock} = threading.Lock()"),
-            ));
-            lock
-        }
-    };
-    edits.push(Edit {
-        content: format!("with {lock}:\n{indent}{step}{statement}"),
-        location: checker.location(range.start()),
-        end_location: checker.location(range.end()),
-    });
-    Some(Fix {
-        applicability: Applicability::Unsafe,
-        message: format!("Hold `{lock}` around the update"),
-        edits,
-    })
-}
-
-fn line_start_of(source: &str, offset: TextSize) -> TextSize {
-    let start = source[..offset.to_usize()]
-        .rfind('\n')
-        .map_or(0, |newline| newline + 1);
-    TextSize::try_from(start).unwrap_or_default()
-}
-
-fn insertion(checker: &Checker, at: TextSize, content: String) -> Edit {
-    let location = checker.location(at);
-    Edit {
-        content,
-        location,
-        end_location: location,
     }
 }
 

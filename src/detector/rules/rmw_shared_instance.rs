@@ -3,6 +3,7 @@ use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext, Place};
+use crate::detector::fix::locks::{Request, lock_fix};
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::sharing::{AccessKind, Owner};
 use crate::detector::semantic::vocabulary::CONSTRUCTORS;
@@ -107,7 +108,25 @@ pub(crate) fn rmw_shared_instance(
         checker.describe_race(&race),
         checker.describe_owner(race.place),
     );
-    checker.report_conflict(&RmwSharedInstance::INFO, function, stmt.range(), message);
+    let fix = lock_fix(
+        checker,
+        &Request {
+            function,
+            statement,
+            flagged: std::slice::from_ref(stmt),
+            state: target,
+            places: &places,
+            kind: AccessKind::Update,
+            against: &[AccessKind::Write, AccessKind::Update],
+            inner_headers: Vec::new(),
+        },
+        "the update",
+    );
+    if let Some(diagnostic) =
+        checker.report_conflict(&RmwSharedInstance::INFO, function, stmt.range(), message)
+    {
+        diagnostic.fix = fix;
+    }
 }
 
 #[cfg(test)]
