@@ -170,15 +170,23 @@ pub fn wrap(checker: &Checker, body: &[Stmt], headers: &[String], unit: &str) ->
         source,
         range,
         &strings,
+        &[],
         &step.repeat(headers.len()),
     )?);
     Some(replacement(checker, range, wrapped))
 }
 
 /// The text of `range` (from a line start) with `step` added to the indentation of each line,
-/// except blank lines and the inner lines of the `strings` that span lines; `None` where a line
-/// mixes tabs and spaces in its indentation (one level deeper could compare differently).
-pub fn deeper(source: &str, range: TextRange, strings: &[TextRange], step: &str) -> Option<String> {
+/// except blank lines and the inner lines of the `strings` that span lines, and without the
+/// lines of the statements `dropped`; `None` where a line mixes tabs and spaces in its
+/// indentation (one level deeper could compare differently).
+pub fn deeper(
+    source: &str,
+    range: TextRange,
+    strings: &[TextRange],
+    dropped: &[TextRange],
+    step: &str,
+) -> Option<String> {
     let mut out = String::new();
     let mut at = range.start().to_usize();
     for line in source[range].split_inclusive('\n') {
@@ -187,6 +195,11 @@ pub fn deeper(source: &str, range: TextRange, strings: &[TextRange], step: &str)
         let in_string = strings
             .iter()
             .any(|string| string.start() < line_offset && line_offset < string.end());
+        if dropped.iter().any(|stmt| {
+            line_start(source, stmt.start()) <= line_offset && line_offset <= stmt.end()
+        }) {
+            continue;
+        }
         let content = line.trim_start_matches([' ', '\t']);
         let leading = &line[..line.len() - content.len()];
         if in_string || content.trim().is_empty() {

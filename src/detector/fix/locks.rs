@@ -154,6 +154,9 @@ pub struct Request<'a, 'r> {
     /// Headers inside the `with` around the flagged statements (`if x is None:` for
     /// double-checked initialisation).
     pub inner_headers: Vec<String>,
+    /// Instead of wrapping the flagged statements: the edit that makes them take the lock
+    /// (given how it is written there), for code a `with` cannot simply surround.
+    pub rewrite: Option<&'r dyn Fn(&str) -> Option<Edit>>,
 }
 
 /// The edits of a fix that holds a lock around the flagged statements and every statement
@@ -189,7 +192,12 @@ struct Choice {
 /// with them; `None` when that cannot be done safely.
 pub fn guard<'a>(checker: &Checker<'a>, request: &Request<'a, '_>) -> Option<Guarded> {
     let flagged = Site::of(checker, Some(request.function.id), request.flagged)?;
-    let mut sites = vec![flagged];
+    // Rewritten flagged code stands apart: only its own edit makes it take the lock.
+    let mut sites = if request.rewrite.is_some() {
+        Vec::new()
+    } else {
+        vec![flagged]
+    };
     // The global's definition runs at import, before any thread can call the module's code.
     let definition = match request.state {
         Expr::Name(name) => checker.model.top_level_assignment(name.id.as_str()),
@@ -203,12 +211,19 @@ pub fn guard<'a>(checker: &Checker<'a>, request: &Request<'a, '_>) -> Option<Gua
             request.kind,
             request.against,
         ) {
-            if other.code == checker.model.sharing.module_code()
-                && Some(other.statement) == definition
-            {
+            let initialisation = other.code == checker.model.sharing.module_code()
+                && Some(other.statement) == definition;
+            let rewritten = request.rewrite.is_some()
+                && other.code == request.function.id
+                && other.statement == request.statement.stmt.range();
+            if initialisation || rewritten {
                 continue;
             }
             let (function, stmt) = checker.statement_at(other.code, other.statement)?;
+            // A whole loop under the lock would run every iteration in one thread at a time.
+            if matches!(stmt, Stmt::For(_) | Stmt::While(_)) {
+                return None;
+            }
             sites.push(Site::of(checker, function, std::slice::from_ref(stmt))?);
         }
     }
@@ -228,17 +243,21 @@ pub fn guard<'a>(checker: &Checker<'a>, request: &Request<'a, '_>) -> Option<Gua
             _ => kept.push(site),
         }
     }
-    let sites = kept;
-    // The flagged run first: the message names its lock.
-    let flagged_at = sites
-        .iter()
-        .position(|site| site.range().contains_range(flagged.range()))?;
+    let wrapped = kept;
+    let mut all_sites = wrapped.clone();
+    if request.rewrite.is_some() {
+        all_sites.push(flagged);
+    }
     let home = home_of(checker, request.state);
     let calls = CallGraph::new(checker);
-    let choice = reused_lock(checker, request, home.as_ref(), &sites, &calls)
-        .or_else(|| new_lock(checker, request, home.as_ref()?, &sites, &calls))?;
+    let choice = reused_lock(checker, request, home.as_ref(), &all_sites, &calls)
+        .or_else(|| new_lock(checker, request, home.as_ref()?, &all_sites, &calls))?;
     let mut all_edits = choice.edits;
-    for site in &sites {
+    let lock_at_flagged = spell(checker, &choice.spelling, &flagged, home.as_ref())?;
+    if let Some(rewrite) = request.rewrite {
+        all_edits.push(rewrite(&lock_at_flagged)?);
+    }
+    for site in &wrapped {
         let lock = spell(checker, &choice.spelling, site, home.as_ref())?;
         let unit = indent_unit(checker, site.function);
         let mut headers = vec![format!("with {lock}:")];
@@ -252,11 +271,15 @@ pub fn guard<'a>(checker: &Checker<'a>, request: &Request<'a, '_>) -> Option<Gua
             return None;
         }
     }
+    let others = wrapped
+        .iter()
+        .filter(|site| !site.range().contains_range(flagged.range()))
+        .count();
     Some(Guarded {
         edits: all_edits,
-        lock: spell(checker, &choice.spelling, &sites[flagged_at], home.as_ref())?,
+        lock: lock_at_flagged,
         created: choice.object.is_none(),
-        others: sites.len() - 1,
+        others,
     })
 }
 

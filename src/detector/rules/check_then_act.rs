@@ -178,6 +178,7 @@ pub(crate) fn check_then_act(
                 kind: AccessKind::Read,
                 against,
                 inner_headers: Vec::new(),
+                rewrite: None,
             },
             "the check and the act",
         )

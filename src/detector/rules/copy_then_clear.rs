@@ -150,6 +150,7 @@ pub(crate) fn copy_then_clear(checker: &mut Checker, function: &FunctionContext)
                         kind: AccessKind::Clear,
                         against: &[AccessKind::Add],
                         inner_headers: Vec::new(),
+                        rewrite: None,
                     },
                     "the copy and the clear",
                 )

@@ -159,6 +159,7 @@ pub(crate) fn lazy_init_global(
                 kind: AccessKind::Read,
                 against: &[AccessKind::Write],
                 inner_headers: vec![format!("if {test}:")],
+                rewrite: None,
             },
             "the initialisation, testing again under it",
         )

@@ -121,6 +121,7 @@ pub(crate) fn rmw_class_attr(
             kind: AccessKind::Update,
             against: &[AccessKind::Write, AccessKind::Update],
             inner_headers: Vec::new(),
+            rewrite: None,
         },
         "the update",
     );

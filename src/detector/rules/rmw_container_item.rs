@@ -116,6 +116,7 @@ pub(crate) fn rmw_container_item(
             kind: AccessKind::Update,
             against: &against,
             inner_headers: Vec::new(),
+            rewrite: None,
         },
         "the update",
     );

@@ -124,6 +124,7 @@ pub(crate) fn rmw_global(checker: &mut Checker, function: &FunctionContext, stat
             kind: AccessKind::Update,
             against: &[AccessKind::Write, AccessKind::Update],
             inner_headers: Vec::new(),
+            rewrite: None,
         },
         "the update",
     );

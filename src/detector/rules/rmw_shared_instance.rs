@@ -119,6 +119,7 @@ pub(crate) fn rmw_shared_instance(
             kind: AccessKind::Update,
             against: &[AccessKind::Write, AccessKind::Update],
             inner_headers: Vec::new(),
+            rewrite: None,
         },
         "the update",
     );
