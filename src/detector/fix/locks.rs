@@ -42,6 +42,8 @@ pub enum Home<'a> {
         objects: Vec<ObjId>,
         attr: &'a str,
     },
+    /// A local of a function that the functions nested in it share (a closure's cell).
+    Frame { function: FunctionId, name: &'a str },
 }
 
 /// Where the state an expression names lives: a module global (`counter`), a class attribute
@@ -50,10 +52,14 @@ pub enum Home<'a> {
 pub fn home_of<'a>(checker: &Checker<'a>, state: &'a Expr) -> Option<Home<'a>> {
     let flow = &checker.model.flow;
     match state {
-        Expr::Name(name) => {
-            let var = flow.var_of(state)?;
-            (flow.scope_of(var) == Some(Scope::Module)).then_some(Home::Module(name.id.as_str()))
-        }
+        Expr::Name(name) => match flow.scope_of(flow.var_of(state)?)? {
+            Scope::Module => Some(Home::Module(name.id.as_str())),
+            Scope::Function(function) => Some(Home::Frame {
+                function,
+                name: name.id.as_str(),
+            }),
+            _ => None,
+        },
         Expr::Attribute(attribute) => {
             let objects = flow.objects_at(&attribute.value);
             let attr = attribute.attr.as_str();
@@ -177,6 +183,8 @@ enum Spelling {
     Fixed(String),
     /// An attribute of the object the site names the state through: `self._hits_lock`.
     Field(String),
+    /// A local of the function whose cell the state is, read by the functions nested in it.
+    Local { function: FunctionId, name: String },
 }
 
 /// The lock chosen for a fix.
@@ -330,6 +338,21 @@ fn spell(
             });
             base.map(|base| format!("{base}.{field}"))
         }
+        Spelling::Local { function, name } => {
+            // Visible from the owner and the functions nested in it, unless one between binds
+            // the name itself.
+            let mut current = site.function;
+            while let Some(id) = current {
+                if id == *function {
+                    return Some(name.clone());
+                }
+                if checker.model.body(id).scope.is_local(name) {
+                    return None;
+                }
+                current = checker.model.functions[id].parent;
+            }
+            None
+        }
     }
 }
 
@@ -416,6 +439,18 @@ fn spelling_of(checker: &Checker, lock: ObjId, home: Option<&Home>) -> Option<Sp
             _ => {}
         }
     }
+    if let Some(Home::Frame { function, .. }) = home {
+        let def = checker.model.functions[*function].def;
+        return def.body.iter().find_map(|stmt| {
+            let (name, value) = name_assignment(stmt)?;
+            flow.objects_at(value)
+                .contains(&lock)
+                .then(|| Spelling::Local {
+                    function: *function,
+                    name: name.to_string(),
+                })
+        });
+    }
     if let Some(Home::Instance { class, .. }) = home {
         let (init, receiver) = init_of(checker, *class)?;
         return init.body.iter().find_map(|stmt| {
@@ -479,6 +514,27 @@ fn only_lock_beside(checker: &Checker, home: &Home) -> Option<(ObjId, Spelling)>
                 _ => None,
             }
         }
+        Home::Frame { function, .. } => {
+            let locks: Vec<(&str, ObjId)> = checker.model.functions[*function]
+                .def
+                .body
+                .iter()
+                .filter_map(|stmt| {
+                    let (name, value) = name_assignment(stmt)?;
+                    Some((name, lock_of(value)?))
+                })
+                .collect();
+            match locks[..] {
+                [(name, object)] => Some((
+                    object,
+                    Spelling::Local {
+                        function: *function,
+                        name: name.to_string(),
+                    },
+                )),
+                _ => None,
+            }
+        }
         Home::Instance { class, .. } => {
             let (init, receiver) = init_of(checker, *class)?;
             let locks: Vec<(&str, ObjId)> = init
@@ -512,6 +568,17 @@ fn init_of<'a>(checker: &Checker<'a>, class: ClassId) -> Option<(&'a StmtFunctio
     let def = checker.model.functions[function].def;
     let receiver = def.parameters.iter().next()?.name().as_str();
     Some((def, receiver))
+}
+
+/// `name = value`: the name and the value.
+fn name_assignment(stmt: &Stmt) -> Option<(&str, &Expr)> {
+    let Stmt::Assign(assign) = stmt else {
+        return None;
+    };
+    match assign.targets.as_slice() {
+        [Expr::Name(name)] => Some((name.id.as_str(), &assign.value)),
+        _ => None,
+    }
 }
 
 /// `receiver.field = value`: the field and the value.
@@ -661,6 +728,35 @@ fn new_lock(
             let (spelling, edit) = class_lock(checker, *class, attr, Some(attr), &creation)?;
             let at = checker.model.flow.classes[*class].def.start();
             (spelling, edit, Some(at))
+        }
+        Home::Frame { function, name } => {
+            let def = checker.model.functions[*function].def;
+            let lock = format!("{}_lock", name.trim_start_matches('_'));
+            if checker.model.body(*function).scope.is_local(&lock) {
+                return None;
+            }
+            let text = format!("{lock} = {creation}");
+            let anchor = def
+                .body
+                .iter()
+                .find(|stmt| name_assignment(stmt).is_some_and(|(bound, _)| bound == *name));
+            let edit = match anchor {
+                Some(anchor) => {
+                    // The owner's own code that takes the lock must run after it exists.
+                    if sites.iter().any(|site| {
+                        site.function == Some(*function) && site.range().start() < anchor.end()
+                    }) {
+                        return None;
+                    }
+                    line_after(checker, anchor, &text)?
+                }
+                None => line_before(checker, first_after_docstring(&def.body)?, &text)?,
+            };
+            let spelling = Spelling::Local {
+                function: *function,
+                name: lock,
+            };
+            (spelling, edit, None)
         }
         Home::Instance { class, attr, .. } => match init_of(checker, *class) {
             Some((init, receiver)) => {
