@@ -97,19 +97,26 @@ pub fn home_of<'a>(checker: &Checker<'a>, state: &'a Expr) -> Option<Home<'a>> {
 
 /// Statements to hold the lock around: a run of siblings in one block, in a function or in
 /// module-level code.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone)]
 pub struct Site<'a> {
     pub function: Option<FunctionId>,
     /// The block that holds them, and their first and last index there.
     block: &'a [Stmt],
     first: usize,
     last: usize,
+    /// The lock objects held around them already.
+    holds: Vec<ObjId>,
 }
 
 impl<'a> Site<'a> {
     /// The run `body` (statements one after another in a block) of a function or of
     /// module-level code.
-    fn of(checker: &Checker<'a>, function: Option<FunctionId>, body: &'a [Stmt]) -> Option<Self> {
+    fn of(
+        checker: &Checker<'a>,
+        function: Option<FunctionId>,
+        body: &'a [Stmt],
+        holds: Vec<ObjId>,
+    ) -> Option<Self> {
         let root = match function {
             Some(function) => checker.model.functions[function].def.body.as_slice(),
             None => checker.module_body,
@@ -121,6 +128,7 @@ impl<'a> Site<'a> {
             block,
             first,
             last,
+            holds,
         })
     }
 
@@ -199,12 +207,14 @@ struct Choice {
 /// The edits that hold one lock around the flagged statements and every statement that races
 /// with them; `None` when that cannot be done safely.
 pub fn guard<'a>(checker: &Checker<'a>, request: &Request<'a, '_>) -> Option<Guarded> {
-    let flagged = Site::of(checker, Some(request.function.id), request.flagged)?;
+    let (mut held, _) = lock_objects(checker.model, request.statement.locks);
+    held.extend_from_slice(checker.model.sharing.entry_locks(request.function.id).0);
+    let flagged = Site::of(checker, Some(request.function.id), request.flagged, held)?;
     // Rewritten flagged code stands apart: only its own edit makes it take the lock.
     let mut sites = if request.rewrite.is_some() {
         Vec::new()
     } else {
-        vec![flagged]
+        vec![flagged.clone()]
     };
     // The global's definition runs at import, before any thread can call the module's code.
     let definition = match request.state {
@@ -232,7 +242,12 @@ pub fn guard<'a>(checker: &Checker<'a>, request: &Request<'a, '_>) -> Option<Gua
             if matches!(stmt, Stmt::For(_) | Stmt::While(_)) {
                 return None;
             }
-            sites.push(Site::of(checker, function, std::slice::from_ref(stmt))?);
+            sites.push(Site::of(
+                checker,
+                function,
+                std::slice::from_ref(stmt),
+                other.locks.clone(),
+            )?);
         }
     }
     // One wrap a block: a site inside another moves with it, and sites one after another in a
@@ -247,19 +262,30 @@ pub fn guard<'a>(checker: &Checker<'a>, request: &Request<'a, '_>) -> Option<Gua
             continue;
         }
         match kept.last_mut() {
-            Some(previous) if previous.followed_by(&site) => previous.last = site.last,
+            Some(previous) if previous.followed_by(&site) => {
+                previous.last = site.last;
+                previous.holds.retain(|lock| site.holds.contains(lock));
+            }
             _ => kept.push(site),
         }
     }
-    let wrapped = kept;
-    let mut all_sites = wrapped.clone();
+    let mut all_sites = kept.clone();
     if request.rewrite.is_some() {
-        all_sites.push(flagged);
+        all_sites.push(flagged.clone());
     }
-    let home = home_of(checker, request.state);
+    // A local of the flagged function itself (a parameter's default) has no place beside it
+    // that every call sees.
+    let home = home_of(checker, request.state).filter(
+        |home| !matches!(home, Home::Frame { function, .. } if *function == request.function.id),
+    );
     let calls = CallGraph::new(checker);
     let choice = reused_lock(checker, request, home.as_ref(), &all_sites, &calls)
         .or_else(|| new_lock(checker, request, home.as_ref()?, &all_sites, &calls))?;
+    // Code that holds the lock already is left as it is.
+    let wrapped: Vec<Site> = kept
+        .into_iter()
+        .filter(|site| choice.object.is_none_or(|lock| !site.holds.contains(&lock)))
+        .collect();
     let mut all_edits = choice.edits;
     let lock_at_flagged = spell(checker, &choice.spelling, &flagged, home.as_ref())?;
     if let Some(rewrite) = request.rewrite {
@@ -408,7 +434,12 @@ fn reused_lock(
         let reentrant = checker
             .text(checker.model.flow.object(lock).site)
             .contains("RLock");
-        let sound = reentrant || !deadlocks(checker, lock, sites, calls);
+        let taking: Vec<Site> = sites
+            .iter()
+            .filter(|site| !site.holds.contains(&lock))
+            .cloned()
+            .collect();
+        let sound = reentrant || !deadlocks(checker, lock, &taking, calls);
         let written = sites
             .iter()
             .all(|site| spell(checker, &spelling, site, home).is_some());
@@ -463,8 +494,24 @@ fn spelling_of(checker: &Checker, lock: ObjId, home: Option<&Home>) -> Option<Sp
     None
 }
 
-/// The only mutual-exclusion lock beside the state, with how it is written.
+/// The only mutual-exclusion lock beside the state, with how it is written, when its name says
+/// it guards whatever is beside it (`lock`, `_lock`, `mutex`), not something in particular
+/// (`errors_lock`).
 fn only_lock_beside(checker: &Checker, home: &Home) -> Option<(ObjId, Spelling)> {
+    let (object, spelling) = sole_lock(checker, home)?;
+    let name = match &spelling {
+        Spelling::Fixed(text) => text.rsplit('.').next().unwrap_or(text),
+        Spelling::Field(name) | Spelling::Local { name, .. } => name,
+    };
+    let generic = matches!(
+        name.trim_matches('_').to_ascii_lowercase().as_str(),
+        "lock" | "rlock" | "mutex" | "state_lock" | "module_lock" | "global_lock" | "shared_lock"
+    );
+    generic.then_some((object, spelling))
+}
+
+/// The only mutual-exclusion lock beside the state, with how it is written.
+fn sole_lock(checker: &Checker, home: &Home) -> Option<(ObjId, Spelling)> {
     let flow = &checker.model.flow;
     let lock_of = |value: &Expr| {
         let Expr::Call(call) = value else { return None };

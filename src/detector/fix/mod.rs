@@ -110,7 +110,8 @@ pub fn applicable(fix: &Fix, unsafe_fixes: bool) -> bool {
 
 /// Applies the applicable fixes of `source`'s findings, analyses the result again and repeats
 /// until nothing changes (at most [`MAX_FIX_ROUNDS`] rounds). `incoming` and `options` are the
-/// module's, as [`Analysis::with_options`] takes them.
+/// module's, as [`Analysis::with_options`] takes them. A text that does not parse is left as it
+/// is: what its fixes would do cannot be checked.
 pub fn fix_source(
     source: &str,
     incoming: &[CrossModuleEntry],
@@ -120,7 +121,8 @@ pub fn fix_source(
     let mut analysis = Analysis::with_options(source, incoming, options);
     let mut by_rule: BTreeMap<String, usize> = BTreeMap::new();
     let mut broke_syntax = false;
-    for _ in 0..MAX_FIX_ROUNDS {
+    let rounds = if parses(source) { MAX_FIX_ROUNDS } else { 0 };
+    for _ in 0..rounds {
         let fixable: Vec<&Diagnostic> = analysis
             .diagnostics()
             .filter(|d| d.fix.as_ref().is_some_and(|fix| applicable(fix, unsafe_fixes)))
@@ -133,7 +135,7 @@ pub fn fix_source(
         if next == analysis.source() {
             break;
         }
-        if parses(analysis.source()) && !parses(&next) {
+        if !parses(&next) {
             broke_syntax = true;
             break;
         }
