@@ -19,7 +19,7 @@ use rustc_hash::{FxHashMap, FxHashSet};
 
 use ruff_python_ast::helpers::any_over_body;
 use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};
-use ruff_text_size::{Ranged, TextRange, TextSize};
+use ruff_text_size::{Ranged, TextRange};
 
 use super::edits::{self, clash, first_after_docstring, line_after, line_before};
 use crate::detector::helpers::block_of;
@@ -617,6 +617,23 @@ fn init_of<'a>(checker: &Checker<'a>, class: ClassId) -> Option<(&'a StmtFunctio
     Some((def, receiver))
 }
 
+/// The statement of `__init__` that creates a mutual-exclusion lock on the instance (a new one
+/// goes after it), with the name of `__init__`'s first parameter; `None` for a class whose
+/// instances take no new attribute (`__slots__`, its own `__setattr__`).
+fn instance_lock_anchor<'a>(checker: &Checker<'a>, class: ClassId) -> Option<(&'a Stmt, &'a str)> {
+    let info = &checker.model.flow.classes[class];
+    if has_slots(info.def) || info.methods.contains_key("__setattr__") {
+        return None;
+    }
+    let (init, receiver) = init_of(checker, class)?;
+    let anchor = init.body.iter().find(|stmt| {
+        attribute_assignment(stmt, receiver).is_some_and(|(_, value)| {
+            matches!(value, Expr::Call(call) if is_mutex_factory(checker, &call.func))
+        })
+    })?;
+    Some((anchor, receiver))
+}
+
 /// `name = value`: the name and the value.
 fn name_assignment(stmt: &Stmt) -> Option<(&str, &Expr)> {
     let Stmt::Assign(assign) = stmt else {
@@ -754,7 +771,7 @@ fn new_lock(
     let (threading, import) = threading_module(checker)?;
     let creation = format!("{threading}.{factory}()");
     let mut created = Vec::new();
-    let (spelling, creation_edit, module_level_at) = match home {
+    let (spelling, creation_edit) = match home {
         Home::Module(name) => {
             let lock = lock_name(name);
             if checker.model.is_module_binding(&lock) {
@@ -769,13 +786,9 @@ fn new_lock(
                 return None;
             }
             let edit = line_after(checker, anchor, &format!("{lock} = {creation}"))?;
-            (Spelling::Fixed(lock), edit, Some(anchor.start()))
+            (Spelling::Fixed(lock), edit)
         }
-        Home::Class { class, attr } => {
-            let (spelling, edit) = class_lock(checker, *class, attr, Some(attr), &creation)?;
-            let at = checker.model.flow.classes[*class].def.start();
-            (spelling, edit, Some(at))
-        }
+        Home::Class { class, attr } => class_lock(checker, *class, attr, Some(attr), &creation)?,
         Home::Frame { function, name } => {
             let def = checker.model.functions[*function].def;
             let lock = format!("{}_lock", name.trim_start_matches('_'));
@@ -803,40 +816,32 @@ fn new_lock(
                 function: *function,
                 name: lock,
             };
-            (spelling, edit, None)
+            (spelling, edit)
         }
-        Home::Instance { class, attr, .. } => match init_of(checker, *class) {
-            Some((init, receiver)) => {
+        // Beside the lock `__init__` creates already: instances that hold no lock yet get a
+        // lock on their class instead (a lock in every instance's `__dict__` would stop them
+        // from being pickled or deep-copied).
+        Home::Instance { class, attr, .. } => match instance_lock_anchor(checker, *class) {
+            Some((anchor, receiver)) => {
                 let info = &checker.model.flow.classes[*class];
-                if has_slots(info.def) {
-                    return None;
-                }
                 let lock = lock_name(attr);
-                let assigned = |field: &str| {
-                    init.body
-                        .iter()
-                        .find(|stmt| attribute_assignment(stmt, receiver).is_some_and(|(f, _)| f == field))
-                };
-                if assigned(&lock).is_some() || info.attributes.contains(lock.as_str()) {
+                if info.attributes.contains(lock.as_str())
+                    || init_of(checker, *class).is_some_and(|(init, receiver)| {
+                        init.body.iter().any(|stmt| {
+                            attribute_assignment(stmt, receiver).is_some_and(|(f, _)| f == lock)
+                        })
+                    })
+                {
                     return None;
                 }
                 let text = format!("{receiver}.{lock} = {creation}");
-                let edit = match assigned(attr) {
-                    Some(anchor) => line_after(checker, anchor, &text)?,
-                    None => line_before(checker, first_after_docstring(&init.body)?, &text)?,
-                };
-                (Spelling::Field(lock), edit, None)
+                (Spelling::Field(lock), line_after(checker, anchor, &text)?)
             }
-            // No `__init__` of its own: one lock on the class, which every instance sees.
-            None => {
-                let (spelling, edit) = class_lock(checker, *class, attr, None, &creation)?;
-                let at = checker.model.flow.classes[*class].def.start();
-                (spelling, edit, Some(at))
-            }
+            None => class_lock(checker, *class, attr, None, &creation)?,
         },
     };
     if import {
-        created.push(import_threading(checker, module_level_at)?);
+        created.push(import_threading(checker)?);
     }
     created.push(creation_edit);
     Some(Choice {
@@ -882,9 +887,9 @@ fn module_anchor<'a>(checker: &Checker<'a>, name: &str) -> Option<&'a Stmt> {
     if let Some(range) = checker.model.top_level_assignment(name) {
         return body.iter().find(|stmt| stmt.range() == range);
     }
-    body.iter()
-        .rev()
-        .find(|stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)))
+    header(body)
+        .last()
+        .filter(|stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)))
 }
 
 /// A new lock in a class body: after the statement that binds `attr` there (if given and
@@ -976,9 +981,26 @@ fn has_slots(def: &StmtClassDef) -> bool {
     })
 }
 
-/// How the module names the `threading` module, and whether it must be imported.
+/// The module's header: the top-level statements before any other code runs (its docstring,
+/// then imports). Its last import is where a new import goes, and an import of `threading`
+/// there is in place before any code of the module can use it.
+fn header(body: &[Stmt]) -> &[Stmt] {
+    let is_import = |stmt: &Stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_));
+    let docstring = usize::from(
+        matches!(body.first(), Some(Stmt::Expr(expr)) if expr.value.is_string_literal_expr()),
+    );
+    let imports = body[docstring..]
+        .iter()
+        .take_while(|stmt| is_import(stmt))
+        .count();
+    &body[..docstring + imports]
+}
+
+/// How the module names the `threading` module, and whether it must be imported: an
+/// `import threading` in the module's header serves; a later one may run after the code that
+/// needs it.
 fn threading_module<'a>(checker: &Checker<'a>) -> Option<(&'a str, bool)> {
-    for stmt in checker.module_body {
+    for stmt in header(checker.module_body) {
         if let Stmt::Import(import) = stmt {
             for alias in &import.names {
                 if alias.name.as_str() == "threading" {
@@ -989,38 +1011,28 @@ fn threading_module<'a>(checker: &Checker<'a>) -> Option<(&'a str, bool)> {
         }
     }
     // The name is taken by something else.
-    if checker.model.is_module_binding("threading") {
+    if checker.model.is_module_binding("threading")
+        && !checker.module_body.iter().any(|stmt| {
+            matches!(stmt, Stmt::Import(import)
+                if import.names.iter().any(|alias| alias.name.as_str() == "threading" && alias.asname.is_none()))
+        })
+    {
         return None;
     }
     Some(("threading", true))
 }
 
-/// `import threading` after the module's last top-level import, or, when that comes after
-/// `before` (where module-level code first uses it) or the module has no import, before the
-/// top-level statement holding `before` (or the first statement after the docstring).
-fn import_threading(checker: &Checker, before: Option<TextSize>) -> Option<Edit> {
+/// `import threading` after the last import of the module's header, or first after its
+/// docstring when it has no import there.
+fn import_threading(checker: &Checker) -> Option<Edit> {
     let body = checker.module_body;
-    let last_import = body
-        .iter()
-        .rev()
-        .find(|stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)));
-    if let Some(import) = last_import
-        && before.is_none_or(|at| import.end() <= at)
-    {
-        return line_after(checker, import, "import threading");
+    let header = header(body);
+    match header.last() {
+        Some(last @ (Stmt::Import(_) | Stmt::ImportFrom(_))) => {
+            line_after(checker, last, "import threading")
+        }
+        _ => line_before(checker, body.get(header.len())?, "import threading"),
     }
-    let anchor = match before {
-        Some(at) => body.iter().find(|stmt| stmt.range().contains_inclusive(at))?,
-        None => first_after_docstring(body)?,
-    };
-    // Not above `from __future__` imports, which must come first.
-    if body
-        .iter()
-        .any(|stmt| matches!(stmt, Stmt::ImportFrom(from) if from.module.as_deref() == Some("__future__") && stmt.start() >= anchor.start()))
-    {
-        return None;
-    }
-    line_before(checker, anchor, "import threading")
 }
 
 /// A fix that holds a lock around the flagged statements and every statement racing with
