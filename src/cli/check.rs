@@ -199,7 +199,15 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> Outcome {
             return write_diffs(out, &targets, &fixed, failed);
         }
         for (index, result) in fixed.into_iter().enumerate() {
-            let Some(result) = result else { continue };
+            let Some(result) = result else {
+                // Standard input comes back as it was when nothing was fixed.
+                if targets[index].path.is_none()
+                    && let Some(Ok(bytes)) = &stdin
+                {
+                    let _ = out.write_all(bytes);
+                }
+                continue;
+            };
             fixed_count += result.fixed.count();
             if let Some(outcome) = write_fixed(&targets[index], &result, out) {
                 return outcome;
@@ -256,6 +264,9 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> Outcome {
                     return Outcome::Failed;
                 }
             }
+        } else if args.fix && targets.iter().any(|target| target.path.is_none()) {
+            // Standard output holds the fixed text.
+            write_findings(&mut std::io::stderr().lock(), presentation, &checked);
         } else {
             write_findings(out, presentation, &checked);
         }

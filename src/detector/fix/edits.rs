@@ -85,7 +85,8 @@ pub fn has_comment(checker: &Checker, range: TextRange) -> bool {
 }
 
 /// The ranges of the string literals in `body` that span lines: their inner lines are string
-/// content, which indenting would change.
+/// content, which indenting would change. Each part of an implicit concatenation counts on its
+/// own (the lines between parts are code).
 pub fn multiline_strings(source: &str, body: &[Stmt]) -> Vec<TextRange> {
     struct Strings<'s> {
         source: &'s str,
@@ -93,17 +94,18 @@ pub fn multiline_strings(source: &str, body: &[Stmt]) -> Vec<TextRange> {
     }
     impl<'a> Visitor<'a> for Strings<'_> {
         fn visit_expr(&mut self, expr: &'a Expr) {
-            match expr {
-                Expr::StringLiteral(_)
-                | Expr::BytesLiteral(_)
-                | Expr::FString(_)
-                | Expr::TString(_) => {
-                    if self.source[expr.range()].contains('\n') {
-                        self.found.push(expr.range());
-                    }
-                }
-                _ => visitor::walk_expr(self, expr),
-            }
+            let parts: Vec<TextRange> = match expr {
+                Expr::StringLiteral(string) => string.value.iter().map(Ranged::range).collect(),
+                Expr::BytesLiteral(bytes) => bytes.value.iter().map(Ranged::range).collect(),
+                Expr::FString(string) => string.value.iter().map(Ranged::range).collect(),
+                Expr::TString(string) => string.value.iter().map(Ranged::range).collect(),
+                _ => return visitor::walk_expr(self, expr),
+            };
+            self.found.extend(
+                parts
+                    .into_iter()
+                    .filter(|part| self.source[*part].contains('\n')),
+            );
         }
     }
     let mut strings = Strings {

@@ -837,7 +837,7 @@ fn new_lock(
                 let text = format!("{receiver}.{lock} = {creation}");
                 (Spelling::Field(lock), line_after(checker, anchor, &text)?)
             }
-            None => class_lock(checker, *class, attr, None, &creation)?,
+            None => class_lock(checker, *class, attr, Some(attr), &creation)?,
         },
     };
     if import {
@@ -985,14 +985,30 @@ fn has_slots(def: &StmtClassDef) -> bool {
 /// then imports). Its last import is where a new import goes, and an import of `threading`
 /// there is in place before any code of the module can use it.
 fn header(body: &[Stmt]) -> &[Stmt] {
-    let is_import = |stmt: &Stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_));
+    // `__all__ = [...]`, `__version__ = "1.0"`: literals that run no code.
+    let dunder_literal = |stmt: &Stmt| match stmt {
+        Stmt::Assign(assign) => {
+            matches!(assign.targets.as_slice(), [Expr::Name(name)]
+                if name.id.starts_with("__") && name.id.ends_with("__"))
+                && matches!(
+                    assign.value.as_ref(),
+                    Expr::List(_) | Expr::Tuple(_) | Expr::StringLiteral(_) | Expr::NumberLiteral(_)
+                )
+        }
+        _ => false,
+    };
     let docstring = usize::from(
         matches!(body.first(), Some(Stmt::Expr(expr)) if expr.value.is_string_literal_expr()),
     );
-    let imports = body[docstring..]
+    let run = body[docstring..]
         .iter()
-        .take_while(|stmt| is_import(stmt))
+        .take_while(|stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)) || dunder_literal(stmt))
         .count();
+    // Up to its last import.
+    let imports = body[docstring..docstring + run]
+        .iter()
+        .rposition(|stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)))
+        .map_or(0, |last| last + 1);
     &body[..docstring + imports]
 }
 

@@ -155,3 +155,108 @@ pub fn fix_source(
 fn parses(source: &str) -> bool {
     ruff_python_parser::parse_module(source).is_ok()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detector::Edit;
+
+    fn edit(row: usize, column: usize, end: usize, content: &str) -> Edit {
+        Edit {
+            content: content.to_string(),
+            location: Location { row, column },
+            end_location: Location {
+                row,
+                column: end,
+            },
+        }
+    }
+
+    fn fix(edits: Vec<Edit>) -> Fix {
+        Fix {
+            applicability: Applicability::Safe,
+            message: String::new(),
+            edits,
+        }
+    }
+
+    fn fixed_all(source: &str) -> String {
+        let options = CheckOptions {
+            report_unused_suppressions: true,
+            ..CheckOptions::default()
+        };
+        fix_source(source, &[], &options, true).source
+    }
+
+    #[test]
+    fn a_fix_is_applied_whole_or_waits_and_shared_edits_apply_once() {
+        let source = "abcdef\n";
+        let first = fix(vec![edit(1, 1, 1, "<"), edit(1, 2, 3, "B")]);
+        // Shares the insertion, but its other edit overlaps the first fix's: it waits whole.
+        let clashing = fix(vec![edit(1, 1, 1, "<"), edit(1, 2, 4, "C"), edit(1, 6, 7, "F")]);
+        let apart = fix(vec![edit(1, 1, 1, "<"), edit(1, 5, 6, "E")]);
+        let (text, applied) = apply(source, &[&first, &clashing, &apart]);
+        assert_eq!((text.as_str(), applied), ("<aBcdEf\n", vec![0, 2]));
+    }
+
+    #[test]
+    fn an_insertion_at_the_edge_of_a_replacement_waits() {
+        let source = "abc\n";
+        let replace = fix(vec![edit(1, 1, 3, "X")]);
+        let insert = fix(vec![edit(1, 3, 3, "!")]);
+        assert_eq!(apply(source, &[&replace, &insert]), ("Xc\n".to_string(), vec![0]));
+    }
+
+    #[test]
+    fn fixes_inside_a_block_another_fix_rewrites_wait_for_the_next_round() {
+        // FT011's fix spans its `with` block, so FT001's lock inside waits; in the next round
+        // the shared lock guards the update and FT001 is gone.
+        let source = "import threading\nn = 0\ndef worker():\n    global n\n    with threading.Lock():\n        n += 1\nfor _ in range(2):\n    threading.Thread(target=worker).start()\n";
+        let options = CheckOptions::default();
+        let fixed = fix_source(source, &[], &options, true);
+        assert_eq!(
+            fixed.source,
+            "import threading\nn = 0\n_worker_lock = threading.Lock()\n\n\ndef worker():\n    global n\n    with _worker_lock:\n        n += 1\nfor _ in range(2):\n    threading.Thread(target=worker).start()\n"
+        );
+        assert_eq!(fixed.by_rule.get("FT011"), Some(&1));
+        assert_eq!(fixed.by_rule.get("FT001"), None);
+        assert_eq!(fixed.analysis.diagnostics().count(), 0);
+    }
+
+    #[test]
+    fn safe_fixes_alone_leave_unsafe_ones() {
+        let source = "import threading\ncache = {}\nn = 0\ndef worker(key):\n    global n\n    if key not in cache:\n        cache[key] = 0\n    n += 1\nfor key in 'ab':\n    threading.Thread(target=worker, args=(key,)).start()\n";
+        let fixed = fix_source(source, &[], &CheckOptions::default(), false);
+        assert!(fixed.source.contains("    cache.setdefault(key, 0)\n    n += 1\n"));
+        assert_eq!(fixed.by_rule, BTreeMap::from([("FT002".to_string(), 1)]));
+        let codes: Vec<&str> = fixed.analysis.diagnostics().map(|d| d.code.as_str()).collect();
+        assert_eq!(codes, ["FT001"]);
+    }
+
+    #[test]
+    fn windows_line_endings_stay_windows_line_endings() {
+        let source = "import threading\r\nn = 0\r\ndef worker():\r\n    global n\r\n    n += 1\r\nfor _ in range(2):\r\n    threading.Thread(target=worker).start()\r\n";
+        let fixed = fixed_all(source);
+        assert_eq!(
+            fixed,
+            "import threading\r\nn = 0\r\n_n_lock = threading.Lock()\r\ndef worker():\r\n    global n\r\n    with _n_lock:\r\n        n += 1\r\nfor _ in range(2):\r\n    threading.Thread(target=worker).start()\r\n"
+        );
+    }
+
+    #[test]
+    fn strings_spanning_lines_keep_their_text_and_comments_stay() {
+        let source = "import threading\nlog = []\ndef worker():\n    # the note\n    if not log:\n        log.append('''first\nline''')  # why\nfor _ in range(2):\n    threading.Thread(target=worker).start()\n";
+        let fixed = fixed_all(source);
+        assert_eq!(
+            fixed,
+            "import threading\nlog = []\n_log_lock = threading.Lock()\ndef worker():\n    # the note\n    with _log_lock:\n        if not log:\n            log.append('''first\nline''')  # why\nfor _ in range(2):\n    threading.Thread(target=worker).start()\n"
+        );
+    }
+
+    #[test]
+    fn text_that_does_not_parse_is_left_alone() {
+        let source = "import threading\nn = 0\ndef worker(:\n    global n\n    n += 1\nthreading.Thread(target=worker).start()\n";
+        let fixed = fixed_all(source);
+        assert_eq!(fixed, source);
+    }
+}

@@ -56,6 +56,14 @@ declare_rule! {
     ///
     /// Or `lock.acquire()` immediately followed by `try: ... finally: lock.release()`.
     ///
+    /// ## Fix safety
+    /// The fix turns `lock.acquire()` ... `lock.release()` in one block into `with lock:` around
+    /// the statements between; a release inside that is directly followed by `return` or `raise`
+    /// goes (leaving the `with` releases). It is safe: every path that released the lock still
+    /// does, and an exception now releases it too instead of leaving it held forever. Not offered
+    /// when the acquire has arguments (a timeout, non-blocking), when the function releases the
+    /// lock anywhere else, or when a comment shares the line of the acquire or the release.
+    ///
     /// ## References
     /// - [threading: using locks in the with statement](https://docs.python.org/3/library/threading.html#with-locks)
     /// - [Porting guide: locking](https://py-free-threading.github.io/porting/#locking)

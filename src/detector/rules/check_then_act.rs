@@ -76,6 +76,19 @@ declare_rule! {
     /// `items.pop()` inside a `try` whose `except` takes the `KeyError`, `IndexError`,
     /// `ValueError` (or `RuntimeError`, `StopIteration`) another thread's change causes.
     ///
+    /// ## Fix safety
+    /// Where one atomic call does the same, the fix uses it, and is safe (the code does the same on
+    /// one thread): `if k not in d: d[k] = v` becomes `d.setdefault(k, v)` (only when `v` is a
+    /// literal, a name or an empty built-in container, which costs nothing to evaluate every time),
+    /// `if k in d: del d[k]` (or `d.pop(k)`) becomes `d.pop(k, None)`, and `if x in s: s.remove(x)`
+    /// becomes `s.discard(x)`, for a `dict` or `set` the analysis sees created. Otherwise the fix
+    /// holds one lock around the check and the act (from the lookup `v = d.get(k)` or the test to
+    /// the statement that acts) and around every change by other code that can break the check: the
+    /// lock already held around other uses of the container, else the one generic lock beside it,
+    /// else a new one named after it (`_cache_lock`). That fix is unsafe: review lock order and
+    /// anything slow under the lock. No fix for a `while` loop, which would then run its whole body
+    /// under the lock.
+    ///
     /// ## References
     /// - [Thread safety guarantees](https://docs.python.org/3/library/threadsafety.html)
     pub struct CheckThenAct {

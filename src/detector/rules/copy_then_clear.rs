@@ -69,6 +69,12 @@ declare_rule! {
     /// Producers must append under the same lock. Or use a `collections.deque` and drain it
     /// with `popleft()` until `IndexError`, or a `queue.Queue`.
     ///
+    /// ## Fix safety
+    /// The fix holds one lock around the copy, the clear and what is between them, and around every
+    /// producer that adds to the buffer: the lock already held around other uses of the buffer,
+    /// else the one generic lock beside it, else a new one named after it (`_events_lock`). Unsafe:
+    /// review what runs under the lock (a `for` loop that is the copy then runs whole under it).
+    ///
     /// ## References
     /// - [Thread safety guarantees](https://docs.python.org/3/library/threadsafety.html)
     pub struct CopyThenClear {

@@ -68,6 +68,13 @@ declare_rule! {
     /// `dict.copy()`, `list.copy()` and `set.copy()` take the snapshot atomically; or hold one
     /// lock around both the loop and every change.
     ///
+    /// ## Fix safety
+    /// The fix iterates over a copy (`for k, v in cache.copy().items():`), which `dict`, `list` and
+    /// `set` take in one step. It is safe: offered only when every object the container may be is a
+    /// built-in `dict`, `list` or `set` the module creates (`{}`, `[]`, `set()`, ...), and when
+    /// neither the loop nor the code it calls changes the container, so the loop sees the same
+    /// items in the same order on one thread.
+    ///
     /// ## References
     /// - [Thread safety guarantees](https://docs.python.org/3/library/threadsafety.html)
     /// - [Python HOWTO: free threading](https://docs.python.org/3/howto/free-threading-python.html)

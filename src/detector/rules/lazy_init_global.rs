@@ -65,6 +65,17 @@ declare_rule! {
     ///
     /// Or build the object at import time, or use `functools.cache` on a factory function.
     ///
+    /// ## Fix safety
+    /// Double-checked initialisation: the test stays where it is, and the initialisation moves
+    /// under a lock with the test repeated there (`if x is None:` / `with lock:` / `if x is
+    /// None:`). When the body is already one `with <lock>:` block, the fix only adds the test under
+    /// it, which is safe (on one thread the test is still true there). Otherwise the lock is the
+    /// one already held around other writes of the state, else the one generic lock beside it, else
+    /// a new one named after the state and created beside it: after the global (`_client_lock`), in
+    /// the class body (`Service._instance_lock`), beside the lock `__init__` creates or on the
+    /// class; that fix is unsafe (the initialisation now runs under a lock: review what it calls).
+    /// Not for an `if` with `elif` or `else`.
+    ///
     /// ## References
     /// - [Python HOWTO: free threading](https://docs.python.org/3/howto/free-threading-python.html)
     pub struct LazyInitGlobal {

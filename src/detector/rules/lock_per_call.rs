@@ -56,6 +56,15 @@ declare_rule! {
     /// Create the lock once, next to the data it guards: at module level, in `__init__`, or in
     /// the function that starts the threads and hands it to them.
     ///
+    /// ## Fix safety
+    /// The fix creates the lock once: the call (`threading.Lock()`, kept as written) moves to a
+    /// module-level `_put_lock` before the function's top-level statement, or, for a method of a
+    /// module-level class, to a class attribute (`Store._add_lock`); the function then uses it.
+    /// Only for a function with one such lock (two would become one, and nested they would
+    /// deadlock) made by a call whose arguments are numbers. Unsafe: the lock now excludes other
+    /// threads, which is the point, but it serialises the block and can deadlock code that relied
+    /// on running unlocked.
+    ///
     /// ## References
     /// - [Porting guide: locking](https://py-free-threading.github.io/porting/#locking)
     pub struct LockPerCall {

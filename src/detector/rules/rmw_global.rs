@@ -57,16 +57,17 @@ declare_rule! {
     /// Or count in a local variable and add it to the global once, under the lock.
     ///
     /// ## Fix safety
-    /// The fix wraps the statement in `with <lock>:`. If the module binds exactly one
-    /// `threading.Lock()` or `RLock()` at top level it uses that lock; otherwise it adds
-    /// `_<name>_lock = threading.Lock()` after the global's top-level assignment (and
-    /// `import threading` after the last top-level import if the module lacks it). The fix is
-    /// offered only when the statement is alone on its line(s) and is not a string spanning
-    /// lines, and when a new lock is needed, only if the global has a top-level assignment.
-    /// It is safe in the sense that it changes no value computed in one thread, but it is not
-    /// always complete: every other read-modify-write of the same global must take the same
-    /// lock, and reusing the module's one lock inside code that already holds it deadlocks
-    /// with a `Lock` (not with an `RLock`). Review the lock choice before applying.
+    /// The fix holds one lock around the flagged statement and around every other statement that
+    /// races with it on the same state: the lock already held around other uses of that state, else
+    /// the one lock beside it whose name says it guards what is there (`lock`, `_lock`, `mutex`),
+    /// else a new one named after the state (`_counter_lock`), created after the global's first
+    /// top-level assignment, with `import threading` at the end of the module's header imports when
+    /// it is missing. A new lock is an `RLock` when the code under it calls back into code that
+    /// touches the same state; an existing `Lock` is not reused where the code under it would take
+    /// it again. The fix is unsafe: a lock changes what may run at once, so review the order in
+    /// which locks are taken and anything under the lock that waits for other threads. It is
+    /// offered only where each statement stands alone on its lines and no `yield` or `await` would
+    /// be held under the lock.
     ///
     /// ## References
     /// - [Python HOWTO: free threading](https://docs.python.org/3/howto/free-threading-python.html)

@@ -70,6 +70,14 @@ declare_rule! {
     /// Or wrap the generator so that `next()` runs under a lock (Python 3.15 adds
     /// `threading.serialize_iterator`).
     ///
+    /// ## Fix safety
+    /// The fix holds a lock around each resumption, created after the generator's assignment
+    /// (`_ids_lock`): `x = next(gen)` is wrapped in `with _ids_lock:`, and `for x in gen:` becomes
+    /// `while True:` / `with _ids_lock:` / `try: x = next(gen)` / `except StopIteration: break`, so
+    /// that threads still share the items and only `next()` runs under the lock. Unsafe (it adds a
+    /// lock); not offered for a comprehension, a loop with an `else:`, or when another loop of
+    /// other code consumes the same generator.
+    ///
     /// ## References
     /// - [Python HOWTO: free threading, iterators](https://docs.python.org/3/howto/free-threading-python.html#iterators)
     /// - [gh-120321: generators shared between threads crash the free-threaded build](https://github.com/python/cpython/issues/120321)

@@ -92,10 +92,31 @@ impl<'s> Lines<'s> {
             let to = self.offset(edit.end_location).clamp(start, end) - start;
             after.replace_range(from..to.max(from), &edit.content);
         }
+        let mut removed: Vec<String> = before.split('\n').map(str::to_owned).collect();
+        let mut added: Vec<String> = after.split('\n').map(str::to_owned).collect();
+        // Lines an edit rewrites as they were (a fix that spans a block so that fixes inside it
+        // wait) are context, not change.
+        let same_start = removed
+            .iter()
+            .zip(&added)
+            .take_while(|(old, new)| old == new)
+            .count()
+            .min(removed.len().min(added.len()).saturating_sub(1));
+        removed.drain(..same_start);
+        added.drain(..same_start);
+        let same_end = removed
+            .iter()
+            .rev()
+            .zip(added.iter().rev())
+            .take_while(|(old, new)| old == new)
+            .count()
+            .min(removed.len().min(added.len()).saturating_sub(1));
+        removed.truncate(removed.len() - same_end);
+        added.truncate(added.len() - same_end);
         Hunk {
-            first_line,
-            removed: before.split('\n').map(str::to_owned).collect(),
-            added: after.split('\n').map(str::to_owned).collect(),
+            first_line: first_line + same_start,
+            removed,
+            added,
         }
     }
 }
@@ -124,6 +145,24 @@ mod tests {
             hunks
                 .iter()
                 .any(|hunk| hunk.added.iter().any(|line| line.contains("with ")))
+        );
+    }
+
+    #[test]
+    fn lines_an_edit_leaves_as_they_were_are_not_shown_as_changed() {
+        let source = "a\nwith make():\n    b\n    c\nd\n";
+        let edit = Edit {
+            content: "with lock:\n    b\n    c".into(),
+            location: Location { row: 2, column: 1 },
+            end_location: Location { row: 4, column: 6 },
+        };
+        assert_eq!(
+            preview(source, &[edit]),
+            vec![Hunk {
+                first_line: 2,
+                removed: vec!["with make():".into()],
+                added: vec!["with lock:".into()],
+            }]
         );
     }
 
