@@ -617,21 +617,28 @@ fn init_of<'a>(checker: &Checker<'a>, class: ClassId) -> Option<(&'a StmtFunctio
     Some((def, receiver))
 }
 
-/// The statement of `__init__` that creates a mutual-exclusion lock on the instance (a new one
-/// goes after it), with the name of `__init__`'s first parameter; `None` for a class whose
-/// instances take no new attribute (`__slots__`, its own `__setattr__`).
-fn instance_lock_anchor<'a>(checker: &Checker<'a>, class: ClassId) -> Option<(&'a Stmt, &'a str)> {
+/// Where a new lock goes in `__init__`: after the statement that creates a lock on the
+/// instance already (`true`), else before its first statement after the docstring; with the
+/// name of `__init__`'s first parameter. `None` without an `__init__` of the class's own, or for
+/// a class whose instances take no new attribute (`__slots__`, its own `__setattr__`).
+fn instance_lock_anchor<'a>(
+    checker: &Checker<'a>,
+    class: ClassId,
+) -> Option<(&'a Stmt, bool, &'a str)> {
     let info = &checker.model.flow.classes[class];
     if has_slots(info.def) || info.methods.contains_key("__setattr__") {
         return None;
     }
     let (init, receiver) = init_of(checker, class)?;
-    let anchor = init.body.iter().find(|stmt| {
+    let existing = init.body.iter().find(|stmt| {
         attribute_assignment(stmt, receiver).is_some_and(|(_, value)| {
             matches!(value, Expr::Call(call) if is_mutex_factory(checker, &call.func))
         })
-    })?;
-    Some((anchor, receiver))
+    });
+    match existing {
+        Some(anchor) => Some((anchor, true, receiver)),
+        None => Some((first_after_docstring(&init.body)?, false, receiver)),
+    }
 }
 
 /// `name = value`: the name and the value.
@@ -818,11 +825,10 @@ fn new_lock(
             };
             (spelling, edit)
         }
-        // Beside the lock `__init__` creates already: instances that hold no lock yet get a
-        // lock on their class instead (a lock in every instance's `__dict__` would stop them
-        // from being pickled or deep-copied).
+        // In `__init__`, beside the lock it creates already or first (before anything that
+        // could call a method using it); on the class when the class has no `__init__`.
         Home::Instance { class, attr, .. } => match instance_lock_anchor(checker, *class) {
-            Some((anchor, receiver)) => {
+            Some((anchor, after, receiver)) => {
                 let info = &checker.model.flow.classes[*class];
                 let lock = lock_name(attr);
                 if info.attributes.contains(lock.as_str())
@@ -835,9 +841,17 @@ fn new_lock(
                     return None;
                 }
                 let text = format!("{receiver}.{lock} = {creation}");
-                (Spelling::Field(lock), line_after(checker, anchor, &text)?)
+                let edit = if after {
+                    line_after(checker, anchor, &text)?
+                } else {
+                    line_before(checker, anchor, &text)?
+                };
+                (Spelling::Field(lock), edit)
             }
-            None => class_lock(checker, *class, attr, Some(attr), &creation)?,
+            None if init_of(checker, *class).is_none() => {
+                class_lock(checker, *class, attr, Some(attr), &creation)?
+            }
+            None => return None,
         },
     };
     if import {

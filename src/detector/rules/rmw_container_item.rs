@@ -61,8 +61,8 @@ declare_rule! {
     /// races with it on the same state: the lock already held around other uses of that state, else
     /// the one lock beside it whose name says it guards what is there (`lock`, `_lock`, `mutex`),
     /// else a new one named after the state and placed where the container lives: after a
-    /// module-level container (`_counts_lock`), on the class or beside the object's lock for an
-    /// attribute, with `import threading` at the end of the module's header imports when it is
+    /// module-level container (`_counts_lock`), in `__init__` for a container kept on an instance
+    /// (`self._buckets_lock`), with `import threading` at the end of the module's header imports when it is
     /// missing. A new lock is an `RLock` when the code under it calls back into code that touches
     /// the same state; an existing `Lock` is not reused where the code under it would take it
     /// again. The fix is unsafe: a lock changes what may run at once, so review the order in which

@@ -66,16 +66,17 @@ declare_rule! {
     /// ## Fix safety
     /// The fix holds one lock around the flagged statement and around every other statement that
     /// races with it on the same state: the lock already held around other uses of that state, else
-    /// the one lock beside it whose name says it guards what is there (`lock`, `_lock`, `mutex`),
-    /// else a new one named after the state: beside the lock `__init__` already creates
-    /// (`self._hits_lock`), or, for instances that hold no lock (a lock in each instance would stop
-    /// pickling and deep copies), on the class (`Stats._hits_lock`), with `import threading` at the
-    /// end of the module's header imports when it is missing. A new lock is an `RLock` when the
-    /// code under it calls back into code that touches the same state; an existing `Lock` is not
-    /// reused where the code under it would take it again. The fix is unsafe: a lock changes what
-    /// may run at once, so review the order in which locks are taken and anything under the lock
-    /// that waits for other threads. It is offered only where each statement stands alone on its
-    /// lines and no `yield` or `await` would be held under the lock.
+    /// the one lock `__init__` creates whose name says it guards the object (`self._lock`), else a
+    /// new one named after the attribute (`self._hits_lock`), created in `__init__` beside the lock
+    /// it creates already or as its first statement (on the class, `Stats._hits_lock`, for a class
+    /// without `__init__`), with `import threading` at the end of the module's header imports when
+    /// it is missing. A new lock is an `RLock` when the code under it calls back into code that
+    /// touches the same state; an existing `Lock` is not reused where the code under it would take
+    /// it again. The fix is unsafe: a lock changes what may run at once, so review the order in
+    /// which locks are taken and anything under the lock that waits for other threads; a lock kept
+    /// on each instance also stops it from being pickled or deep-copied. It is offered only where
+    /// each statement stands alone on its lines and no `yield` or `await` would be held under the
+    /// lock, and not for classes with `__slots__` or their own `__setattr__`.
     ///
     /// ## References
     /// - [Porting guide: dealing with thread-unsafe objects](https://py-free-threading.github.io/porting/#dealing-with-thread-unsafe-objects)
