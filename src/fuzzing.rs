@@ -9,7 +9,10 @@ pub fn analyse(bytes: &[u8]) {
     };
     let diagnostics = crate::check_source(&source);
     crate::detector::apply_fixes(&source, &diagnostics);
-    if diagnostics.iter().any(|diagnostic| diagnostic.fix.is_some()) {
+    if diagnostics
+        .iter()
+        .any(|diagnostic| diagnostic.fix.is_some())
+    {
         let options = crate::detector::CheckOptions::default();
         let fixed = crate::detector::fix_source(&source, &[], &options, true);
         assert!(!fixed.broke_syntax, "a fix broke the syntax of {source:?}");

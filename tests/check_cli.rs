@@ -543,14 +543,26 @@ fn diff_prints_the_fixes_as_a_patch_and_changes_nothing() {
         "--- a/job.py\n+++ b/job.py\n@@ -5,8 +5,7 @@\n \n def worker(key):\n     global counter\n-    if key not in cache:\n-        cache[key] = 0\n+    cache.setdefault(key, 0)\n     counter += 1\n \n for key in 'ab':\n"
     );
     assert_eq!(stderr, "Would fix 1 hazard in 1 file.\n");
-    assert_eq!(fs::read_to_string(dir.path().join("job.py")).unwrap(), FIXABLE);
+    assert_eq!(
+        fs::read_to_string(dir.path().join("job.py")).unwrap(),
+        FIXABLE
+    );
     // With the unsafe fixes too, the lock appears; nothing to fix exits with 0.
     let (_, stdout, _) = run(dir.path(), &["check", "--diff", "--unsafe-fixes"]);
-    assert!(stdout.contains("+_counter_lock = threading.Lock()\n"), "{stdout}");
-    assert!(stdout.contains("+    with _counter_lock:\n+        counter += 1\n"), "{stdout}");
+    assert!(
+        stdout.contains("+_counter_lock = threading.Lock()\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("+    with _counter_lock:\n+        counter += 1\n"),
+        "{stdout}"
+    );
     write(dir.path(), "job.py", "x = 1\n");
     let (code, stdout, stderr) = run(dir.path(), &["check", "--diff"]);
-    assert_eq!((code, stdout.as_str(), stderr.as_str()), (Some(0), "", "No fixes available.\n"));
+    assert_eq!(
+        (code, stdout.as_str(), stderr.as_str()),
+        (Some(0), "", "No fixes available.\n")
+    );
 }
 
 #[test]

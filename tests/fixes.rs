@@ -17,8 +17,8 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
-use aether::detector::{CheckOptions, Diagnostic, fix_source};
 use aether::check_source;
+use aether::detector::{CheckOptions, Diagnostic, fix_source};
 
 fn python_files(dir: &str) -> Vec<PathBuf> {
     let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join(dir);
@@ -158,7 +158,9 @@ fn render(source: &str) -> String {
     write!(
         text,
         "--- diff\n{}",
-        diff.unified_diff().context_radius(2).header("before", "after")
+        diff.unified_diff()
+            .context_radius(2)
+            .header("before", "after")
     )
     .unwrap();
     let remaining: Vec<String> = after

@@ -217,8 +217,8 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> Outcome {
                 .analysis
                 .diagnostics()
                 .map(|diagnostic| {
-                    let line =
-                        with_lines.then(|| line_text(&result.fixed.source, diagnostic.location.row));
+                    let line = with_lines
+                        .then(|| line_text(&result.fixed.source, diagnostic.location.row));
                     place(None, diagnostic.clone(), line.flatten())
                 })
                 .collect();

@@ -3,8 +3,8 @@
 
 use std::cell::OnceCell;
 
-use ruff_python_ast::{ModModule, Stmt};
 use ruff_python_ast::token::Tokens;
+use ruff_python_ast::{ModModule, Stmt};
 use ruff_source_file::LineIndex;
 use ruff_text_size::{Ranged, TextRange};
 

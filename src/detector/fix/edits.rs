@@ -31,7 +31,9 @@ pub fn line_start(source: &str, offset: TextSize) -> TextSize {
 /// Where the line holding `offset` ends (before its `\r\n` or `\n`).
 pub fn line_end(source: &str, offset: TextSize) -> TextSize {
     let rest = &source[offset.to_usize()..];
-    let end = rest.find('\n').map_or(source.len(), |at| offset.to_usize() + at);
+    let end = rest
+        .find('\n')
+        .map_or(source.len(), |at| offset.to_usize() + at);
     let end = if source[..end].ends_with('\r') {
         end - 1
     } else {
@@ -277,7 +279,8 @@ pub fn clash(a: &Edit, b: &Edit) -> bool {
 
 /// The first statement of a body that is not its docstring.
 pub fn first_after_docstring(body: &[Stmt]) -> Option<&Stmt> {
-    let skip = matches!(body.first(), Some(Stmt::Expr(expr)) if expr.value.is_string_literal_expr());
+    let skip =
+        matches!(body.first(), Some(Stmt::Expr(expr)) if expr.value.is_string_literal_expr());
     body.get(usize::from(skip))
 }
 

@@ -22,12 +22,12 @@ use ruff_python_ast::{Expr, Stmt, StmtClassDef, StmtFunctionDef};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::edits::{self, clash, first_after_docstring, line_after, line_before};
-use crate::detector::helpers::block_of;
-use crate::detector::{Applicability, Edit, Fix};
 use crate::detector::checker::{Checker, FunctionContext, Place};
+use crate::detector::helpers::block_of;
 use crate::detector::semantic::flow::{Callable, ClassId, ObjId, ObjectKind, Scope};
 use crate::detector::semantic::sharing::{AccessKind, lock_objects};
 use crate::detector::semantic::{FunctionId, Statement};
+use crate::detector::{Applicability, Edit, Fix};
 
 /// Where a piece of state lives, which decides where a lock for it is created.
 #[derive(Debug, Clone)]
@@ -76,9 +76,7 @@ pub fn home_of<'a>(checker: &Checker<'a>, state: &'a Expr) -> Option<Home<'a>> {
             let instances: FxHashSet<Option<ClassId>> = objects
                 .iter()
                 .map(|&object| match flow.object(object).kind {
-                    ObjectKind::Instance(class) | ObjectKind::OutsideInstance(class) => {
-                        Some(class)
-                    }
+                    ObjectKind::Instance(class) | ObjectKind::OutsideInstance(class) => Some(class),
                     _ => None,
                 })
                 .collect();
@@ -150,6 +148,9 @@ impl<'a> Site<'a> {
     }
 }
 
+/// The edit that makes flagged code take the lock, given how the lock is written there.
+pub type Rewrite<'r> = dyn Fn(&str) -> Option<Edit> + 'r;
+
 /// What a fix that holds a lock needs to know.
 pub struct Request<'a, 'r> {
     pub function: &'r FunctionContext<'a, 'r>,
@@ -170,7 +171,7 @@ pub struct Request<'a, 'r> {
     pub inner_headers: Vec<String>,
     /// Instead of wrapping the flagged statements: the edit that makes them take the lock
     /// (given how it is written there), for code a `with` cannot simply surround.
-    pub rewrite: Option<&'r dyn Fn(&str) -> Option<Edit>>,
+    pub rewrite: Option<&'r Rewrite<'r>>,
 }
 
 /// The edits of a fix that holds a lock around the flagged statements and every statement
@@ -631,9 +632,9 @@ fn instance_lock_anchor<'a>(
     }
     let (init, receiver) = init_of(checker, class)?;
     let existing = init.body.iter().find(|stmt| {
-        attribute_assignment(stmt, receiver).is_some_and(|(_, value)| {
-            matches!(value, Expr::Call(call) if is_mutex_factory(checker, &call.func))
-        })
+        attribute_assignment(stmt, receiver).is_some_and(
+            |(_, value)| matches!(value, Expr::Call(call) if is_mutex_factory(checker, &call.func)),
+        )
     });
     match existing {
         Some(anchor) => Some((anchor, true, receiver)),
@@ -699,8 +700,7 @@ fn holders_of(checker: &Checker, lock: ObjId) -> Vec<(Scope, TextRange)> {
     let mut holders = Vec::new();
     for function in 0..model.functions.len() {
         for statement in model.body(function).statements() {
-            if !statement.locks.is_empty()
-                && lock_objects(model, statement.locks).0.contains(&lock)
+            if !statement.locks.is_empty() && lock_objects(model, statement.locks).0.contains(&lock)
             {
                 holders.push((Scope::Function(function), statement.stmt.range()));
             }
@@ -725,10 +725,7 @@ impl CallGraph {
     }
 
     /// The functions that calls made inside the given ranges of code run, directly or not.
-    pub fn reached(
-        &self,
-        from: impl Iterator<Item = (Scope, TextRange)>,
-    ) -> FxHashSet<FunctionId> {
+    pub fn reached(&self, from: impl Iterator<Item = (Scope, TextRange)>) -> FxHashSet<FunctionId> {
         let mut stack: Vec<Callable> = Vec::new();
         for (scope, range) in from {
             for &(callee, site) in self.calls.get(&scope).into_iter().flatten() {
@@ -1006,7 +1003,10 @@ fn header(body: &[Stmt]) -> &[Stmt] {
                 if name.id.starts_with("__") && name.id.ends_with("__"))
                 && matches!(
                     assign.value.as_ref(),
-                    Expr::List(_) | Expr::Tuple(_) | Expr::StringLiteral(_) | Expr::NumberLiteral(_)
+                    Expr::List(_)
+                        | Expr::Tuple(_)
+                        | Expr::StringLiteral(_)
+                        | Expr::NumberLiteral(_)
                 )
         }
         _ => false,
@@ -1016,7 +1016,9 @@ fn header(body: &[Stmt]) -> &[Stmt] {
     );
     let run = body[docstring..]
         .iter()
-        .take_while(|stmt| matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)) || dunder_literal(stmt))
+        .take_while(|stmt| {
+            matches!(stmt, Stmt::Import(_) | Stmt::ImportFrom(_)) || dunder_literal(stmt)
+        })
         .count();
     // Up to its last import.
     let imports = body[docstring..docstring + run]

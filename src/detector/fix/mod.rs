@@ -55,7 +55,10 @@ fn apply(source: &str, fixes: &[&Fix]) -> (String, Vec<usize>) {
             .filter(|edit| !taken.contains(edit))
             .collect();
         let clashes = edits.iter().enumerate().any(|(at, edit)| {
-            taken.iter().chain(&edits[..at]).any(|other| overlap(*edit, *other))
+            taken
+                .iter()
+                .chain(&edits[..at])
+                .any(|other| overlap(*edit, *other))
         });
         if clashes {
             continue;
@@ -125,7 +128,11 @@ pub fn fix_source(
     for _ in 0..rounds {
         let fixable: Vec<&Diagnostic> = analysis
             .diagnostics()
-            .filter(|d| d.fix.as_ref().is_some_and(|fix| applicable(fix, unsafe_fixes)))
+            .filter(|d| {
+                d.fix
+                    .as_ref()
+                    .is_some_and(|fix| applicable(fix, unsafe_fixes))
+            })
             .collect();
         if fixable.is_empty() {
             break;
@@ -165,10 +172,7 @@ mod tests {
         Edit {
             content: content.to_string(),
             location: Location { row, column },
-            end_location: Location {
-                row,
-                column: end,
-            },
+            end_location: Location { row, column: end },
         }
     }
 
@@ -193,7 +197,11 @@ mod tests {
         let source = "abcdef\n";
         let first = fix(vec![edit(1, 1, 1, "<"), edit(1, 2, 3, "B")]);
         // Shares the insertion, but its other edit overlaps the first fix's: it waits whole.
-        let clashing = fix(vec![edit(1, 1, 1, "<"), edit(1, 2, 4, "C"), edit(1, 6, 7, "F")]);
+        let clashing = fix(vec![
+            edit(1, 1, 1, "<"),
+            edit(1, 2, 4, "C"),
+            edit(1, 6, 7, "F"),
+        ]);
         let apart = fix(vec![edit(1, 1, 1, "<"), edit(1, 5, 6, "E")]);
         let (text, applied) = apply(source, &[&first, &clashing, &apart]);
         assert_eq!((text.as_str(), applied), ("<aBcdEf\n", vec![0, 2]));
@@ -204,7 +212,10 @@ mod tests {
         let source = "abc\n";
         let replace = fix(vec![edit(1, 1, 3, "X")]);
         let insert = fix(vec![edit(1, 3, 3, "!")]);
-        assert_eq!(apply(source, &[&replace, &insert]), ("Xc\n".to_string(), vec![0]));
+        assert_eq!(
+            apply(source, &[&replace, &insert]),
+            ("Xc\n".to_string(), vec![0])
+        );
     }
 
     #[test]
@@ -227,9 +238,17 @@ mod tests {
     fn safe_fixes_alone_leave_unsafe_ones() {
         let source = "import threading\ncache = {}\nn = 0\ndef worker(key):\n    global n\n    if key not in cache:\n        cache[key] = 0\n    n += 1\nfor key in 'ab':\n    threading.Thread(target=worker, args=(key,)).start()\n";
         let fixed = fix_source(source, &[], &CheckOptions::default(), false);
-        assert!(fixed.source.contains("    cache.setdefault(key, 0)\n    n += 1\n"));
+        assert!(
+            fixed
+                .source
+                .contains("    cache.setdefault(key, 0)\n    n += 1\n")
+        );
         assert_eq!(fixed.by_rule, BTreeMap::from([("FT002".to_string(), 1)]));
-        let codes: Vec<&str> = fixed.analysis.diagnostics().map(|d| d.code.as_str()).collect();
+        let codes: Vec<&str> = fixed
+            .analysis
+            .diagnostics()
+            .map(|d| d.code.as_str())
+            .collect();
         assert_eq!(codes, ["FT001"]);
     }
 

@@ -4,12 +4,12 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
 use crate::detector::fix::edits::{
-    deeper, indent_unit, level, line_end, line_start, multiline_strings, newline,
-    own_line_indent, replacement,
+    deeper, indent_unit, level, line_end, line_start, multiline_strings, newline, own_line_indent,
+    replacement,
 };
 use crate::detector::helpers::{method_receiver, nested_blocks};
-use crate::detector::{Applicability, Fix};
 use crate::detector::semantic::dotted_path;
+use crate::detector::{Applicability, Fix};
 
 declare_rule! {
     /// ## What it does
@@ -144,16 +144,21 @@ fn with_block(
         Stmt::Expr(expr) => match expr.value.as_ref() {
             Expr::Call(call) => {
                 call.arguments.is_empty()
-                    && method_receiver(call, method).and_then(dotted_path).as_deref() == Some(lock)
+                    && method_receiver(call, method)
+                        .and_then(dotted_path)
+                        .as_deref()
+                        == Some(lock)
             }
             _ => false,
         },
         _ => false,
     };
     let acquire = &block[index];
-    let end = index + 1 + block[index + 1..]
-        .iter()
-        .position(|stmt| is_call_on_lock(stmt, "release"))?;
+    let end = index
+        + 1
+        + block[index + 1..]
+            .iter()
+            .position(|stmt| is_call_on_lock(stmt, "release"))?;
     let (release, inside) = (&block[end], &block[index + 1..end]);
     if !call.arguments.is_empty()
         || inside.is_empty()
@@ -166,7 +171,11 @@ fn with_block(
     // Releases inside that leave the block at once go; every release of the function is either
     // one of those or the closing one.
     let mut dropped = Vec::new();
-    collect_early_releases(inside, &|stmt| is_call_on_lock(stmt, "release"), &mut dropped);
+    collect_early_releases(
+        inside,
+        &|stmt| is_call_on_lock(stmt, "release"),
+        &mut dropped,
+    );
     if calls(inside, lock, "release") != dropped.len()
         || calls(&def.body, lock, "release") != dropped.len() + 1
         || dropped.iter().any(|range| !bare_line(source, *range))
@@ -180,7 +189,9 @@ fn with_block(
     let acquire_end = line_end(source, acquire.end());
     let first_inside = source[acquire_end.to_usize()..]
         .find('\n')
-        .map_or(acquire_end, |at| acquire_end + TextSize::from(at as u32 + 1));
+        .map_or(acquire_end, |at| {
+            acquire_end + TextSize::from(at as u32 + 1)
+        });
     let release_line = line_start(source, release.start());
     let strings = multiline_strings(source, inside);
     let body = deeper(
@@ -194,7 +205,9 @@ fn with_block(
     let after_release = line_end(source, release.end());
     let replaced_end = source[after_release.to_usize()..]
         .find('\n')
-        .map_or(after_release, |at| after_release + TextSize::from(at as u32 + 1));
+        .map_or(after_release, |at| {
+            after_release + TextSize::from(at as u32 + 1)
+        });
     let receiver = method_receiver(call, "acquire")?;
     let header = format!("{indent}with {}:{newline}", checker.text(receiver.range()));
     Some(Fix {
@@ -224,7 +237,10 @@ fn calls(body: &[Stmt], lock: &str, method: &str) -> usize {
     let mut count = 0;
     ruff_python_ast::helpers::any_over_body(body, |expr| {
         if let Expr::Call(call) = expr
-            && method_receiver(call, method).and_then(dotted_path).as_deref() == Some(lock)
+            && method_receiver(call, method)
+                .and_then(dotted_path)
+                .as_deref()
+                == Some(lock)
         {
             count += 1;
         }
@@ -241,8 +257,7 @@ fn collect_early_releases(
     found: &mut Vec<TextRange>,
 ) {
     for (index, stmt) in body.iter().enumerate() {
-        if is_release(stmt)
-            && matches!(body.get(index + 1), Some(Stmt::Return(_) | Stmt::Raise(_)))
+        if is_release(stmt) && matches!(body.get(index + 1), Some(Stmt::Return(_) | Stmt::Raise(_)))
         {
             found.push(stmt.range());
         }

@@ -8,11 +8,11 @@ use crate::detector::checker::{Checker, FunctionContext};
 use crate::detector::fix::edits::{evaluates_plainly, has_comment, replacement, stands_alone};
 use crate::detector::fix::locks::{Request, lock_fix};
 use crate::detector::helpers::{block_of, exits, push_own_expressions, siblings, walk_statements};
-use crate::detector::semantic::flow::{Container, ObjectKind};
-use crate::detector::{Applicability, Fix};
 use crate::detector::semantic::Statement;
+use crate::detector::semantic::flow::{Container, ObjectKind};
 use crate::detector::semantic::sharing::AccessKind;
 use crate::detector::semantic::vocabulary::method_access;
+use crate::detector::{Applicability, Fix};
 
 declare_rule! {
     /// ## What it does
@@ -223,8 +223,11 @@ fn one_call(checker: &Checker, stmt: &Stmt, check: &Check) -> Option<Fix> {
     let Expr::Compare(compare) = if_stmt.test.as_ref() else {
         return None;
     };
-    let ([_], [tested], [act]) = (&*compare.ops, &*compare.comparators, if_stmt.body.as_slice())
-    else {
+    let ([_], [tested], [act]) = (
+        &*compare.ops,
+        &*compare.comparators,
+        if_stmt.body.as_slice(),
+    ) else {
         return None;
     };
     let key = compare.left.as_ref();
@@ -252,7 +255,9 @@ fn one_call(checker: &Checker, stmt: &Stmt, check: &Check) -> Option<Fix> {
                     checker.text(key.range()),
                     checker.text(assign.value.range())
                 ),
-                kinds.iter().all(|kind| matches!(kind, Container::Dict | Container::OrderedDict)),
+                kinds
+                    .iter()
+                    .all(|kind| matches!(kind, Container::Dict | Container::OrderedDict)),
             ),
             _ => return None,
         },
@@ -263,7 +268,9 @@ fn one_call(checker: &Checker, stmt: &Stmt, check: &Check) -> Option<Fix> {
                     checker.text(container.range()),
                     checker.text(key.range())
                 ),
-                kinds.iter().all(|kind| matches!(kind, Container::Dict | Container::OrderedDict)),
+                kinds
+                    .iter()
+                    .all(|kind| matches!(kind, Container::Dict | Container::OrderedDict)),
             ),
             _ => return None,
         },
@@ -283,7 +290,8 @@ fn one_call(checker: &Checker, stmt: &Stmt, check: &Check) -> Option<Fix> {
             {
                 return None;
             }
-            let (replacement, kind_ok): (&str, fn(&Container) -> bool) = match method.attr.as_str() {
+            let (replacement, kind_ok): (&str, fn(&Container) -> bool) = match method.attr.as_str()
+            {
                 "pop" => ("pop({}, None)", |kind| {
                     matches!(kind, Container::Dict | Container::OrderedDict)
                 }),

@@ -6,12 +6,12 @@ use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext, Place};
 use crate::detector::fix::edits::insertion;
 use crate::detector::fix::locks::CallGraph;
-use crate::detector::semantic::flow::{ObjId, Scope};
-use crate::detector::{Applicability, Fix};
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::flow::{Container, ObjectKind};
+use crate::detector::semantic::flow::{ObjId, Scope};
 use crate::detector::semantic::sharing::{AccessKind, Owner};
 use crate::detector::semantic::vocabulary::ITERATING;
+use crate::detector::{Applicability, Fix};
 
 declare_rule! {
     /// ## What it does
@@ -193,19 +193,18 @@ fn copy_fix(
         ) && (site.starts_with('[')
             || site.starts_with('{')
             || constructor.is_some_and(|callee| {
-                matches!(callee, "dict" | "list" | "set") && !checker.model.is_module_binding(callee)
+                matches!(callee, "dict" | "list" | "set")
+                    && !checker.model.is_module_binding(callee)
             }))
     };
     if objects.is_empty() || !objects.iter().all(built_in) {
         return None;
     }
-    let changes = |kind: AccessKind| {
-        !matches!(kind, AccessKind::Read | AccessKind::Iterate)
-    };
+    let changes = |kind: AccessKind| !matches!(kind, AccessKind::Read | AccessKind::Iterate);
     let sharing = &checker.model.sharing;
     let range = stmt.range();
-    let reached = CallGraph::new(checker)
-        .reached(std::iter::once((Scope::Function(function.id), range)));
+    let reached =
+        CallGraph::new(checker).reached(std::iter::once((Scope::Function(function.id), range)));
     let changed = places.iter().any(|place| {
         sharing.accesses_of(place.var).iter().any(|access| {
             changes(access.kind)

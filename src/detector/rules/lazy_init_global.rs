@@ -7,10 +7,10 @@ use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
 use crate::detector::fix::edits;
 use crate::detector::fix::locks::{Request, lock_fix};
-use crate::detector::{Applicability, Fix};
 use crate::detector::helpers::walk_statements;
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::sharing::{AccessKind, Owner};
+use crate::detector::{Applicability, Fix};
 
 declare_rule! {
     /// ## What it does
@@ -156,27 +156,28 @@ pub(crate) fn lazy_init_global(
     // Double-checked: the cheap test stays outside, the lock and the test again go around the
     // initialisation; a lock already taken inside only lacks the test again.
     let test = checker.text(if_stmt.test.range());
-    let fix = if let Some(fix) = recheck_under_lock(checker, function, if_stmt.body.as_slice(), test) {
-        Some(fix)
-    } else if if_stmt.elif_else_clauses.is_empty() {
-        lock_fix(
-            checker,
-            &Request {
-                function,
-                statement,
-                flagged: &if_stmt.body,
-                state: tested,
-                places: &places,
-                kind: AccessKind::Read,
-                against: &[AccessKind::Write],
-                inner_headers: vec![format!("if {test}:")],
-                rewrite: None,
-            },
-            "the initialisation, testing again under it",
-        )
-    } else {
-        None
-    };
+    let fix =
+        if let Some(fix) = recheck_under_lock(checker, function, if_stmt.body.as_slice(), test) {
+            Some(fix)
+        } else if if_stmt.elif_else_clauses.is_empty() {
+            lock_fix(
+                checker,
+                &Request {
+                    function,
+                    statement,
+                    flagged: &if_stmt.body,
+                    state: tested,
+                    places: &places,
+                    kind: AccessKind::Read,
+                    against: &[AccessKind::Write],
+                    inner_headers: vec![format!("if {test}:")],
+                    rewrite: None,
+                },
+                "the initialisation, testing again under it",
+            )
+        } else {
+            None
+        };
     if let Some(diagnostic) = checker.report_conflict(
         &LazyInitGlobal::INFO,
         function,

@@ -4,9 +4,9 @@ use ruff_text_size::{Ranged, TextRange};
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
 use crate::detector::fix::edits::{first_after_docstring, line_before, newline, replacement};
+use crate::detector::semantic::Statement;
 use crate::detector::semantic::flow::Scope;
 use crate::detector::{Applicability, Fix};
-use crate::detector::semantic::Statement;
 
 declare_rule! {
     /// ## What it does

@@ -3,9 +3,9 @@ use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::fix::locks::{Request, lock_fix};
 use crate::detector::helpers::reads_name;
 use crate::detector::semantic::Statement;
-use crate::detector::fix::locks::{Request, lock_fix};
 use crate::detector::semantic::sharing::AccessKind;
 
 declare_rule! {

@@ -3,8 +3,8 @@ use ruff_python_ast::{Expr, Stmt, StmtFor};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::declare_rule;
-use crate::detector::checker::{Checker, FunctionContext, Place};
 use crate::detector::Edit;
+use crate::detector::checker::{Checker, FunctionContext, Place};
 use crate::detector::fix::edits::{
     has_comment, indent_unit, level, line_start, newline, own_line_indent, replacement,
 };
@@ -230,10 +230,7 @@ fn next_under_lock(
         return None;
     }
     let def = checker.model.functions[function.id].def;
-    let step = level(
-        indent,
-        &indent_unit(source, def.start(), def.body.first()),
-    );
+    let step = level(indent, &indent_unit(source, def.start(), def.body.first()));
     let newline = newline(source);
     let lines = [
         "while True:".to_string(),
