@@ -1,15 +1,18 @@
 //! The lock a fix holds around shared state, and the edits that make the code hold it.
 //!
 //! A fix that adds a lock wraps the flagged statements, and every statement that races with
-//! them on the same state, in `with <lock>:`. The lock is, in order of preference:
+//! them on the same state, in `with <lock>:` (statements that already hold that lock are left
+//! as they are). The lock is, in order of preference:
 //! 1. the one already held around other accesses to the same state;
-//! 2. the only lock beside the state: the module's one lock for a module global, the class's
-//!    one lock attribute for a class attribute, the one lock `__init__` creates for an
-//!    attribute of an instance;
+//! 2. the only lock beside the state, when its name says it guards whatever is there (`lock`,
+//!    `_lock`, `mutex`): the module's one lock for a module global, the class's one lock
+//!    attribute for a class attribute, the one lock `__init__` creates for an attribute of an
+//!    instance, the enclosing function's one lock for a closure's variable;
 //! 3. a new one, named after the state (`_counter_lock`) and created beside it: after the
-//!    global's first top-level assignment, after the class attribute in the class body, after
-//!    the attribute's assignment in `__init__`, with `import threading` after the module's
-//!    last top-level import when it has none.
+//!    global's first top-level assignment, after the class attribute in the class body, in
+//!    `__init__` (beside the lock it creates, else first) for an attribute of an instance,
+//!    after the variable's assignment in the enclosing function for a closure's variable; with
+//!    `import threading` at the end of the module's header imports when it is not there.
 //!
 //! A lock is reused only where it cannot deadlock: when it is a plain `Lock`, the guarded code
 //! must not call code that takes it again, nor run in code called while it is held. A new lock
@@ -48,7 +51,7 @@ pub enum Home<'a> {
 
 /// Where the state an expression names lives: a module global (`counter`), a class attribute
 /// (`Counter.total`, `cls._instance`), an attribute of instances of one class (`self.hits`,
-/// `stats.total`).
+/// `stats.total`), a local of a function (a closure's variable, or a parameter).
 pub fn home_of<'a>(checker: &Checker<'a>, state: &'a Expr) -> Option<Home<'a>> {
     let flow = &checker.model.flow;
     match state {
