@@ -217,3 +217,73 @@ fn rule_fixtures_and_the_corpus_are_fixed_cleanly() {
         }
     }
 }
+
+/// Shapes where a fix would change what the code does, or could not be checked: the finding
+/// is reported without one (or, for FT002, with the lock instead of the one call).
+#[test]
+fn no_fix_where_it_would_be_wrong() {
+    let threads =
+        "\nfor _ in range(2):\n    threading.Thread(target=worker, args=([], )).start()\n";
+    let cases: &[(&str, &str)] = &[
+        // A parameter: callers elsewhere may pass a tuple, which has no `.copy()`.
+        (
+            "FT016",
+            "import threading\nitems = []\ndef add(x):\n    items.append(x)\ndef total(values):\n    return sum(v for v in values)\ndef worker(_):\n    add(1)\n    total(items)\n",
+        ),
+        // The loop removes items itself: over a copy it would stop raising on one thread.
+        (
+            "FT016",
+            "import threading\ncache = {}\ndef worker(_):\n    cache[1] = 2\n    for k in cache:\n        if k:\n            del cache[k]\n",
+        ),
+        // A whole `while` under a lock would run every iteration in one thread at a time.
+        (
+            "FT002",
+            "import threading\njobs = [1, 2]\ndef worker(_):\n    while jobs:\n        jobs.pop()\n",
+        ),
+        // Two locks made per call would become one, and nested they would deadlock.
+        (
+            "FT011",
+            "import threading\ndef worker(_):\n    with threading.Lock():\n        with threading.Lock():\n            pass\n",
+        ),
+        // An acquire with a timeout returns whether it got the lock.
+        (
+            "FT012",
+            "import threading\nlock = threading.Lock()\ndef worker(_):\n    lock.acquire(timeout=1)\n    print(1)\n    lock.release()\n",
+        ),
+        // A comprehension over a shared generator cannot take a lock per item.
+        (
+            "FT014",
+            "import threading\ndef gen():\n    yield 1\nnumbers = gen()\ndef worker(_):\n    return [n for n in numbers]\n",
+        ),
+        // Instances with `__slots__` take no new attribute.
+        (
+            "FT005",
+            "import threading\nclass Box:\n    __slots__ = ('n',)\n    def __init__(self):\n        self.n = 0\n    def bump(self):\n        self.n += 1\nbox = Box()\ndef worker(_):\n    box.bump()\n",
+        ),
+        // An `else:` would need the lock and the test twice.
+        (
+            "FT003",
+            "import threading\n_client = None\ndef worker(_):\n    global _client\n    if _client is None:\n        _client = object()\n    else:\n        print(_client)\n",
+        ),
+    ];
+    for (code, source) in cases {
+        let source = format!("{source}{threads}");
+        let diagnostics = check_source(&source);
+        let finding = diagnostics
+            .iter()
+            .find(|d| d.code == *code)
+            .unwrap_or_else(|| panic!("no {code} in {source}: {diagnostics:?}"));
+        assert!(finding.fix.is_none(), "{code} has a fix in {source}");
+    }
+    // `setdefault` would build the value on every call: the check and the act get a lock.
+    let source = format!(
+        "import threading\ncache = {{}}\ndef worker(key):\n    if key not in cache:\n        cache[key] = compute(key)\n{threads}"
+    );
+    let fix = check_source(&source)
+        .into_iter()
+        .find(|d| d.code == "FT002")
+        .and_then(|d| d.fix)
+        .expect("FT002 with a fix");
+    assert_eq!(fix.applicability, aether::detector::Applicability::Unsafe);
+    assert!(fix.message.contains("_cache_lock"), "{}", fix.message);
+}

@@ -318,3 +318,27 @@ pub fn evaluates_plainly(checker: &Checker, expr: &Expr) -> bool {
         _ => false,
     }
 }
+
+/// Whether `expr` (`items`, `items.data`) is reached through a parameter of `def` other than
+/// a method's `self` or `cls`: callers elsewhere may pass any object there, whatever the module
+/// itself passes, so a fix that relies on its type (`.copy()`, `setdefault`, `next()`) does
+/// not hold.
+pub fn through_parameter(
+    checker: &Checker,
+    function: crate::detector::semantic::FunctionId,
+    expr: &Expr,
+) -> bool {
+    let mut root = expr;
+    while let Expr::Attribute(attribute) = root {
+        root = &attribute.value;
+    }
+    let Expr::Name(name) = root else {
+        return false;
+    };
+    let info = &checker.model.functions[function];
+    let mut parameters = info.def.parameters.iter();
+    if info.class.is_some() {
+        parameters.next();
+    }
+    parameters.any(|parameter| parameter.name().as_str() == name.id.as_str())
+}

@@ -5,7 +5,9 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
-use crate::detector::fix::edits::{evaluates_plainly, has_comment, replacement, stands_alone};
+use crate::detector::fix::edits::{
+    evaluates_plainly, has_comment, replacement, stands_alone, through_parameter,
+};
 use crate::detector::fix::locks::{Request, lock_fix};
 use crate::detector::helpers::{block_of, exits, push_own_expressions, siblings, walk_statements};
 use crate::detector::semantic::Statement;
@@ -166,7 +168,7 @@ pub(crate) fn check_then_act(
     else {
         return;
     };
-    let fix = one_call(checker, stmt, &check).or_else(|| {
+    let fix = one_call(checker, function, stmt, &check).or_else(|| {
         // The lock goes around the check and the act: from the lookup (`v = c.get(k)`) or the
         // test to the statement holding the act.
         let Stmt::If(_) = stmt else { return None };
@@ -215,7 +217,12 @@ pub(crate) fn check_then_act(
 /// on one thread: `if k not in d: d[k] = v` is `d.setdefault(k, v)` (for a `v` that can be
 /// evaluated every time), `if k in d: del d[k]` (or `d.pop(k)`) is `d.pop(k, None)`,
 /// `if x in s: s.remove(x)` is `s.discard(x)`.
-fn one_call(checker: &Checker, stmt: &Stmt, check: &Check) -> Option<Fix> {
+fn one_call(
+    checker: &Checker,
+    function: &FunctionContext,
+    stmt: &Stmt,
+    check: &Check,
+) -> Option<Fix> {
     let Stmt::If(if_stmt) = stmt else { return None };
     let Check::Items { container, absent } = check else {
         return None;
@@ -236,6 +243,7 @@ fn one_call(checker: &Checker, stmt: &Stmt, check: &Check) -> Option<Fix> {
         || !same(tested, container)
         || !evaluates_plainly(checker, container)
         || !evaluates_plainly(checker, key)
+        || through_parameter(checker, function.id, container)
         || !stands_alone(checker.source, stmt.range())
         || has_comment(checker, stmt.range())
     {

@@ -4,7 +4,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext, Place};
-use crate::detector::fix::edits::insertion;
+use crate::detector::fix::edits::{insertion, through_parameter};
 use crate::detector::fix::locks::CallGraph;
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::flow::{Container, ObjectKind};
@@ -175,7 +175,7 @@ fn copy_fix(
     container: &Expr,
     places: &[Place],
 ) -> Option<Fix> {
-    if !is_plain_path(container) {
+    if !is_plain_path(container) || through_parameter(checker, function.id, container) {
         return None;
     }
     let flow = &checker.model.flow;

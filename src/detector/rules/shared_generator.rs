@@ -7,6 +7,7 @@ use crate::detector::Edit;
 use crate::detector::checker::{Checker, FunctionContext, Place};
 use crate::detector::fix::edits::{
     has_comment, indent_unit, level, line_start, newline, own_line_indent, replacement,
+    through_parameter,
 };
 use crate::detector::fix::locks::{Request, lock_fix};
 use crate::detector::semantic::Statement;
@@ -156,6 +157,7 @@ pub(crate) fn shared_generator(
             && for_stmt.orelse.is_empty()
             && !for_stmt.is_async
             && all_generators(checker, iterator)
+            && !through_parameter(checker, function.id, iterator)
         {
             lock_fix(
                 checker,
