@@ -73,7 +73,7 @@ impl<'s> Lines<'s> {
     }
 
     fn hunk(&self, edits: &[&Edit]) -> Hunk {
-        let first_line = edits
+        let mut first_line = edits
             .iter()
             .map(|edit| edit.location.row)
             .min()
@@ -95,26 +95,27 @@ impl<'s> Lines<'s> {
         let mut removed: Vec<String> = before.split('\n').map(str::to_owned).collect();
         let mut added: Vec<String> = after.split('\n').map(str::to_owned).collect();
         // Lines an edit rewrites as they were (a fix that spans a block so that fixes inside it
-        // wait) are context, not change.
-        let same_start = removed
-            .iter()
-            .zip(&added)
-            .take_while(|(old, new)| old == new)
-            .count()
-            .min(removed.len().min(added.len()).saturating_sub(1));
-        removed.drain(..same_start);
-        added.drain(..same_start);
-        let same_end = removed
-            .iter()
-            .rev()
-            .zip(added.iter().rev())
-            .take_while(|(old, new)| old == new)
-            .count()
-            .min(removed.len().min(added.len()).saturating_sub(1));
-        removed.truncate(removed.len() - same_end);
-        added.truncate(added.len() - same_end);
+        // wait, a line an insertion ends) are context, not change.
+        if removed != added {
+            let same_start = removed
+                .iter()
+                .zip(&added)
+                .take_while(|(old, new)| old == new)
+                .count();
+            removed.drain(..same_start);
+            added.drain(..same_start);
+            first_line += same_start;
+            let same_end = removed
+                .iter()
+                .rev()
+                .zip(added.iter().rev())
+                .take_while(|(old, new)| old == new)
+                .count();
+            removed.truncate(removed.len() - same_end);
+            added.truncate(added.len() - same_end);
+        }
         Hunk {
-            first_line: first_line + same_start,
+            first_line,
             removed,
             added,
         }
@@ -162,6 +163,24 @@ mod tests {
                 first_line: 2,
                 removed: vec!["with make():".into()],
                 added: vec!["with lock:".into()],
+            }]
+        );
+    }
+
+    #[test]
+    fn an_insertion_after_a_line_shows_only_the_new_line() {
+        let source = "hits = 0\ndef f():\n    pass\n";
+        let edit = Edit {
+            content: "\n_hits_lock = threading.Lock()".into(),
+            location: Location { row: 1, column: 9 },
+            end_location: Location { row: 1, column: 9 },
+        };
+        assert_eq!(
+            preview(source, &[edit]),
+            vec![Hunk {
+                first_line: 2,
+                removed: vec![],
+                added: vec!["_hits_lock = threading.Lock()".into()],
             }]
         );
     }
