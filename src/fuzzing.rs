@@ -59,3 +59,9 @@ pub fn model_arguments(bytes: &[u8]) {
         .collect();
     crate::cli::fuzz_model_arguments(&args);
 }
+
+/// Any bytes as a Jupyter notebook: reading the JSON, joining the code cells, the analysis, and
+/// placing each finding back in its cell.
+pub fn notebook(bytes: &[u8]) {
+    crate::cli::fuzz_notebook(bytes);
+}

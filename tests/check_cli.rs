@@ -175,13 +175,13 @@ fn paths_are_relative_to_the_working_directory_everywhere() {
     write(
         dir.path(),
         "pkg/app.py",
-        "import threading\nfrom pkg.jobs import work\n\nthreading.Thread(target=work).start()\n",
+        "import threading\nfrom pkg.jobs import work\n\nfor _ in range(2):\n    threading.Thread(target=work).start()\n",
     );
     let absolute = dir.path().to_str().unwrap();
     let (_, stdout, _) = run(dir.path(), &["check", absolute]);
     assert!(stdout.starts_with("pkg/jobs.py:5:5: FT001 "), "{stdout}");
     // The thread entry found in another file is named by its relative path too.
-    assert!(stdout.contains("at pkg/app.py:4"), "{stdout}");
+    assert!(stdout.contains("at pkg/app.py:5"), "{stdout}");
     let notebook = project();
     let (_, stdout, _) = run(notebook.path(), &["check", "nb.ipynb"]);
     assert!(

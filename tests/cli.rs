@@ -289,7 +289,7 @@ fn threads_are_followed_across_the_files_of_one_run() {
     write(
         dir.path(),
         "app.py",
-        "import threading\nfrom pkg.jobs import work\n\nthreading.Thread(target=work).start()\n",
+        "import threading\nfrom pkg.jobs import work\n\nfor _ in range(4):\n    threading.Thread(target=work).start()\n",
     );
     write(dir.path(), "pkg/__init__.py", "");
     write(
@@ -327,8 +327,22 @@ fn threads_are_followed_across_the_files_of_one_run() {
     let message = message.as_str().unwrap();
     assert!(
         message.contains("`threading.Thread(target=work)` at ")
-            && message.contains("app.py:4 -> work -> bump)"),
+            && message.contains("app.py:5 -> work -> bump)"),
         "{message}"
+    );
+
+    // One thread started once: nothing else runs `bump`, so nothing races.
+    write(
+        dir.path(),
+        "app.py",
+        "import threading\nfrom pkg.jobs import work\n\nthreading.Thread(target=work).start()\n",
+    );
+    let once = aether().arg("check").arg(dir.path()).output().unwrap();
+    assert_eq!(
+        once.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&once.stdout)
     );
 
     // Alone, the same module starts no threads: the finding is only `info`.

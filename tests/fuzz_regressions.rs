@@ -31,3 +31,8 @@ fn fit() {
 fn model_arguments() {
     assert!(replay("model_arguments", aether::fuzzing::model_arguments) > 0);
 }
+
+#[test]
+fn notebook() {
+    assert!(replay("notebook", aether::fuzzing::notebook) > 0);
+}

@@ -24,7 +24,7 @@ use crate::detector::{self, CheckOptions, CrossModuleEntry, Diagnostic, Location
 use crate::workload_estimate::WorkloadEstimate;
 
 pub use call_sites::{CallSite, CallSiteKind};
-pub use report::{EntryFact, Report, RuleCount};
+pub use report::{EntryFact, Report, RuleCount, SharedValue};
 
 /// The text and its syntax tree; the model borrows both.
 struct Source {
@@ -182,6 +182,7 @@ impl Analysis {
             functions: model.functions.len(),
             classes: model.class_count(),
             thread_entries,
+            shared_values: report::shared_values(model, source, |offset| self.location(offset).row),
             findings: report::count_by_rule(self.diagnostics()),
         }
     }
@@ -213,6 +214,7 @@ impl Analysis {
                     via: entry.entry.call.clone(),
                     origin,
                     through,
+                    many: entry.entry.many,
                 })
             })
             .collect()
@@ -256,6 +258,7 @@ fn thread_entry(entry: &CrossModuleEntry) -> ThreadEntry {
         call: entry.via.clone(),
         site: EntrySite::Elsewhere(entry.origin.clone()),
         through: entry.through.clone(),
+        many: entry.many,
     }
 }
 

@@ -427,6 +427,26 @@ fn place(notebook: Option<&Notebook>, mut diagnostic: Diagnostic, line: Option<S
     }
 }
 
+/// The notebook fuzz target's body (`fuzz/fuzz_targets/notebook.rs`): any bytes as an `.ipynb`
+/// file, read, joined, analysed and each finding placed back in its cell.
+pub(super) fn fuzz_notebook(bytes: &[u8]) {
+    let Ok(text) = crate::detector::decode_source(bytes.to_vec()) else {
+        return;
+    };
+    let Ok(notebook) = Notebook::read(&text) else {
+        return;
+    };
+    let analysis = Analysis::with_options(notebook.source.clone(), &[], &Default::default());
+    for diagnostic in analysis.diagnostics() {
+        let placed = place(Some(&notebook), diagnostic.clone(), None);
+        assert!(
+            placed.diagnostic.location.row >= 1,
+            "{:?}",
+            placed.diagnostic
+        );
+    }
+}
+
 /// A message's `at line N` (where a thread starts) as the cell and row a notebook shows.
 fn cells_in_message(message: &str, notebook: &Notebook) -> String {
     const AT_LINE: &str = "at line ";

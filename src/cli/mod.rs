@@ -113,6 +113,12 @@ impl<W: Write> Write for CheckedOutput<W> {
     }
 }
 
+/// Notebook reading and placing findings in cells, for the fuzz targets (`fuzz/`).
+#[doc(hidden)]
+pub fn fuzz_notebook(bytes: &[u8]) {
+    check::fuzz_notebook(bytes);
+}
+
 /// The `advise` and `simulate` argument handling without the work or the terminal, for the fuzz
 /// targets (`fuzz/`): `args` (the first is the program name) are parsed as `main` parses them;
 /// `advise` runs with its output dropped, `simulate` stops once its sweep is configured (each

@@ -523,6 +523,13 @@ impl<'a> Checker<'a> {
                 None => return format!("{} is shared", self.object_name(object)),
             }
         };
+        // An instance shared as one of its class's is named by that class already: "an instance
+        // of `C`, whose public methods ...", not "an instance of `C` is an instance of `C`".
+        let root = chain.last().copied().unwrap_or(object);
+        let named_by_class = matches!(
+            (&reason, self.model.flow.object(root).kind),
+            (SharedBy::Public(class), ObjectKind::OutsideInstance(of)) if *class == of
+        );
         let how = match reason {
             SharedBy::Global { scope, name } => match scope {
                 Scope::Class(class) => format!(
@@ -554,13 +561,17 @@ impl<'a> Checker<'a> {
                 self.entry_site(entry)
             ),
             SharedBy::Public(class) => format!(
-                "is an instance of `{}`, whose public methods any thread may call",
+                "{}an instance of `{}`, whose public methods any thread may call",
+                if named_by_class { "" } else { "is " },
                 self.model.flow.classes[class].def.name.as_str()
             ),
             SharedBy::Within(_) => "is shared".to_string(),
         };
-        let root = chain.last().copied().unwrap_or(object);
-        let mut sentence = format!("{} {how}", self.object_name(root));
+        let mut sentence = if named_by_class {
+            how
+        } else {
+            format!("{} {how}", self.object_name(root))
+        };
         if !chain.is_empty() {
             sentence = format!("{}, held by {sentence}", self.object_name(object));
         }

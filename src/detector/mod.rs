@@ -61,6 +61,8 @@ pub struct CrossModuleEntry {
     pub origin: String,
     /// Functions between that call and this one, outermost first.
     pub through: Vec<String>,
+    /// Whether several threads of that call can run at once.
+    pub many: bool,
 }
 
 /// Runs every rule over a parsed module and its model (syntax errors, then the functions, then

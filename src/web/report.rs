@@ -56,6 +56,7 @@ pub fn to_json(report: &Report, filename: &str) -> String {
         "functions": facts.functions,
         "classes": facts.classes,
         "thread_entry_points": facts.thread_entries,
+        "shared_values": facts.shared_values,
         "findings_by_rule": facts.findings,
         "analysis_ms": report.analysis_ms,
         "diagnostics": diagnostics,
@@ -80,6 +81,15 @@ pub fn to_markdown(report: &Report, filename: &str) -> String {
         out += "\n## Thread entry points\n\n";
         for entry in &facts.thread_entries {
             out += &format!("- line {}: {}\n", entry.row, describe_entry(entry));
+        }
+    }
+    if !facts.shared_values.is_empty() {
+        out += "\n## Shared values\n\n";
+        for value in &facts.shared_values {
+            out += &format!(
+                "- line {}: `{}` (reads and changes in threads: {}): {}\n",
+                value.row, value.name, value.accesses, value.how
+            );
         }
     }
     if !facts.findings.is_empty() {
@@ -203,5 +213,9 @@ mod tests {
         assert!(markdown.contains("16 lines, 3 functions, 1 classes, 1 thread entry points"));
         assert!(markdown.contains("| FT001 | rmw-global | 0 | 1 | 0 |"));
         assert!(markdown.contains("- 11:5: **FT001**"));
+        assert!(
+            markdown.contains("## Shared values\n\n- line "),
+            "{markdown}"
+        );
     }
 }

@@ -120,11 +120,25 @@ describe("examples, tour and report", () => {
       assert.deepEqual(entries, ["line 35", "line 40", "line 42"]);
       await panel.getByTestId("report-entry").first().click();
       assert.equal(await selectedLine(page), 35);
+      // The values the threads share, each with how it became shared.
+      assert.equal(await panel.getByTestId("report-shared").innerText(), "3");
+      const shared = await panel.getByTestId("report-shared-value").allInnerTexts();
+      assert.deepEqual(shared, [
+        "line 30: _conn, 3 accesses in threads: a module-level name that connection changes while threads use it",
+        "line 18: cache[...], 3 accesses in threads: the {} created at line 6 is held by module-level cache",
+        "line 13: hits, 1 access in threads: a module-level name that count_hit changes while threads use it",
+      ]);
+      await panel.getByTestId("report-shared-value").nth(1).getByRole("button").click();
+      assert.equal(await selectedLine(page), 18);
 
       const [json] = await Promise.all([page.waitForEvent("download"), panel.getByTestId("report-json").click()]);
       assert.equal(json.suggestedFilename(), "aether-report.json");
       const report = JSON.parse(await readFile(await json.path(), "utf8"));
       assert.equal(report.functions, 4);
+      assert.deepEqual(
+        report.shared_values.map((value) => value.name),
+        ["_conn", "cache[...]", "hits"],
+      );
       assert.equal(report.diagnostics.length, 3);
       // The diagnostics are what `aether check --output-format json` prints for the same file.
       const cli = JSON.parse(
@@ -141,6 +155,7 @@ describe("examples, tour and report", () => {
       const text = await readFile(await markdown.path(), "utf8");
       assert.match(text, /^# Aether report: `playground.py`\n/);
       assert.match(text, /\| FT001 \| rmw-global \| 0 \| 1 \| 0 \|/);
+      assert.match(text, /## Shared values\n\n- line 30: `_conn`/);
 
       // The report follows edits while open.
       await replaceSource(page, "def only():\n    pass\n");

@@ -150,6 +150,22 @@ mod tests {
     use crate::detector::test_support::codes_at;
 
     #[test]
+    fn an_instance_any_thread_may_use_is_named_once_in_the_message() {
+        let source = "class Counter:\n    def __init__(self):\n        self.n = 0\n    def bump(self):\n        self.n += 1\n";
+        let diagnostics = crate::check_source(source);
+        let [finding] = diagnostics.as_slice() else {
+            panic!("{diagnostics:?}")
+        };
+        assert!(
+            finding
+                .message
+                .contains("(an instance of `Counter`, whose public methods any thread may call)"),
+            "{}",
+            finding.message
+        );
+    }
+
+    #[test]
     fn flags_bound_method_targets_and_executor_tasks() {
         let source = r#"
 import threading

@@ -84,6 +84,23 @@ pub fn build<'a>(
     }
     model.bodies = bodies;
     model.sharing = super::sharing::build(module, &model, library);
+    // A thread target of another module runs as many threads as its start here does.
+    let mut foreign_targets = foreign_targets;
+    if !foreign_targets.is_empty() {
+        let many_at: FxHashMap<TextRange, bool> = model
+            .sharing
+            .entries
+            .iter()
+            .map(|facts| (facts.site, facts.many))
+            .collect();
+        for target in &mut foreign_targets {
+            if let EntrySite::Here(site) = target.entry.site
+                && let Some(&many) = many_at.get(&site)
+            {
+                target.entry.many = many;
+            }
+        }
+    }
     model.outgoing = foreign_targets
         .into_iter()
         .chain(foreign_calls.into_iter().filter_map(|(caller, callee)| {
@@ -576,6 +593,7 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
                         call: format!("class {}(threading.Thread)", class.name.as_str()),
                         site: EntrySite::Here(class.name.range()),
                         through: Vec::new(),
+                        many: true,
                     };
                     for id in self.methods_of(class.name.as_str(), "run") {
                         self.entries.push((id, entry.clone()));
@@ -625,6 +643,7 @@ impl<'a> Visitor<'a> for Links<'_, 'a> {
                     call: self.describe_call(call),
                     site: EntrySite::Here(call.range()),
                     through: Vec::new(),
+                    many: true,
                 };
                 let targets = match target {
                     ThreadTarget::Callable(callable) => {

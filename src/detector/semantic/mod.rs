@@ -62,6 +62,10 @@ pub struct ThreadEntry {
     pub site: EntrySite,
     /// Functions of other modules between the call and this module, outermost first.
     pub through: Vec<String>,
+    /// Whether several of its threads can run at once. Known once the module that starts it
+    /// is modelled: an entry of another module says so; one of this module is assumed to until
+    /// the sharing analysis describes it.
+    pub many: bool,
 }
 
 /// Where a thread entry point is written.
@@ -376,6 +380,7 @@ impl<'a> SemanticModel<'a> {
                 None => EntrySite::Here(facts.site),
             },
             through: facts.through.clone(),
+            many: facts.many,
         }
     }
 }

@@ -222,13 +222,14 @@ impl Sharing {
     /// or a module-level name or class attribute that functions change.
     pub fn shared_accesses(&self, flow: &Flow, codes: &[CodeId]) -> (usize, Vec<(VarId, usize)>) {
         let module_code = self.module_code();
+        let mut asked = vec![false; self.contexts.len()];
+        for &code in codes {
+            asked[code] = true;
+        }
         let mut total = 0;
         let mut shared = Vec::new();
         for (&var, accesses) in &self.accesses {
-            let made = accesses
-                .iter()
-                .filter(|access| codes.contains(&access.code))
-                .count();
+            let made = accesses.iter().filter(|access| asked[access.code]).count();
             if made == 0 {
                 continue;
             }
@@ -248,6 +249,19 @@ impl Sharing {
         }
         shared.sort_unstable_by_key(|&(var, made)| (std::cmp::Reverse(made), var));
         (total, shared)
+    }
+
+    /// Every piece of code: functions, lambdas, module-level code.
+    pub fn codes(&self) -> std::ops::Range<CodeId> {
+        0..self.contexts.len()
+    }
+
+    /// Code that runs in a thread other than the main one (an entry's threads, or any caller's
+    /// thread in library mode).
+    pub fn runs_in_threads(&self, code: CodeId) -> bool {
+        self.contexts(code)
+            .iter()
+            .any(|context| *context != Context::Main)
     }
 
     /// Whether code running in `first` and code running in `second` can run at the same time
@@ -397,7 +411,7 @@ pub fn build(module: &ModModule, model: &SemanticModel, public: bool) -> Sharing
             call: entry.call.clone(),
             site: TextRange::default(),
             starter: module_code,
-            many: true,
+            many: entry.many,
             window: TextRange::default(),
             window_code: FxHashSet::default(),
             per_instance: FxHashSet::default(),
@@ -1217,13 +1231,14 @@ fn describe_entry(
         .handed_objects
         .iter()
         .any(|&object| matches!(flow.object(object).kind, ObjectKind::OutsideInstance(_)));
+    // The window: from the start to the first join-like call after it in the starter.
+    let end = window_end(model, statements, starter, entry);
+    let joined = end != TextSize::from(u32::MAX);
     let many = many_items
         || outside
         || region.is_some()
-        || runs_repeatedly(sharing, graph, statements, starter);
+        || runs_repeatedly(sharing, graph, statements, starter, joined);
 
-    // The window: from the start to the first join-like call after it in the starter.
-    let end = window_end(model, statements, starter, entry);
     let window = TextRange::new(site.end(), end.max(site.end()));
     let window_calls: Vec<CodeId> = graph
         .callees(starter)
@@ -1423,14 +1438,17 @@ fn bound_receiver(flow: &Flow, object: ObjId) -> Option<ObjId> {
     }
 }
 
-/// Whether code runs more than once per run of the program: called from two places, from a
-/// loop or comprehension, from code that runs repeatedly, from threads, or from outside the
-/// module.
+/// Whether the threads code starts can overlap with those of another run of it: it runs in
+/// threads itself, or, when it does not wait for them (`joined`), it runs more than once (called
+/// from two places, from a loop or comprehension, from code that runs repeatedly, or from
+/// outside the module). Code that joins its threads before it returns can run any number of
+/// times one after the other without two of them overlapping.
 fn runs_repeatedly(
     sharing: &Sharing,
     graph: &CallGraph,
     statements: &Statements,
     code: CodeId,
+    joined: bool,
 ) -> bool {
     let mut seen = FxHashSet::default();
     let mut stack = vec![code];
@@ -1449,6 +1467,10 @@ fn runs_repeatedly(
             return true;
         }
         let callers = &graph.callers[code];
+        if joined {
+            stack.extend(callers.iter().map(|&(caller, _)| caller));
+            continue;
+        }
         let [(caller, site)] = callers.as_slice() else {
             return true;
         };
@@ -1912,4 +1934,58 @@ fn is_state(kind: ObjectKind) -> bool {
             | ObjectKind::Container(_)
             | ObjectKind::Generator
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::detector::{CrossModuleEntry, Severity};
+    use crate::{Analysis, check_source};
+
+    /// Rows of warnings and errors (what a thread entry that runs many threads makes of a
+    /// lone read-modify-write).
+    fn warned_rows(diagnostics: impl IntoIterator<Item = crate::Diagnostic>) -> Vec<usize> {
+        diagnostics
+            .into_iter()
+            .filter(|diagnostic| diagnostic.severity != Severity::Info)
+            .map(|diagnostic| diagnostic.location.row)
+            .collect()
+    }
+
+    const STARTED_BY_A_HELPER: &str = "import threading\ncount = 0\ndef bump():\n    global count\n    count += 1\ndef run_once():\n    t = threading.Thread(target=bump)\n    t.start()\n    t.join()\ndef test_a():\n    run_once()\ndef test_b():\n    run_once()\n";
+
+    #[test]
+    fn a_helper_that_joins_its_thread_runs_one_at_a_time_from_any_number_of_callers() {
+        assert_eq!(
+            warned_rows(check_source(STARTED_BY_A_HELPER)),
+            Vec::<usize>::new()
+        );
+    }
+
+    #[test]
+    fn a_helper_that_leaves_its_thread_running_starts_several_from_two_callers() {
+        let unjoined = STARTED_BY_A_HELPER.replace("    t.join()\n", "");
+        assert_eq!(warned_rows(check_source(&unjoined)), [5]);
+    }
+
+    #[test]
+    fn an_entry_of_another_module_runs_as_many_threads_as_it_says() {
+        let worker = "count = 0\ndef work():\n    global count\n    count += 1\n";
+        let entry = |many| CrossModuleEntry {
+            module: "jobs".into(),
+            function: "work".into(),
+            via: "threading.Thread(target=work)".into(),
+            origin: "app.py:3".into(),
+            through: Vec::new(),
+            many,
+        };
+        let warned = |many| {
+            warned_rows(
+                Analysis::in_run(worker, &[entry(many)])
+                    .diagnostics()
+                    .cloned(),
+            )
+        };
+        assert_eq!(warned(false), Vec::<usize>::new());
+        assert_eq!(warned(true), [4]);
+    }
 }

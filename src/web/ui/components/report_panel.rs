@@ -83,6 +83,7 @@ fn report_body(
                 { fact("functions", "report-functions", facts.functions.to_string()) }
                 { fact("classes", "report-classes", facts.classes.to_string()) }
                 { fact("thread entry points", "report-entries", facts.thread_entries.len().to_string()) }
+                { fact("shared values", "report-shared", facts.shared_values.len().to_string()) }
                 { fact("findings", "report-findings", report.diagnostics.len().to_string()) }
                 { fact("analysis", "report-analysis-time", format!("{:.1} ms", report.analysis_ms)) }
                 { fact("report gathered in", "report-time", format!("{elapsed_ms:.1} ms")) }
@@ -107,6 +108,26 @@ fn report_body(
                     }) }
                 </ol>
             }
+            <h3>{ "Shared values" }</h3>
+            if facts.shared_values.is_empty() {
+                <p class="notice">{ "Code that runs in threads touches no value another thread can touch." }</p>
+            } else {
+                <ul class="report-shared">
+                    { for facts.shared_values.iter().map(|value| {
+                        let at = Location { row: value.row, column: 1 };
+                        html! {
+                            <li data-testid="report-shared-value">
+                                <button type="button" class="link-button"
+                                    onclick={props.on_select.reform(move |_: MouseEvent| at)}>
+                                    { format!("line {}", at.row) }
+                                </button>
+                                { ": " }<code>{ value.name.clone() }</code>
+                                { format!(", {} in threads: {}", plural(value.accesses, "access"), value.how.replace('`', "")) }
+                            </li>
+                        }
+                    }) }
+                </ul>
+            }
             <h3>{ "Findings per rule" }</h3>
             if rules.is_empty() {
                 <p class="notice notice-ok">{ "No findings." }</p>
@@ -130,5 +151,14 @@ fn report_body(
                 <button type="button" data-testid="report-markdown" onclick={save("markdown")}>{ "Download Markdown" }</button>
             </div>
         </>
+    }
+}
+
+/// "1 access", "3 accesses".
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}es")
     }
 }
