@@ -2,13 +2,21 @@
 //! of the normal build (`tests/fuzz_regressions.rs`). Each takes any bytes and must not panic.
 
 /// Any bytes as a Python file: decoding, the limits, parsing, the semantic model, every rule and
-/// the fixes.
+/// the fixes, which must never make a text that parses stop parsing.
 pub fn analyse(bytes: &[u8]) {
     let Ok(source) = crate::detector::decode_source(bytes.to_vec()) else {
         return;
     };
     let diagnostics = crate::check_source(&source);
     crate::detector::apply_fixes(&source, &diagnostics);
+    if diagnostics
+        .iter()
+        .any(|diagnostic| diagnostic.fix.is_some())
+    {
+        let options = crate::detector::CheckOptions::default();
+        let fixed = crate::detector::fix_source(&source, &[], &options, true);
+        assert!(!fixed.broke_syntax, "a fix broke the syntax of {source:?}");
+    }
 }
 
 /// Any text as a `threads,throughput` CSV: parsing and the USL fit. A fit never holds NaN or an

@@ -524,7 +524,96 @@ fn output_file_statistics_quiet_and_fixes() {
     assert_eq!(stdout.lines().count(), 1, "{stdout}");
     let (_, stdout, _) = run(dir.path(), &["check", "--show-fixes", "app/racy.py"]);
     assert!(
-        stdout.contains("\n  fix (unsafe): Hold `_counter_lock` around the update\n"),
+        stdout.contains("\n  fix (unsafe): Hold a new lock `_counter_lock` around the update\n"),
         "{stdout}"
     );
+}
+
+/// A race with a safe fix (one atomic `setdefault`) beside one with an unsafe fix (a lock).
+const FIXABLE: &str = "import threading\n\ncache = {}\ncounter = 0\n\ndef worker(key):\n    global counter\n    if key not in cache:\n        cache[key] = 0\n    counter += 1\n\nfor key in 'ab':\n    threading.Thread(target=worker, args=(key,)).start()\n";
+
+#[test]
+fn diff_prints_the_fixes_as_a_patch_and_changes_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "job.py", FIXABLE);
+    let (code, stdout, stderr) = run(dir.path(), &["check", "--diff"]);
+    assert_eq!(code, Some(1), "{stderr}");
+    assert_eq!(
+        stdout,
+        "--- a/job.py\n+++ b/job.py\n@@ -5,8 +5,7 @@\n \n def worker(key):\n     global counter\n-    if key not in cache:\n-        cache[key] = 0\n+    cache.setdefault(key, 0)\n     counter += 1\n \n for key in 'ab':\n"
+    );
+    assert_eq!(stderr, "Would fix 1 hazard in 1 file.\n");
+    assert_eq!(
+        fs::read_to_string(dir.path().join("job.py")).unwrap(),
+        FIXABLE
+    );
+    // With the unsafe fixes too, the lock appears; nothing to fix exits with 0.
+    let (_, stdout, _) = run(dir.path(), &["check", "--diff", "--unsafe-fixes"]);
+    assert!(
+        stdout.contains("+_counter_lock = threading.Lock()\n"),
+        "{stdout}"
+    );
+    assert!(
+        stdout.contains("+    with _counter_lock:\n+        counter += 1\n"),
+        "{stdout}"
+    );
+    write(dir.path(), "job.py", "x = 1\n");
+    let (code, stdout, stderr) = run(dir.path(), &["check", "--diff"]);
+    assert_eq!(
+        (code, stdout.as_str(), stderr.as_str()),
+        (Some(0), "", "No fixes available.\n")
+    );
+}
+
+#[test]
+fn fix_rewrites_the_files_then_reports_what_remains() {
+    let dir = tempfile::tempdir().unwrap();
+    write(dir.path(), "job.py", FIXABLE);
+    let (code, stdout, _) = run(dir.path(), &["check", "--fix"]);
+    // The unsafe fix is left: its finding remains, and fails the run.
+    assert_eq!(code, Some(1), "{stdout}");
+    assert!(stdout.contains("job.py:9:5: FT001 "), "{stdout}");
+    assert!(
+        stdout.ends_with(
+            "Found 2 hazards in 1 file (1 fixed, 1 remaining): 0 error, 1 warning, 0 info.\n1 fix available with `--fix --unsafe-fixes`; --show-fixes shows them.\n"
+        ),
+        "{stdout}"
+    );
+    let fixed = fs::read_to_string(dir.path().join("job.py")).unwrap();
+    assert!(fixed.contains("    cache.setdefault(key, 0)\n"), "{fixed}");
+    let (code, stdout, _) = run(dir.path(), &["check", "--fix", "--unsafe-fixes"]);
+    assert_eq!(code, Some(0), "{stdout}");
+    assert_eq!(
+        stdout,
+        "Found 1 hazard in 1 file (1 fixed, 0 remaining): 0 error, 0 warning, 0 info.\n"
+    );
+    let (code, _, _) = run(dir.path(), &["check"]);
+    assert_eq!(code, Some(0));
+}
+
+#[test]
+fn fix_on_standard_input_writes_the_fixed_text_and_reports_on_standard_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let output = aether(dir.path())
+        .args(["check", "--fix", "-"])
+        .write_stdin(FIXABLE)
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&output.stdout);
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert_eq!(
+        stdout,
+        FIXABLE.replace(
+            "    if key not in cache:\n        cache[key] = 0\n",
+            "    cache.setdefault(key, 0)\n"
+        )
+    );
+    assert!(stderr.contains("-:9:5: FT001 "), "{stderr}");
+    // Nothing to fix: the text comes back as it was.
+    let output = aether(dir.path())
+        .args(["check", "--fix", "-"])
+        .write_stdin("x = 1\n")
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&output.stdout), "x = 1\n");
 }

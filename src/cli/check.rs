@@ -19,7 +19,8 @@ use super::settings::{Overrides, Resolver, Selection, target_version_names};
 use crate::analysis::Analysis;
 use crate::concurrency::{Options, par_map};
 use crate::detector::{
-    CrossModuleEntry, Diagnostic, MAX_SOURCE_BYTES, Severity, TargetVersion, not_analysed,
+    CrossModuleEntry, Diagnostic, Fixed, MAX_SOURCE_BYTES, Severity, TargetVersion, applicable,
+    fix_source, not_analysed,
 };
 use crate::models::veto::CallSiteFacts;
 
@@ -87,6 +88,17 @@ pub struct CheckArgs {
     /// Show each fix under its finding.
     #[arg(long)]
     show_fixes: bool,
+    /// Apply the safe fixes to the files (with `-`, write the fixed text to standard output),
+    /// then report what remains.
+    #[arg(long)]
+    fix: bool,
+    /// Apply (with `--fix`) or show (with `--diff`) the unsafe fixes too: those that add a lock.
+    #[arg(long)]
+    unsafe_fixes: bool,
+    /// Print the changes the fixes would make as a unified diff and change nothing; exit with 1
+    /// when there is one.
+    #[arg(long)]
+    diff: bool,
     /// Count the findings of each rule instead of listing them.
     #[arg(long)]
     statistics: bool,
@@ -179,7 +191,39 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> Outcome {
     };
     let options = Options::default().with_facts(&facts);
     let with_lines = args.output_format == CheckFormat::Full;
-    let mut checked = check_files(&targets, stdin.as_ref(), with_lines, options);
+    let (mut checked, incoming) = check_files(&targets, stdin.as_ref(), with_lines, options);
+    let mut fixed_count = 0;
+    if args.fix || args.diff {
+        let fixed = fix_files(&targets, stdin.as_ref(), &incoming, &checked, args, options);
+        if args.diff {
+            return write_diffs(out, &targets, &fixed, failed);
+        }
+        for (index, result) in fixed.into_iter().enumerate() {
+            let Some(result) = result else {
+                // Standard input comes back as it was when nothing was fixed.
+                if targets[index].path.is_none()
+                    && let Some(Ok(bytes)) = &stdin
+                {
+                    let _ = out.write_all(bytes);
+                }
+                continue;
+            };
+            fixed_count += result.fixed.count();
+            if let Some(outcome) = write_fixed(&targets[index], &result, out) {
+                return outcome;
+            }
+            checked[index].findings = result
+                .fixed
+                .analysis
+                .diagnostics()
+                .map(|diagnostic| {
+                    let line = with_lines
+                        .then(|| line_text(&result.fixed.source, diagnostic.location.row));
+                    place(None, diagnostic.clone(), line.flatten())
+                })
+                .collect();
+        }
+    }
     if !unreadable.is_empty() {
         checked.extend(unreadable);
         checked.sort_by(|a, b| Path::new(&a.path).cmp(Path::new(&b.path)));
@@ -189,6 +233,8 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> Outcome {
         quiet: args.quiet,
         show_fixes: args.show_fixes,
         statistics: args.statistics,
+        fixed: fixed_count,
+        unsafe_fixes: args.unsafe_fixes,
     };
     // A machine reading JSON gets an array even when every path failed; a person reading text
     // gets the errors without an "All checks passed!" under them.
@@ -218,6 +264,9 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> Outcome {
                     return Outcome::Failed;
                 }
             }
+        } else if args.fix && targets.iter().any(|target| target.path.is_none()) {
+            // Standard output holds the fixed text.
+            write_findings(&mut std::io::stderr().lock(), presentation, &checked);
         } else {
             write_findings(out, presentation, &checked);
         }
@@ -225,8 +274,8 @@ pub fn run(args: &CheckArgs, out: &mut impl Write) -> Outcome {
 
     let findings = || checked.iter().flat_map(|file| &file.findings);
     let hazards = findings().any(|finding| finding.diagnostic.severity >= Severity::Warning);
-    let fixable =
-        args.exit_non_zero_on_fix && findings().any(|finding| finding.diagnostic.fix.is_some());
+    let fixable = args.exit_non_zero_on_fix
+        && (fixed_count > 0 || findings().any(|finding| finding.diagnostic.fix.is_some()));
     if failed {
         Outcome::Failed
     } else if args.exit_zero {
@@ -434,7 +483,7 @@ fn check_files(
     stdin: Option<&Result<Vec<u8>, String>>,
     with_lines: bool,
     options: Options<'_>,
-) -> Vec<FileDiagnostics> {
+) -> (Vec<FileDiagnostics>, Vec<Vec<CrossModuleEntry>>) {
     let modules: Vec<Module> = targets
         .iter()
         .map(|target| Module {
@@ -506,7 +555,7 @@ fn check_files(
             }
         }
     }
-    modules
+    let checked = modules
         .iter()
         .zip(reports)
         .map(|(module, report)| FileDiagnostics {
@@ -516,7 +565,12 @@ fn check_files(
                 Err(reason) => vec![Finding::new(not_analysed(&reason))],
             },
         })
-        .collect()
+        .collect();
+    let incoming = incoming
+        .into_iter()
+        .map(|entries| entries.into_values().collect())
+        .collect();
+    (checked, incoming)
 }
 
 /// `a/pkg/jobs.py` may be imported as `a.pkg.jobs`, `pkg.jobs` or `jobs` depending on where the
@@ -536,4 +590,127 @@ fn module_names(path: &Path) -> Vec<String> {
     (0..parts.len())
         .map(|start| parts[start..].join("."))
         .collect()
+}
+
+/// One file fixed: its text before, and after with what remains.
+struct FixedFile {
+    original: String,
+    fixed: Fixed,
+}
+
+/// Fixes each file that has an applicable fix (`--fix`, `--diff`), with the thread entries the
+/// check routed to it. Notebooks and files not in UTF-8 are left as they are (rewriting them
+/// would change their cells or their encoding); so are files that do not parse.
+fn fix_files(
+    targets: &[Target],
+    stdin: Option<&Result<Vec<u8>, String>>,
+    incoming: &[Vec<CrossModuleEntry>],
+    checked: &[FileDiagnostics],
+    args: &CheckArgs,
+    options: Options<'_>,
+) -> Vec<Option<FixedFile>> {
+    let indices: Vec<usize> = (0..targets.len()).collect();
+    let (fixed, _) = par_map(&indices, options, |&index| {
+        let target = &targets[index];
+        let fixable = checked[index].findings.iter().any(|finding| {
+            finding
+                .diagnostic
+                .fix
+                .as_ref()
+                .is_some_and(|fix| applicable(fix, args.unsafe_fixes))
+        });
+        if !fixable || target.notebook {
+            return None;
+        }
+        let bytes = match (&target.path, stdin) {
+            (Some(path), _) => read_bounded(path, MAX_SOURCE_BYTES).ok()?,
+            (None, Some(Ok(bytes))) => bytes.clone(),
+            _ => return None,
+        };
+        let original = String::from_utf8(bytes).ok()?;
+        let fixed = fix_source(
+            &original,
+            &incoming[index],
+            &target.options,
+            args.unsafe_fixes,
+        );
+        if fixed.broke_syntax {
+            eprintln!(
+                "aether: error: a fix made `{}` stop parsing; that round of fixes was left out (please report it)",
+                printable(&target.label)
+            );
+        }
+        (fixed.source != original).then_some(FixedFile { original, fixed })
+    });
+    fixed
+}
+
+/// `--diff`: the fixes' changes as one unified diff (`a/` and `b/` before each path, as git
+/// writes them); exits with 1 when there is a change.
+fn write_diffs(
+    out: &mut impl Write,
+    targets: &[Target],
+    fixed: &[Option<FixedFile>],
+    failed: bool,
+) -> Outcome {
+    let mut count = 0;
+    let mut files = 0;
+    for (target, result) in targets.iter().zip(fixed) {
+        let Some(result) = result else { continue };
+        count += result.fixed.count();
+        files += 1;
+        let diff = similar::TextDiff::from_lines(&result.original, &result.fixed.source);
+        let _ = write!(
+            out,
+            "{}",
+            diff.unified_diff().context_radius(3).header(
+                &format!("a/{}", target.label),
+                &format!("b/{}", target.label)
+            )
+        );
+    }
+    if count > 0 {
+        eprintln!(
+            "Would fix {} in {}.",
+            plural(count, "hazard"),
+            plural(files, "file")
+        );
+    } else {
+        eprintln!("No fixes available.");
+    }
+    if failed {
+        Outcome::Failed
+    } else if count > 0 {
+        Outcome::HazardsFound
+    } else {
+        Outcome::Clean
+    }
+}
+
+/// `--fix`: writes a fixed file back, or the fixed text of standard input to `out`. `Some`
+/// outcome when the file cannot be written.
+fn write_fixed(target: &Target, result: &FixedFile, out: &mut impl Write) -> Option<Outcome> {
+    match &target.path {
+        Some(path) => {
+            if let Err(error) = std::fs::write(path, &result.fixed.source) {
+                eprintln!(
+                    "aether: error: cannot write `{}`: {error}",
+                    printable(&target.label)
+                );
+                return Some(Outcome::Failed);
+            }
+        }
+        None => {
+            let _ = out.write_all(result.fixed.source.as_bytes());
+        }
+    }
+    None
+}
+
+fn plural(count: usize, noun: &str) -> String {
+    if count == 1 {
+        format!("1 {noun}")
+    } else {
+        format!("{count} {noun}s")
+    }
 }

@@ -3,7 +3,8 @@
 
 use std::cell::OnceCell;
 
-use ruff_python_ast::ModModule;
+use ruff_python_ast::token::Tokens;
+use ruff_python_ast::{ModModule, Stmt};
 use ruff_source_file::LineIndex;
 use ruff_text_size::{Ranged, TextRange};
 
@@ -39,6 +40,9 @@ pub struct Checker<'a> {
     /// Whether the text spells `signal` at all; read once, so the per-statement signal rule
     /// can skip modules that cannot install a handler.
     pub mentions_signal: bool,
+    /// The module's top-level statements and its tokens, for fixes (none for refused text).
+    pub module_body: &'a [Stmt],
+    pub tokens: Option<&'a Tokens>,
     /// Built on the first diagnostic: most files have none.
     line_index: OnceCell<LineIndex>,
     /// The function whose statements the rules are looking at (`None` for module-wide rules).
@@ -60,6 +64,8 @@ impl<'a> Checker<'a> {
             source,
             model,
             mentions_signal: memchr::memmem::find(source.as_bytes(), b"signal").is_some(),
+            module_body: &[],
+            tokens: None,
             line_index: OnceCell::new(),
             current_function: None,
             findings: Vec::new(),
@@ -380,25 +386,9 @@ impl<'a> Checker<'a> {
         kind: AccessKind,
         against: &[AccessKind],
     ) -> Option<Race<'s>> {
-        let (mut locks, mut unknown_lock) = lock_objects(self.model, statement.locks);
-        let (held, unknown_held) = self.model.sharing.entry_locks(function.id);
-        locks.extend_from_slice(held);
-        unknown_lock |= unknown_held;
-        let probe = Access {
-            kind,
-            code: function.id,
-            statement: statement.stmt.range(),
-            locks,
-            unknown_lock,
-            fresh: false,
-        };
-        let sharing = &self.model.sharing;
         let mut itself = None;
-        for other in sharing.accesses_of(place.var) {
-            if !against.contains(&other.kind) || !sharing.conflict(&probe, other, place.owner) {
-                continue;
-            }
-            if other.statement == probe.statement && other.code == probe.code {
+        for other in self.conflicts(function, statement, place, kind, against) {
+            if other.statement == statement.stmt.range() && other.code == function.id {
                 itself.get_or_insert(other);
             } else {
                 return Some(Race {
@@ -413,6 +403,67 @@ impl<'a> Checker<'a> {
             other,
             itself: true,
         })
+    }
+
+    /// Every access of one of `against` to `place` that can run while `statement` of
+    /// `function` makes its `kind` access there without a lock they share (the statement's own
+    /// access among them when several threads run it).
+    pub fn conflicts<'s, 'k>(
+        &'s self,
+        function: &FunctionContext,
+        statement: &Statement,
+        place: Place,
+        kind: AccessKind,
+        against: &'k [AccessKind],
+    ) -> impl Iterator<Item = &'s Access> + use<'s, 'k, 'a> {
+        let (mut locks, mut unknown_lock) = lock_objects(self.model, statement.locks);
+        let (held, unknown_held) = self.model.sharing.entry_locks(function.id);
+        locks.extend_from_slice(held);
+        unknown_lock |= unknown_held;
+        let probe = Access {
+            kind,
+            code: function.id,
+            statement: statement.stmt.range(),
+            locks,
+            unknown_lock,
+            fresh: false,
+        };
+        let sharing = &self.model.sharing;
+        sharing.accesses_of(place.var).iter().filter(move |other| {
+            against.contains(&other.kind) && sharing.conflict(&probe, other, place.owner)
+        })
+    }
+
+    /// The statement of `code` (a function, or module-level code) at `range`, with the function
+    /// it belongs to (`None` at module level).
+    pub fn statement_at(
+        &self,
+        code: crate::detector::semantic::sharing::CodeId,
+        range: TextRange,
+    ) -> Option<(Option<FunctionId>, &'a ruff_python_ast::Stmt)> {
+        if code < self.model.functions.len() {
+            return self
+                .model
+                .body(code)
+                .statements()
+                .find(|statement| statement.stmt.range() == range)
+                .map(|statement| (Some(code), statement.stmt));
+        }
+        if code != self.model.sharing.module_code() {
+            return None;
+        }
+        let mut found = None;
+        crate::detector::helpers::walk_statements(
+            self.module_body,
+            self.model,
+            false,
+            &mut |stmt, _| {
+                if found.is_none() && stmt.range() == range {
+                    found = Some(stmt);
+                }
+            },
+        );
+        found.map(|stmt| (None, stmt))
     }
 
     /// The first race on any of `places`.

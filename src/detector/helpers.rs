@@ -302,36 +302,48 @@ pub fn int_literal(expr: &Expr) -> Option<i64> {
 /// The statements before and after `target` in the block that holds it, searching `body` and
 /// the blocks nested in it (not nested functions or classes).
 pub fn siblings<'a>(body: &'a [Stmt], target: &Stmt) -> Option<(&'a [Stmt], &'a [Stmt])> {
+    let (block, index) = block_of(body, target)?;
+    Some((&block[..index], &block[index + 1..]))
+}
+
+/// The block that holds `target` and its index there, searching `body` and the blocks nested in
+/// it (not nested functions or classes).
+pub fn block_of<'a>(body: &'a [Stmt], target: &Stmt) -> Option<(&'a [Stmt], usize)> {
     for (index, stmt) in body.iter().enumerate() {
         if std::ptr::eq(stmt, target) {
-            return Some((&body[..index], &body[index + 1..]));
+            return Some((body, index));
         }
-        if !stmt.range().contains_range(target.range()) {
-            continue;
+        if stmt.range().contains_range(target.range()) {
+            return nested_blocks(stmt)
+                .into_iter()
+                .find_map(|inner| block_of(inner, target));
         }
-        let nested: Vec<&[Stmt]> = match stmt {
-            Stmt::If(if_stmt) => std::iter::once(if_stmt.body.as_slice())
-                .chain(if_stmt.elif_else_clauses.iter().map(|c| c.body.as_slice()))
-                .collect(),
-            Stmt::For(for_stmt) => vec![&for_stmt.body, &for_stmt.orelse],
-            Stmt::While(while_stmt) => vec![&while_stmt.body, &while_stmt.orelse],
-            Stmt::With(with) => vec![&with.body],
-            Stmt::Try(try_stmt) => {
-                let mut bodies = vec![try_stmt.body.as_slice()];
-                for handler in &try_stmt.handlers {
-                    let ruff_python_ast::ExceptHandler::ExceptHandler(handler) = handler;
-                    bodies.push(&handler.body);
-                }
-                bodies.push(&try_stmt.orelse);
-                bodies.push(&try_stmt.finalbody);
-                bodies
-            }
-            Stmt::Match(match_stmt) => match_stmt.cases.iter().map(|c| c.body.as_slice()).collect(),
-            _ => Vec::new(),
-        };
-        return nested.into_iter().find_map(|inner| siblings(inner, target));
     }
     None
+}
+
+/// The blocks a compound statement holds (not the bodies of functions and classes).
+pub fn nested_blocks(stmt: &Stmt) -> Vec<&[Stmt]> {
+    match stmt {
+        Stmt::If(if_stmt) => std::iter::once(if_stmt.body.as_slice())
+            .chain(if_stmt.elif_else_clauses.iter().map(|c| c.body.as_slice()))
+            .collect(),
+        Stmt::For(for_stmt) => vec![&for_stmt.body, &for_stmt.orelse],
+        Stmt::While(while_stmt) => vec![&while_stmt.body, &while_stmt.orelse],
+        Stmt::With(with) => vec![&with.body],
+        Stmt::Try(try_stmt) => {
+            let mut bodies = vec![try_stmt.body.as_slice()];
+            for handler in &try_stmt.handlers {
+                let ruff_python_ast::ExceptHandler::ExceptHandler(handler) = handler;
+                bodies.push(&handler.body);
+            }
+            bodies.push(&try_stmt.orelse);
+            bodies.push(&try_stmt.finalbody);
+            bodies
+        }
+        Stmt::Match(match_stmt) => match_stmt.cases.iter().map(|c| c.body.as_slice()).collect(),
+        _ => Vec::new(),
+    }
 }
 
 /// Whether a block always leaves it: ends with `return`, `raise`, `continue` or `break`.

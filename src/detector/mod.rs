@@ -17,7 +17,7 @@ pub(crate) mod suppression;
 
 pub use diagnostic::{Applicability, Diagnostic, Edit, Fix, Location, Severity};
 pub use encoding::decode_source;
-pub use fix::apply_fixes;
+pub use fix::{Fixed, MAX_FIX_ROUNDS, applicable, apply_fixes, fix_source};
 pub use limits::{MAX_SOURCE_BYTES, too_large};
 pub use options::{CheckOptions, RuleSet, TargetVersion};
 pub use rules::{ALL_RULES, RuleInfo, find_rule};
@@ -75,6 +75,8 @@ pub(crate) fn run_rules(
     options: &CheckOptions,
 ) -> (Vec<Finding>, Option<ruff_source_file::LineIndex>) {
     let mut checker = Checker::new(source, model);
+    checker.module_body = &parsed.syntax().body;
+    checker.tokens = Some(parsed.tokens());
     rules::syntax_error::syntax_errors(&mut checker, parsed.errors());
     checker.check_functions();
     checker.check_module(parsed.syntax());

@@ -47,6 +47,22 @@ def worker():
 threads = [threading.Thread(target=worker) for _ in range(4)]
 `;
 
+// FT002 offers a safe fix: one atomic `setdefault` instead of the check and the insert.
+const SAFE_FIXABLE = `from concurrent.futures import ThreadPoolExecutor
+
+cache = {}
+
+
+def lookup(key):
+    if key not in cache:
+        cache[key] = []
+    cache[key].append(key)
+
+
+with ThreadPoolExecutor() as pool:
+    list(pool.map(lookup, ["a", "b", "a"]))
+`;
+
 let browser;
 let server;
 
@@ -123,6 +139,7 @@ describe("editor", () => {
       const diff = await dialog.getByTestId("fix-diff").innerText();
       assert.match(diff, /with /, diff);
       assert.match(diff, /threading\.Lock\(\)/, diff);
+      assert.match(await dialog.getByTestId("fix-applicability").innerText(), /^Unsafe/);
       // Cancel changes nothing.
       await dialog.getByTestId("fix-cancel").click();
       assert.equal(await editorText(page), before);
@@ -138,6 +155,37 @@ describe("editor", () => {
       await page.getByTestId("editor").focus();
       await page.keyboard.press("ControlOrMeta+z");
       assert.equal(await editorText(page), before);
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
+
+  test("the preview lists the lines a safe fix removes and adds; Apply makes that change", async () => {
+    const { page, context, errors } = await openPlayground(browser, server);
+    try {
+      await replaceSource(page, SAFE_FIXABLE);
+      await page.getByTestId("diagnostic").filter({ hasText: "FT002" }).first().waitFor();
+      await page.getByTestId("fix-link").first().click();
+      const dialog = page.getByTestId("fix-dialog");
+      await dialog.waitFor();
+      assert.match(await dialog.getByTestId("fix-applicability").innerText(), /^Safe/);
+      const removed = await dialog.locator(".diff-removed .diff-text").allInnerTexts();
+      const added = await dialog.locator(".diff-added .diff-text").allInnerTexts();
+      assert.deepEqual(removed, ["    if key not in cache:", "        cache[key] = []"]);
+      assert.deepEqual(added, ["    cache.setdefault(key, [])"]);
+      const numbers = await dialog.locator(".diff-removed .diff-number").allInnerTexts();
+      assert.deepEqual(numbers, ["7", "8"]);
+      await dialog.getByTestId("fix-apply").click();
+      await settle(page);
+      assert.equal(
+        await editorText(page),
+        SAFE_FIXABLE.replace(
+          "    if key not in cache:\n        cache[key] = []\n",
+          "    cache.setdefault(key, [])\n",
+        ),
+      );
+      await page.getByTestId("no-hazards").waitFor();
       assertNoErrors(errors);
     } finally {
       await context.close();

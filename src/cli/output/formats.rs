@@ -43,6 +43,10 @@ pub struct Presentation {
     pub show_fixes: bool,
     /// A count per rule instead of the findings.
     pub statistics: bool,
+    /// How many fixes `--fix` applied before these findings were made.
+    pub fixed: usize,
+    /// Whether unsafe fixes count as available (`--unsafe-fixes`).
+    pub unsafe_fixes: bool,
 }
 
 /// Writes the findings of a run. Write errors are left to the caller's checked output.
@@ -103,7 +107,7 @@ fn write_text<'f>(
     all: impl Iterator<Item = (&'f str, &'f Finding)>,
 ) -> std::io::Result<()> {
     let mut counts = [0usize; 3];
-    let mut fixable = 0;
+    let (mut fixable, mut unsafe_fixable) = (0, 0);
     for (path, finding) in all {
         let d = &finding.diagnostic;
         counts[d.severity as usize] += 1;
@@ -118,7 +122,11 @@ fn write_text<'f>(
             write_context(out, finding)?;
         }
         if let Some(fix) = &d.fix {
-            fixable += 1;
+            if crate::detector::applicable(fix, presentation.unsafe_fixes) {
+                fixable += 1;
+            } else {
+                unsafe_fixable += 1;
+            }
             if presentation.show_fixes {
                 let applicability = serde_json::to_value(fix.applicability)
                     .ok()
@@ -133,19 +141,44 @@ fn write_text<'f>(
     }
     let [info, warning, error] = counts;
     let checked = plural(files.len(), "file");
-    if info + warning + error == 0 {
+    let remaining = info + warning + error;
+    let fixed = presentation.fixed;
+    if remaining == 0 && fixed == 0 {
         return writeln!(out, "All checks passed! ({checked} checked)");
     }
-    writeln!(
-        out,
-        "Found {} in {checked}: {error} error, {warning} warning, {info} info.",
-        plural(info + warning + error, "hazard"),
-    )?;
-    if fixable > 0 && !presentation.show_fixes {
+    if fixed > 0 {
         writeln!(
             out,
-            "{} available: --show-fixes shows them.",
+            "Found {} in {checked} ({fixed} fixed, {remaining} remaining): {error} error, {warning} warning, {info} info.",
+            plural(fixed + remaining, "hazard"),
+        )?;
+    } else {
+        writeln!(
+            out,
+            "Found {} in {checked}: {error} error, {warning} warning, {info} info.",
+            plural(remaining, "hazard"),
+        )?;
+    }
+    let hidden = match unsafe_fixable {
+        0 => String::new(),
+        count => format!(" ({count} more with `--fix --unsafe-fixes`)"),
+    };
+    if fixable > 0 {
+        let option = if presentation.unsafe_fixes {
+            "`--fix --unsafe-fixes`"
+        } else {
+            "`--fix`"
+        };
+        writeln!(
+            out,
+            "[*] {} available with {option}{hidden}; --show-fixes shows them.",
             plural(fixable, "fix")
+        )?;
+    } else if unsafe_fixable > 0 {
+        writeln!(
+            out,
+            "{} available with `--fix --unsafe-fixes`; --show-fixes shows them.",
+            plural(unsafe_fixable, "fix")
         )?;
     }
     Ok(())

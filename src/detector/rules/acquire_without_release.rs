@@ -1,10 +1,15 @@
 use ruff_python_ast::{Expr, ExprCall, Stmt, StmtFunctionDef};
-use ruff_text_size::Ranged;
+use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
-use crate::detector::helpers::method_receiver;
+use crate::detector::fix::edits::{
+    deeper, indent_unit, level, line_end, line_start, multiline_strings, newline, own_line_indent,
+    replacement,
+};
+use crate::detector::helpers::{method_receiver, nested_blocks};
 use crate::detector::semantic::dotted_path;
+use crate::detector::{Applicability, Fix};
 
 declare_rule! {
     /// ## What it does
@@ -51,6 +56,14 @@ declare_rule! {
     ///
     /// Or `lock.acquire()` immediately followed by `try: ... finally: lock.release()`.
     ///
+    /// ## Fix safety
+    /// The fix turns `lock.acquire()` ... `lock.release()` in one block into `with lock:` around
+    /// the statements between; a release inside that is directly followed by `return` or `raise`
+    /// goes (leaving the `with` releases). It is safe: every path that released the lock still
+    /// does, and an exception now releases it too instead of leaving it held forever. Not offered
+    /// when the acquire has arguments (a timeout, non-blocking), when the function releases the
+    /// lock anywhere else, or when a comment shares the line of the acquire or the release.
+    ///
     /// ## References
     /// - [threading: using locks in the with statement](https://docs.python.org/3/library/threading.html#with-locks)
     /// - [Porting guide: locking](https://py-free-threading.github.io/porting/#locking)
@@ -76,7 +89,13 @@ pub(crate) fn acquire_without_release(
     }
     let mut unprotected = Vec::new();
     scan(checker, &def.body, &[], &mut unprotected);
-    for (call, lock) in unprotected {
+    for Unprotected {
+        call,
+        lock,
+        block,
+        index,
+    } in unprotected
+    {
         if !calls_release(&def.body, &lock) {
             // Released elsewhere (a semaphore handed over, a lock held across methods).
             continue;
@@ -85,12 +104,166 @@ pub(crate) fn acquire_without_release(
             "`{}` is not followed by `try:` ... `finally: {lock}.release()`: an exception before the release leaves `{lock}` held and other threads waiting forever",
             checker.text(call.range()),
         );
-        checker.report_race(
+        let fix = with_block(checker, def, block, index, call, &lock);
+        if let Some(diagnostic) = checker.report_race(
             &AcquireWithoutRelease::INFO,
             function,
             call.range(),
             message,
-        );
+        ) {
+            diagnostic.fix = fix;
+        }
+    }
+}
+
+/// An acquire no `finally` releases: the call, the lock's dotted path, and where the statement
+/// stands (its block and index).
+struct Unprotected<'a> {
+    call: &'a ExprCall,
+    lock: String,
+    block: &'a [Stmt],
+    index: usize,
+}
+
+/// `lock.acquire()` ... `lock.release()` in one block as `with lock:` around what is between.
+/// A release inside, directly followed by `return` or `raise`, goes (leaving the block
+/// releases); any other release of the lock in the function, another acquire of it, or an
+/// acquire with arguments (a timeout, non-blocking) leaves the code as it is. Safe: every path
+/// that released the lock still does, and an exception now releases it too instead of leaving
+/// it held forever.
+fn with_block(
+    checker: &Checker,
+    def: &StmtFunctionDef,
+    block: &[Stmt],
+    index: usize,
+    call: &ExprCall,
+    lock: &str,
+) -> Option<Fix> {
+    let source = checker.source;
+    let is_call_on_lock = |stmt: &Stmt, method: &str| match stmt {
+        Stmt::Expr(expr) => match expr.value.as_ref() {
+            Expr::Call(call) => {
+                call.arguments.is_empty()
+                    && method_receiver(call, method)
+                        .and_then(dotted_path)
+                        .as_deref()
+                        == Some(lock)
+            }
+            _ => false,
+        },
+        _ => false,
+    };
+    let acquire = &block[index];
+    let end = index
+        + 1
+        + block[index + 1..]
+            .iter()
+            .position(|stmt| is_call_on_lock(stmt, "release"))?;
+    let (release, inside) = (&block[end], &block[index + 1..end]);
+    if !call.arguments.is_empty()
+        || inside.is_empty()
+        || calls(inside, lock, "acquire") > 0
+        || !bare_line(source, acquire.range())
+        || !bare_line(source, release.range())
+    {
+        return None;
+    }
+    // Releases inside that leave the block at once go; every release of the function is either
+    // one of those or the closing one.
+    let mut dropped = Vec::new();
+    collect_early_releases(
+        inside,
+        &|stmt| is_call_on_lock(stmt, "release"),
+        &mut dropped,
+    );
+    if calls(inside, lock, "release") != dropped.len()
+        || calls(&def.body, lock, "release") != dropped.len() + 1
+        || dropped.iter().any(|range| !bare_line(source, *range))
+    {
+        return None;
+    }
+    let indent = own_line_indent(source, acquire.start())?;
+    let unit = indent_unit(source, def.start(), def.body.first());
+    let step = level(indent, &unit);
+    let newline = newline(source);
+    let acquire_end = line_end(source, acquire.end());
+    let first_inside = source[acquire_end.to_usize()..]
+        .find('\n')
+        .map_or(acquire_end, |at| {
+            acquire_end + TextSize::from(at as u32 + 1)
+        });
+    let release_line = line_start(source, release.start());
+    let strings = multiline_strings(source, inside);
+    let body = deeper(
+        source,
+        TextRange::new(first_inside, release_line),
+        &strings,
+        &dropped,
+        &step,
+    )?;
+    // Up to the end of the release's line, its newline included.
+    let after_release = line_end(source, release.end());
+    let replaced_end = source[after_release.to_usize()..]
+        .find('\n')
+        .map_or(after_release, |at| {
+            after_release + TextSize::from(at as u32 + 1)
+        });
+    let receiver = method_receiver(call, "acquire")?;
+    let header = format!("{indent}with {}:{newline}", checker.text(receiver.range()));
+    Some(Fix {
+        applicability: Applicability::Safe,
+        message: format!(
+            "Use `with {}:`, which releases it on every path",
+            checker.text(receiver.range())
+        ),
+        edits: vec![replacement(
+            checker,
+            TextRange::new(line_start(source, acquire.start()), replaced_end),
+            format!("{header}{body}"),
+        )],
+    })
+}
+
+/// Whether a statement has its line(s) to itself, with no comment after it.
+fn bare_line(source: &str, range: TextRange) -> bool {
+    own_line_indent(source, range.start()).is_some()
+        && source[range.end().to_usize()..line_end(source, range.end()).to_usize()]
+            .trim()
+            .is_empty()
+}
+
+/// How many `lock.<method>(...)` calls `body` makes, nested blocks and functions included.
+fn calls(body: &[Stmt], lock: &str, method: &str) -> usize {
+    let mut count = 0;
+    ruff_python_ast::helpers::any_over_body(body, |expr| {
+        if let Expr::Call(call) = expr
+            && method_receiver(call, method)
+                .and_then(dotted_path)
+                .as_deref()
+                == Some(lock)
+        {
+            count += 1;
+        }
+        false
+    });
+    count
+}
+
+/// The release statements in `body` (at any depth of its blocks) directly followed by `return`
+/// or `raise`.
+fn collect_early_releases(
+    body: &[Stmt],
+    is_release: &dyn Fn(&Stmt) -> bool,
+    found: &mut Vec<TextRange>,
+) {
+    for (index, stmt) in body.iter().enumerate() {
+        if is_release(stmt) && matches!(body.get(index + 1), Some(Stmt::Return(_) | Stmt::Raise(_)))
+        {
+            found.push(stmt.range());
+        }
+        for inner in nested_blocks(stmt) {
+            collect_early_releases(inner, is_release, found);
+        }
     }
 }
 
@@ -100,7 +273,7 @@ fn scan<'a>(
     checker: &Checker,
     body: &'a [Stmt],
     released: &[String],
-    unprotected: &mut Vec<(&'a ExprCall, String)>,
+    unprotected: &mut Vec<Unprotected<'a>>,
 ) {
     for (index, stmt) in body.iter().enumerate() {
         match stmt {
@@ -118,7 +291,12 @@ fn scan<'a>(
                     _ => false,
                 };
                 if !next_releases && !released.contains(&lock) {
-                    unprotected.push((call, lock));
+                    unprotected.push(Unprotected {
+                        call,
+                        lock,
+                        block: body,
+                        index,
+                    });
                 }
             }
             Stmt::If(if_stmt) => {

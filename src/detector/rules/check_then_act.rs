@@ -5,10 +5,16 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
-use crate::detector::helpers::{exits, push_own_expressions, siblings, walk_statements};
+use crate::detector::fix::edits::{
+    evaluates_plainly, has_comment, replacement, stands_alone, through_parameter,
+};
+use crate::detector::fix::locks::{Request, lock_fix};
+use crate::detector::helpers::{block_of, exits, push_own_expressions, siblings, walk_statements};
 use crate::detector::semantic::Statement;
+use crate::detector::semantic::flow::{Container, ObjectKind};
 use crate::detector::semantic::sharing::AccessKind;
 use crate::detector::semantic::vocabulary::method_access;
+use crate::detector::{Applicability, Fix};
 
 declare_rule! {
     /// ## What it does
@@ -72,6 +78,19 @@ declare_rule! {
     /// `items.pop()` inside a `try` whose `except` takes the `KeyError`, `IndexError`,
     /// `ValueError` (or `RuntimeError`, `StopIteration`) another thread's change causes.
     ///
+    /// ## Fix safety
+    /// Where one atomic call does the same, the fix uses it, and is safe (the code does the same on
+    /// one thread): `if k not in d: d[k] = v` becomes `d.setdefault(k, v)` (only when `v` is a
+    /// literal, a name or an empty built-in container, which costs nothing to evaluate every time),
+    /// `if k in d: del d[k]` (or `d.pop(k)`) becomes `d.pop(k, None)`, and `if x in s: s.remove(x)`
+    /// becomes `s.discard(x)`, for a `dict` or `set` the analysis sees created. Otherwise the fix
+    /// holds one lock around the check and the act (from the lookup `v = d.get(k)` or the test to
+    /// the statement that acts) and around every change by other code that can break the check: the
+    /// lock already held around other uses of the container, else the one generic lock beside it,
+    /// else a new one named after it (`_cache_lock`). That fix is unsafe: review lock order and
+    /// anything slow under the lock. No fix for a `while` loop, which would then run its whole body
+    /// under the lock.
+    ///
     /// ## References
     /// - [Thread safety guarantees](https://docs.python.org/3/library/threadsafety.html)
     pub struct CheckThenAct {
@@ -105,25 +124,22 @@ pub(crate) fn check_then_act(
     };
     let def_body = checker.model.functions[function.id].def.body.as_slice();
     let (before, after) = siblings(def_body, stmt).unwrap_or_default();
+    let Some((check, looked_up)) = tested_in(test, before) else {
+        return;
+    };
     // `if k in c: continue` guards the rest of the block with the opposite check.
-    let (check, body) = match stmt {
-        Stmt::If(if_stmt) if if_stmt.elif_else_clauses.is_empty() && exits(body) => {
-            match tested_in(test, before) {
-                Some(Check::Items { container, absent }) => (
-                    Check::Items {
-                        container,
-                        absent: !absent,
-                    },
-                    after,
-                ),
-                Some(check @ Check::Value(_)) => (check, after),
-                None => return,
-            }
-        }
-        _ => match tested_in(test, before) {
-            Some(check) => (check, body),
-            None => return,
-        },
+    let early_exit =
+        matches!(stmt, Stmt::If(if_stmt) if if_stmt.elif_else_clauses.is_empty() && exits(body));
+    let (check, body) = match check {
+        Check::Items { container, absent } if early_exit => (
+            Check::Items {
+                container,
+                absent: !absent,
+            },
+            after,
+        ),
+        check if early_exit => (check, after),
+        check => (check, body),
     };
     let (places, subject) = match check {
         Check::Items { container, .. } => (checker.item_places(container), container),
@@ -152,6 +168,36 @@ pub(crate) fn check_then_act(
     else {
         return;
     };
+    let fix = one_call(checker, function, stmt, &check).or_else(|| {
+        // The lock goes around the check and the act: from the lookup (`v = c.get(k)`) or the
+        // test to the statement holding the act.
+        let Stmt::If(_) = stmt else { return None };
+        let (block, at) = block_of(def_body, stmt)?;
+        let first = if looked_up { at.checked_sub(1)? } else { at };
+        let last = if early_exit {
+            at + 1
+                + after
+                    .iter()
+                    .position(|sibling| sibling.range().contains_range(act.range()))?
+        } else {
+            at
+        };
+        lock_fix(
+            checker,
+            &Request {
+                function,
+                statement,
+                flagged: &block[first..=last],
+                state: subject,
+                places: &places,
+                kind: AccessKind::Read,
+                against,
+                inner_headers: Vec::new(),
+                rewrite: None,
+            },
+            "the check and the act",
+        )
+    });
     let message = format!(
         "`{}` then `{}`: {}, changing `{}` between the check and the act{}",
         checker.text(test.range()),
@@ -160,7 +206,143 @@ pub(crate) fn check_then_act(
         checker.text(subject.range()),
         checker.describe_owner(race.place),
     );
-    checker.report_conflict(&CheckThenAct::INFO, function, test.range(), message);
+    if let Some(diagnostic) =
+        checker.report_conflict(&CheckThenAct::INFO, function, test.range(), message)
+    {
+        diagnostic.fix = fix;
+    }
+}
+
+/// The one atomic call that does what the `if` does, when there is one and it behaves the same
+/// on one thread: `if k not in d: d[k] = v` is `d.setdefault(k, v)` (for a `v` that can be
+/// evaluated every time), `if k in d: del d[k]` (or `d.pop(k)`) is `d.pop(k, None)`,
+/// `if x in s: s.remove(x)` is `s.discard(x)`.
+fn one_call(
+    checker: &Checker,
+    function: &FunctionContext,
+    stmt: &Stmt,
+    check: &Check,
+) -> Option<Fix> {
+    let Stmt::If(if_stmt) = stmt else { return None };
+    let Check::Items { container, absent } = check else {
+        return None;
+    };
+    let Expr::Compare(compare) = if_stmt.test.as_ref() else {
+        return None;
+    };
+    let ([_], [tested], [act]) = (
+        &*compare.ops,
+        &*compare.comparators,
+        if_stmt.body.as_slice(),
+    ) else {
+        return None;
+    };
+    let key = compare.left.as_ref();
+    let same = |a: &Expr, b: &Expr| ComparableExpr::from(a) == ComparableExpr::from(b);
+    if !if_stmt.elif_else_clauses.is_empty()
+        || !same(tested, container)
+        || !evaluates_plainly(checker, container)
+        || !evaluates_plainly(checker, key)
+        || through_parameter(checker, function.id, container)
+        || !stands_alone(checker.source, stmt.range())
+        || has_comment(checker, stmt.range())
+    {
+        return None;
+    }
+    let is_item = |target: &Expr| {
+        matches!(target, Expr::Subscript(item)
+            if same(&item.value, container) && same(&item.slice, key))
+    };
+    let kinds = container_kinds(checker, container);
+    let (call, applies) = match act {
+        Stmt::Assign(assign) if *absent => match assign.targets.as_slice() {
+            [target] if is_item(target) && evaluates_plainly(checker, &assign.value) => (
+                format!(
+                    "{}.setdefault({}, {})",
+                    checker.text(container.range()),
+                    checker.text(key.range()),
+                    checker.text(assign.value.range())
+                ),
+                kinds
+                    .iter()
+                    .all(|kind| matches!(kind, Container::Dict | Container::OrderedDict)),
+            ),
+            _ => return None,
+        },
+        Stmt::Delete(delete) if !*absent => match delete.targets.as_slice() {
+            [target] if is_item(target) => (
+                format!(
+                    "{}.pop({}, None)",
+                    checker.text(container.range()),
+                    checker.text(key.range())
+                ),
+                kinds
+                    .iter()
+                    .all(|kind| matches!(kind, Container::Dict | Container::OrderedDict)),
+            ),
+            _ => return None,
+        },
+        Stmt::Expr(expr) if !*absent => {
+            let Expr::Call(call) = expr.value.as_ref() else {
+                return None;
+            };
+            let Expr::Attribute(method) = call.func.as_ref() else {
+                return None;
+            };
+            let [argument] = &*call.arguments.args else {
+                return None;
+            };
+            if !call.arguments.keywords.is_empty()
+                || !same(&method.value, container)
+                || !same(argument, key)
+            {
+                return None;
+            }
+            let (replacement, kind_ok): (&str, fn(&Container) -> bool) = match method.attr.as_str()
+            {
+                "pop" => ("pop({}, None)", |kind| {
+                    matches!(kind, Container::Dict | Container::OrderedDict)
+                }),
+                "remove" | "discard" => ("discard({})", |kind| matches!(kind, Container::Set)),
+                _ => return None,
+            };
+            (
+                format!(
+                    "{}.{}",
+                    checker.text(container.range()),
+                    replacement.replace("{}", checker.text(key.range()))
+                ),
+                kinds.iter().all(kind_ok),
+            )
+        }
+        _ => return None,
+    };
+    if kinds.is_empty() || !applies {
+        return None;
+    }
+    Some(Fix {
+        applicability: Applicability::Safe,
+        message: format!("Use `{call}`, one atomic call"),
+        edits: vec![replacement(checker, stmt.range(), call)],
+    })
+}
+
+/// The kinds of container `expr` may hold; empty when it may hold anything else.
+fn container_kinds(checker: &Checker, expr: &Expr) -> Vec<Container> {
+    let flow = &checker.model.flow;
+    let objects = flow.objects_at(expr);
+    let kinds: Vec<Container> = objects
+        .iter()
+        .filter_map(|&object| match flow.object(object).kind {
+            ObjectKind::Container(key) => Some(key.container()),
+            _ => None,
+        })
+        .collect();
+    if kinds.len() == objects.len() {
+        kinds
+    } else {
+        Vec::new()
+    }
 }
 
 fn first_line(text: &str) -> &str {
@@ -168,8 +350,9 @@ fn first_line(text: &str) -> &str {
 }
 
 /// What a condition inspects, with the statements before it in its block: `value is None`
-/// right after `value = cache.get(key)` tests whether `cache` holds `key`.
-fn tested_in<'a>(test: &'a Expr, before: &'a [Stmt]) -> Option<Check<'a>> {
+/// right after `value = cache.get(key)` tests whether `cache` holds `key` (then `true`: the
+/// check starts at that lookup).
+fn tested_in<'a>(test: &'a Expr, before: &'a [Stmt]) -> Option<(Check<'a>, bool)> {
     let looked_up = |local: &Expr| -> Option<&'a Expr> {
         let Expr::Name(local) = local else {
             return None;
@@ -193,31 +376,34 @@ fn tested_in<'a>(test: &'a Expr, before: &'a [Stmt]) -> Option<Check<'a>> {
                 (&*compare.ops, &*compare.comparators)
                 && let Some(container) = looked_up(&compare.left)
             {
-                return Some(Check::Items {
+                let check = Check::Items {
                     container,
                     absent: matches!(op, CmpOp::Is),
-                });
+                };
+                return Some((check, true));
             }
         }
         Expr::UnaryOp(unary) if unary.op.is_not() => {
             if let Some(container) = looked_up(&unary.operand) {
-                return Some(Check::Items {
+                let check = Check::Items {
                     container,
                     absent: true,
-                });
+                };
+                return Some((check, true));
             }
         }
         Expr::Name(_) => {
             if let Some(container) = looked_up(test) {
-                return Some(Check::Items {
+                let check = Check::Items {
                     container,
                     absent: false,
-                });
+                };
+                return Some((check, true));
             }
         }
         _ => {}
     }
-    tested(test)
+    tested(test).map(|check| (check, false))
 }
 
 /// What a condition inspects, if it inspects something threads change.

@@ -5,6 +5,8 @@ use ruff_python_ast::comparable::ComparableExpr;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::fix::locks::{Request, lock_fix};
+use crate::detector::helpers::block_of;
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::sharing::AccessKind;
 
@@ -67,6 +69,12 @@ declare_rule! {
     /// Producers must append under the same lock. Or use a `collections.deque` and drain it
     /// with `popleft()` until `IndexError`, or a `queue.Queue`.
     ///
+    /// ## Fix safety
+    /// The fix holds one lock around the copy, the clear and what is between them, and around every
+    /// producer that adds to the buffer: the lock already held around other uses of the buffer,
+    /// else the one generic lock beside it, else a new one named after it (`_events_lock`). Unsafe:
+    /// review what runs under the lock (a `for` loop that is the copy then runs whole under it).
+    ///
     /// ## References
     /// - [Thread safety guarantees](https://docs.python.org/3/library/threadsafety.html)
     pub struct CopyThenClear {
@@ -80,18 +88,19 @@ declare_rule! {
 /// FT017
 pub(crate) fn copy_then_clear(checker: &mut Checker, function: &FunctionContext) {
     // Snapshots seen so far: the container, the snapshot statement, and the locks held.
-    let mut snapshots: Vec<(&Expr, TextRange, &[&Expr])> = Vec::new();
+    let mut snapshots: Vec<(&Expr, &Stmt, &[&Expr])> = Vec::new();
     let mut reported: Vec<TextRange> = Vec::new();
     for statement in function.body.statements() {
         let stmt = statement.stmt;
         if let Some(cleared) = emptied_container(stmt) {
             let cleared_form = ComparableExpr::from(cleared);
-            let Some(&(container, snapshot, snapshot_locks)) = snapshots
+            let Some(&(container, snapshot_stmt, snapshot_locks)) = snapshots
                 .iter()
                 .find(|(seen, _, _)| ComparableExpr::from(*seen) == cleared_form)
             else {
                 continue;
             };
+            let snapshot = snapshot_stmt.range();
             if reported.contains(&snapshot) {
                 continue;
             }
@@ -131,11 +140,36 @@ pub(crate) fn copy_then_clear(checker: &mut Checker, function: &FunctionContext)
                 checker.describe_race(&race),
                 checker.describe_owner(race.place),
             );
-            checker.report_conflict(&CopyThenClear::INFO, function, stmt.range(), message);
+            // One lock around the copy, the clear and what is between, and around every
+            // producer.
+            let def_body = checker.model.functions[function.id].def.body.as_slice();
+            let fix = block_of(def_body, snapshot_stmt).and_then(|(block, first)| {
+                let last = first + block[first..].iter().position(|s| std::ptr::eq(s, stmt))?;
+                lock_fix(
+                    checker,
+                    &Request {
+                        function,
+                        statement: &step,
+                        flagged: &block[first..=last],
+                        state: container,
+                        places: &places,
+                        kind: AccessKind::Clear,
+                        against: &[AccessKind::Add],
+                        inner_headers: Vec::new(),
+                        rewrite: None,
+                    },
+                    "the copy and the clear",
+                )
+            });
+            if let Some(diagnostic) =
+                checker.report_conflict(&CopyThenClear::INFO, function, stmt.range(), message)
+            {
+                diagnostic.fix = fix;
+            }
             continue;
         }
         if let Some(container) = snapshot_of(stmt) {
-            snapshots.push((container, stmt.range(), statement.locks));
+            snapshots.push((container, stmt, statement.locks));
         }
     }
 }

@@ -4,10 +4,14 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext, Place};
+use crate::detector::fix::edits::{insertion, through_parameter};
+use crate::detector::fix::locks::CallGraph;
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::flow::{Container, ObjectKind};
+use crate::detector::semantic::flow::{ObjId, Scope};
 use crate::detector::semantic::sharing::{AccessKind, Owner};
 use crate::detector::semantic::vocabulary::ITERATING;
+use crate::detector::{Applicability, Fix};
 
 declare_rule! {
     /// ## What it does
@@ -63,6 +67,13 @@ declare_rule! {
     ///
     /// `dict.copy()`, `list.copy()` and `set.copy()` take the snapshot atomically; or hold one
     /// lock around both the loop and every change.
+    ///
+    /// ## Fix safety
+    /// The fix iterates over a copy (`for k, v in cache.copy().items():`), which `dict`, `list` and
+    /// `set` take in one step. It is safe: offered only when every object the container may be is a
+    /// built-in `dict`, `list` or `set` the module creates (`{}`, `[]`, `set()`, ...), and when
+    /// neither the loop nor the code it calls changes the container, so the loop sees the same
+    /// items in the same order on one thread.
     ///
     /// ## References
     /// - [Thread safety guarantees](https://docs.python.org/3/library/threadsafety.html)
@@ -140,12 +151,84 @@ pub(crate) fn iterate_while_mutating(
             checker.describe_race(&race),
             checker.describe_owner(race.place),
         );
-        checker.report_conflict(
+        let fix = copy_fix(checker, function, stmt, container, &places);
+        if let Some(diagnostic) = checker.report_conflict(
             &IterateWhileMutating::INFO,
             function,
             iterable.range(),
             message,
-        );
+        ) {
+            diagnostic.fix = fix;
+        }
+    }
+}
+
+/// Iterating over a copy (`cache.copy()`, `cache.copy().items()`): `copy()` of a built-in
+/// `dict`, `list` or `set` takes its snapshot in one step. Offered only where the loop (or the
+/// statement with the comprehension) changes the container neither itself nor through the
+/// code it calls: then it sees the same items in the same order on one thread, so the fix is
+/// safe.
+fn copy_fix(
+    checker: &Checker,
+    function: &FunctionContext,
+    stmt: &Stmt,
+    container: &Expr,
+    places: &[Place],
+) -> Option<Fix> {
+    if !is_plain_path(container) || through_parameter(checker, function.id, container) {
+        return None;
+    }
+    let flow = &checker.model.flow;
+    let objects = flow.objects_at(container);
+    let built_in = |object: &ObjId| {
+        let info = flow.object(*object);
+        let ObjectKind::Container(key) = info.kind else {
+            return false;
+        };
+        let site = checker.text(info.site);
+        let constructor = site.split_once('(').map(|(callee, _)| callee.trim());
+        matches!(
+            key.container(),
+            Container::Dict | Container::List | Container::Set
+        ) && (site.starts_with('[')
+            || site.starts_with('{')
+            || constructor.is_some_and(|callee| {
+                matches!(callee, "dict" | "list" | "set")
+                    && !checker.model.is_module_binding(callee)
+            }))
+    };
+    if objects.is_empty() || !objects.iter().all(built_in) {
+        return None;
+    }
+    let changes = |kind: AccessKind| !matches!(kind, AccessKind::Read | AccessKind::Iterate);
+    let sharing = &checker.model.sharing;
+    let range = stmt.range();
+    let reached =
+        CallGraph::new(checker).reached(std::iter::once((Scope::Function(function.id), range)));
+    let changed = places.iter().any(|place| {
+        sharing.accesses_of(place.var).iter().any(|access| {
+            changes(access.kind)
+                && ((access.code == function.id && range.contains_range(access.statement))
+                    || reached.contains(&access.code))
+        })
+    });
+    if changed {
+        return None;
+    }
+    let copy = format!("{}.copy()", checker.text(container.range()));
+    Some(Fix {
+        applicability: Applicability::Safe,
+        message: format!("Iterate over `{copy}`, a snapshot taken in one step"),
+        edits: vec![insertion(checker, container.end(), ".copy()".to_string())],
+    })
+}
+
+/// `name` or `a.b.c`.
+fn is_plain_path(expr: &Expr) -> bool {
+    match expr {
+        Expr::Name(_) => true,
+        Expr::Attribute(attribute) => is_plain_path(&attribute.value),
+        _ => false,
     }
 }
 

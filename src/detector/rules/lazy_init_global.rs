@@ -5,9 +5,12 @@ use ruff_python_ast::comparable::ComparableExpr;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::fix::edits;
+use crate::detector::fix::locks::{Request, lock_fix};
 use crate::detector::helpers::walk_statements;
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::sharing::{AccessKind, Owner};
+use crate::detector::{Applicability, Fix};
 
 declare_rule! {
     /// ## What it does
@@ -61,6 +64,17 @@ declare_rule! {
     /// ```
     ///
     /// Or build the object at import time, or use `functools.cache` on a factory function.
+    ///
+    /// ## Fix safety
+    /// Double-checked initialisation: the test stays where it is, and the initialisation moves
+    /// under a lock with the test repeated there (`if x is None:` / `with lock:` / `if x is
+    /// None:`). When the body is already one `with <lock>:` block, the fix only adds the test under
+    /// it, which is safe (on one thread the test is still true there). Otherwise the lock is the
+    /// one already held around other writes of the state, else the one generic lock beside it, else
+    /// a new one named after the state and created beside it: after the global (`_client_lock`), in
+    /// the class body (`Service._instance_lock`), beside the lock `__init__` creates or on the
+    /// class; that fix is unsafe (the initialisation now runs under a lock: review what it calls).
+    /// Not for an `if` with `elif` or `else`.
     ///
     /// ## References
     /// - [Python HOWTO: free threading](https://docs.python.org/3/howto/free-threading-python.html)
@@ -139,12 +153,68 @@ pub(crate) fn lazy_init_global(
         checker.describe_race(&race),
         checker.describe_owner(race.place),
     );
-    checker.report_conflict(
+    // Double-checked: the cheap test stays outside, the lock and the test again go around the
+    // initialisation; a lock already taken inside only lacks the test again.
+    let test = checker.text(if_stmt.test.range());
+    let fix =
+        if let Some(fix) = recheck_under_lock(checker, function, if_stmt.body.as_slice(), test) {
+            Some(fix)
+        } else if if_stmt.elif_else_clauses.is_empty() {
+            lock_fix(
+                checker,
+                &Request {
+                    function,
+                    statement,
+                    flagged: &if_stmt.body,
+                    state: tested,
+                    places: &places,
+                    kind: AccessKind::Read,
+                    against: &[AccessKind::Write],
+                    inner_headers: vec![format!("if {test}:")],
+                    rewrite: None,
+                },
+                "the initialisation, testing again under it",
+            )
+        } else {
+            None
+        };
+    if let Some(diagnostic) = checker.report_conflict(
         &LazyInitGlobal::INFO,
         function,
         if_stmt.test.range(),
         message,
-    );
+    ) {
+        diagnostic.fix = fix;
+    }
+}
+
+/// `if <test>:` added inside the `with <lock>:` that makes up the whole body: the test again,
+/// under the lock. Safe: on one thread the test is still true there.
+fn recheck_under_lock(
+    checker: &Checker,
+    function: &FunctionContext,
+    body: &[Stmt],
+    test: &str,
+) -> Option<Fix> {
+    let [Stmt::With(with)] = body else {
+        return None;
+    };
+    if with.is_async
+        || !with
+            .items
+            .iter()
+            .all(|item| item.optional_vars.is_none() && checker.model.is_lock(&item.context_expr))
+    {
+        return None;
+    }
+    let def = checker.model.functions[function.id].def;
+    let unit = edits::indent_unit(checker.source, def.start(), def.body.first());
+    let edit = edits::wrap(checker, &with.body, &[format!("if {test}:")], &unit)?;
+    Some(Fix {
+        applicability: Applicability::Safe,
+        message: format!("Test `{test}` again under the lock"),
+        edits: vec![edit],
+    })
 }
 
 /// What `x is None`, `x == None` or `not x` tests: a name or an attribute.

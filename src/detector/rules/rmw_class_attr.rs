@@ -3,6 +3,7 @@ use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext, Place};
+use crate::detector::fix::locks::{Request, lock_fix};
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::flow::Scope;
 use crate::detector::semantic::sharing::{AccessKind, Owner};
@@ -60,6 +61,20 @@ declare_rule! {
     ///
     /// Or count with `itertools.count()` (`next()` on it is atomic in CPython).
     ///
+    /// ## Fix safety
+    /// The fix holds one lock around the flagged statement and around every other statement that
+    /// races with it on the same state: the lock already held around other uses of that state, else
+    /// the one lock beside it whose name says it guards what is there (`lock`, `_lock`, `mutex`),
+    /// else a new one named after the state (`Conn._opened_lock`), created after the attribute in
+    /// the class body; not for an enum, a named tuple, a typed dict, or a class with its own
+    /// metaclass, with `import threading` at the end of the module's header imports when it is
+    /// missing. A new lock is an `RLock` when the code under it calls back into code that touches
+    /// the same state; an existing `Lock` is not reused where the code under it would take it
+    /// again. The fix is unsafe: a lock changes what may run at once, so review the order in which
+    /// locks are taken and anything under the lock that waits for other threads. It is offered only
+    /// where each statement stands alone on its lines and no `yield` or `await` would be held under
+    /// the lock.
+    ///
     /// ## References
     /// - [Python HOWTO: free threading](https://docs.python.org/3/howto/free-threading-python.html)
     /// - [Thread safety guarantees](https://docs.python.org/3/library/threadsafety.html)
@@ -109,7 +124,26 @@ pub(crate) fn rmw_class_attr(
         attribute.attr.as_str(),
         checker.describe_race(&race),
     );
-    checker.report_conflict(&RmwClassAttr::INFO, function, stmt.range(), message);
+    let fix = lock_fix(
+        checker,
+        &Request {
+            function,
+            statement,
+            flagged: std::slice::from_ref(stmt),
+            state: target,
+            places: &places,
+            kind: AccessKind::Update,
+            against: &[AccessKind::Write, AccessKind::Update],
+            inner_headers: Vec::new(),
+            rewrite: None,
+        },
+        "the update",
+    );
+    if let Some(diagnostic) =
+        checker.report_conflict(&RmwClassAttr::INFO, function, stmt.range(), message)
+    {
+        diagnostic.fix = fix;
+    }
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::fix::locks::{Request, lock_fix};
 use crate::detector::helpers::contains_expr;
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::sharing::AccessKind;
@@ -55,6 +56,20 @@ declare_rule! {
     ///
     /// Or hold a `threading.Lock` around the update.
     ///
+    /// ## Fix safety
+    /// The fix holds one lock around the flagged statement and around every other statement that
+    /// races with it on the same state: the lock already held around other uses of that state, else
+    /// the one lock beside it whose name says it guards what is there (`lock`, `_lock`, `mutex`),
+    /// else a new one named after the state and placed where the container lives: after a
+    /// module-level container (`_counts_lock`), in `__init__` for a container kept on an instance
+    /// (`self._buckets_lock`), with `import threading` at the end of the module's header imports when it is
+    /// missing. A new lock is an `RLock` when the code under it calls back into code that touches
+    /// the same state; an existing `Lock` is not reused where the code under it would take it
+    /// again. The fix is unsafe: a lock changes what may run at once, so review the order in which
+    /// locks are taken and anything under the lock that waits for other threads. It is offered only
+    /// where each statement stands alone on its lines and no `yield` or `await` would be held under
+    /// the lock.
+    ///
     /// ## References
     /// - [Thread safety guarantees](https://docs.python.org/3/library/threadsafety.html)
     pub struct RmwContainerItem {
@@ -87,18 +102,14 @@ pub(crate) fn rmw_container_item(
         _ => return,
     };
     let places = checker.item_places(&target.value);
-    let Some(race) = checker.race_on(
-        function,
-        statement,
-        &places,
+    let against = [
         AccessKind::Update,
-        &[
-            AccessKind::Update,
-            AccessKind::Add,
-            AccessKind::Remove,
-            AccessKind::Clear,
-        ],
-    ) else {
+        AccessKind::Add,
+        AccessKind::Remove,
+        AccessKind::Clear,
+    ];
+    let Some(race) = checker.race_on(function, statement, &places, AccessKind::Update, &against)
+    else {
         return;
     };
     let message = format!(
@@ -108,7 +119,26 @@ pub(crate) fn rmw_container_item(
         checker.describe_race(&race),
         checker.describe_owner(race.place),
     );
-    checker.report_conflict(&RmwContainerItem::INFO, function, stmt.range(), message);
+    let fix = lock_fix(
+        checker,
+        &Request {
+            function,
+            statement,
+            flagged: std::slice::from_ref(stmt),
+            state: &target.value,
+            places: &places,
+            kind: AccessKind::Update,
+            against: &against,
+            inner_headers: Vec::new(),
+            rewrite: None,
+        },
+        "the update",
+    );
+    if let Some(diagnostic) =
+        checker.report_conflict(&RmwContainerItem::INFO, function, stmt.range(), message)
+    {
+        diagnostic.fix = fix;
+    }
 }
 
 /// Whether `value` reads the item that `target` stores: `c[k]` or `c.get(k, ...)`.

@@ -1,12 +1,12 @@
 use ruff_python_ast::{Expr, Stmt};
-use ruff_text_size::{Ranged, TextRange, TextSize};
+use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::fix::locks::{Request, lock_fix};
 use crate::detector::helpers::reads_name;
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::sharing::AccessKind;
-use crate::detector::{Applicability, Edit, Fix};
 
 declare_rule! {
     /// ## What it does
@@ -57,16 +57,17 @@ declare_rule! {
     /// Or count in a local variable and add it to the global once, under the lock.
     ///
     /// ## Fix safety
-    /// The fix wraps the statement in `with <lock>:`. If the module binds exactly one
-    /// `threading.Lock()` or `RLock()` at top level it uses that lock; otherwise it adds
-    /// `_<name>_lock = threading.Lock()` after the global's top-level assignment (and
-    /// `import threading` after the last top-level import if the module lacks it). The fix is
-    /// offered only when the statement is alone on its line(s) and is not a string spanning
-    /// lines, and when a new lock is needed, only if the global has a top-level assignment.
-    /// It is safe in the sense that it changes no value computed in one thread, but it is not
-    /// always complete: every other read-modify-write of the same global must take the same
-    /// lock, and reusing the module's one lock inside code that already holds it deadlocks
-    /// with a `Lock` (not with an `RLock`). Review the lock choice before applying.
+    /// The fix holds one lock around the flagged statement and around every other statement that
+    /// races with it on the same state: the lock already held around other uses of that state, else
+    /// the one lock beside it whose name says it guards what is there (`lock`, `_lock`, `mutex`),
+    /// else a new one named after the state (`_counter_lock`), created after the global's first
+    /// top-level assignment, with `import threading` at the end of the module's header imports when
+    /// it is missing. A new lock is an `RLock` when the code under it calls back into code that
+    /// touches the same state; an existing `Lock` is not reused where the code under it would take
+    /// it again. The fix is unsafe: a lock changes what may run at once, so review the order in
+    /// which locks are taken and anything under the lock that waits for other threads. It is
+    /// offered only where each statement stands alone on its lines and no `yield` or `await` would
+    /// be held under the lock.
     ///
     /// ## References
     /// - [Python HOWTO: free threading](https://docs.python.org/3/howto/free-threading-python.html)
@@ -113,84 +114,25 @@ pub(crate) fn rmw_global(checker: &mut Checker, function: &FunctionContext, stat
         checker.text(stmt.range()),
         checker.describe_race(&race),
     );
-    let fix = lock_fix(checker, stmt.range(), name);
+    let fix = lock_fix(
+        checker,
+        &Request {
+            function,
+            statement,
+            flagged: std::slice::from_ref(stmt),
+            state: target,
+            places: &places,
+            kind: AccessKind::Update,
+            against: &[AccessKind::Write, AccessKind::Update],
+            inner_headers: Vec::new(),
+            rewrite: None,
+        },
+        "the update",
+    );
     if let Some(diagnostic) =
         checker.report_conflict(&RmwGlobal::INFO, function, stmt.range(), message)
     {
         diagnostic.fix = fix;
-    }
-}
-
-/// Wraps the statement at `range` in `with <lock>:`, creating the lock if the module has none.
-fn lock_fix(checker: &Checker, range: TextRange, name: &str) -> Option<Fix> {
-    let source = checker.source;
-    let line_start = source[..range.start().to_usize()]
-        .rfind('\n')
-        .map_or(0, |newline| newline + 1);
-    let indent = &source[line_start..range.start().to_usize()];
-    let statement = checker.text(range);
-    let rest_of_line = source[range.end().to_usize()..]
-        .split('\n')
-        .next()
-        .unwrap_or("");
-    if !indent.chars().all(|c| c == ' ' || c == '\t')
-        || statement.contains('\n')
-        || !(rest_of_line.trim().is_empty() || rest_of_line.trim_start().starts_with('#'))
-    {
-        return None;
-    }
-    let step = if indent.contains('\t') { "\t" } else { "    " };
-    let mut edits = Vec::new();
-    let lock = match checker.model.module_locks() {
-        [lock] => (*lock).to_string(),
-        _ => {
-            let assignment = checker.model.top_level_assignment(name)?;
-            let lock = format!("_{}_lock", name.trim_start_matches('_'));
-            if !checker.model.imports_threading_module() {
-                let (at, content) = match checker.model.last_import_end() {
-                    Some(end) if end < assignment.start() => {
-                        (end, "\nimport threading".to_string())
-                    }
-                    _ => (
-                        line_start_of(source, assignment.start()),
-                        "import threading\n".to_string(),
-                    ),
-                };
-                edits.push(insertion(checker, at, content));
-            }
-            edits.push(insertion(
-                checker,
-                assignment.end(),
-                format!("\n{lock} = threading.Lock()"),
-            ));
-            lock
-        }
-    };
-    edits.push(Edit {
-        content: format!("with {lock}:\n{indent}{step}{statement}"),
-        location: checker.location(range.start()),
-        end_location: checker.location(range.end()),
-    });
-    Some(Fix {
-        applicability: Applicability::Unsafe,
-        message: format!("Hold `{lock}` around the update"),
-        edits,
-    })
-}
-
-fn line_start_of(source: &str, offset: TextSize) -> TextSize {
-    let start = source[..offset.to_usize()]
-        .rfind('\n')
-        .map_or(0, |newline| newline + 1);
-    TextSize::try_from(start).unwrap_or_default()
-}
-
-fn insertion(checker: &Checker, at: TextSize, content: String) -> Edit {
-    let location = checker.location(at);
-    Edit {
-        content,
-        location,
-        end_location: location,
     }
 }
 

@@ -3,6 +3,7 @@ use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::fix::locks::{Request, lock_fix};
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::sharing::AccessKind;
 
@@ -51,6 +52,19 @@ declare_rule! {
     /// Return results from the tasks and combine them in one thread, or update the variable
     /// under a `threading.Lock` shared by the closures.
     ///
+    /// ## Fix safety
+    /// The fix holds one lock around the flagged statement and around every other statement that
+    /// races with it on the same state: the lock already held around other uses of that state, else
+    /// the one lock beside it whose name says it guards what is there (`lock`, `_lock`, `mutex`),
+    /// else a new one named after the state (`found_lock`), created in the enclosing function after
+    /// the variable's assignment, where every closure sees it, with `import threading` at the end
+    /// of the module's header imports when it is missing. A new lock is an `RLock` when the code
+    /// under it calls back into code that touches the same state; an existing `Lock` is not reused
+    /// where the code under it would take it again. The fix is unsafe: a lock changes what may run
+    /// at once, so review the order in which locks are taken and anything under the lock that waits
+    /// for other threads. It is offered only where each statement stands alone on its lines and no
+    /// `yield` or `await` would be held under the lock.
+    ///
     /// ## References
     /// - [Python HOWTO: free threading](https://docs.python.org/3/howto/free-threading-python.html)
     pub struct RmwNonlocal {
@@ -96,7 +110,26 @@ pub(crate) fn rmw_nonlocal(
         checker.text(stmt.range()),
         checker.describe_race(&race),
     );
-    checker.report_conflict(&RmwNonlocal::INFO, function, stmt.range(), message);
+    let fix = lock_fix(
+        checker,
+        &Request {
+            function,
+            statement,
+            flagged: std::slice::from_ref(stmt),
+            state: target,
+            places: &places,
+            kind: AccessKind::Update,
+            against: &[AccessKind::Write, AccessKind::Update],
+            inner_headers: Vec::new(),
+            rewrite: None,
+        },
+        "the update",
+    );
+    if let Some(diagnostic) =
+        checker.report_conflict(&RmwNonlocal::INFO, function, stmt.range(), message)
+    {
+        diagnostic.fix = fix;
+    }
 }
 
 #[cfg(test)]

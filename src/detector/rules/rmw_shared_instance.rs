@@ -3,6 +3,7 @@ use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext, Place};
+use crate::detector::fix::locks::{Request, lock_fix};
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::sharing::{AccessKind, Owner};
 use crate::detector::semantic::vocabulary::CONSTRUCTORS;
@@ -62,6 +63,21 @@ declare_rule! {
     ///     threading.Thread(target=stats.record).start()
     /// ```
     ///
+    /// ## Fix safety
+    /// The fix holds one lock around the flagged statement and around every other statement that
+    /// races with it on the same state: the lock already held around other uses of that state, else
+    /// the one lock `__init__` creates whose name says it guards the object (`self._lock`), else a
+    /// new one named after the attribute (`self._hits_lock`), created in `__init__` beside the lock
+    /// it creates already or as its first statement (on the class, `Stats._hits_lock`, for a class
+    /// without `__init__`), with `import threading` at the end of the module's header imports when
+    /// it is missing. A new lock is an `RLock` when the code under it calls back into code that
+    /// touches the same state; an existing `Lock` is not reused where the code under it would take
+    /// it again. The fix is unsafe: a lock changes what may run at once, so review the order in
+    /// which locks are taken and anything under the lock that waits for other threads; a lock kept
+    /// on each instance also stops it from being pickled or deep-copied. It is offered only where
+    /// each statement stands alone on its lines and no `yield` or `await` would be held under the
+    /// lock, and not for classes with `__slots__` or their own `__setattr__`.
+    ///
     /// ## References
     /// - [Porting guide: dealing with thread-unsafe objects](https://py-free-threading.github.io/porting/#dealing-with-thread-unsafe-objects)
     /// - [Python HOWTO: free threading](https://docs.python.org/3/howto/free-threading-python.html)
@@ -107,7 +123,26 @@ pub(crate) fn rmw_shared_instance(
         checker.describe_race(&race),
         checker.describe_owner(race.place),
     );
-    checker.report_conflict(&RmwSharedInstance::INFO, function, stmt.range(), message);
+    let fix = lock_fix(
+        checker,
+        &Request {
+            function,
+            statement,
+            flagged: std::slice::from_ref(stmt),
+            state: target,
+            places: &places,
+            kind: AccessKind::Update,
+            against: &[AccessKind::Write, AccessKind::Update],
+            inner_headers: Vec::new(),
+            rewrite: None,
+        },
+        "the update",
+    );
+    if let Some(diagnostic) =
+        checker.report_conflict(&RmwSharedInstance::INFO, function, stmt.range(), message)
+    {
+        diagnostic.fix = fix;
+    }
 }
 
 #[cfg(test)]

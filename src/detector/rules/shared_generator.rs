@@ -1,9 +1,15 @@
 use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{Expr, Stmt};
+use ruff_python_ast::{Expr, Stmt, StmtFor};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::declare_rule;
+use crate::detector::Edit;
 use crate::detector::checker::{Checker, FunctionContext, Place};
+use crate::detector::fix::edits::{
+    has_comment, indent_unit, level, line_start, newline, own_line_indent, replacement,
+    through_parameter,
+};
+use crate::detector::fix::locks::{Request, lock_fix};
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::flow::ObjectKind;
 use crate::detector::semantic::sharing::{AccessKind, Owner};
@@ -65,6 +71,14 @@ declare_rule! {
     /// Or wrap the generator so that `next()` runs under a lock (Python 3.15 adds
     /// `threading.serialize_iterator`).
     ///
+    /// ## Fix safety
+    /// The fix holds a lock around each resumption, created after the generator's assignment
+    /// (`_ids_lock`): `x = next(gen)` is wrapped in `with _ids_lock:`, and `for x in gen:` becomes
+    /// `while True:` / `with _ids_lock:` / `try: x = next(gen)` / `except StopIteration: break`, so
+    /// that threads still share the items and only `next()` runs under the lock. Unsafe (it adds a
+    /// lock); not offered for a comprehension, a loop with an `else:`, or when another loop of
+    /// other code consumes the same generator.
+    ///
     /// ## References
     /// - [Python HOWTO: free threading, iterators](https://docs.python.org/3/howto/free-threading-python.html#iterators)
     /// - [gh-120321: generators shared between threads crash the free-threaded build](https://github.com/python/cpython/issues/120321)
@@ -88,12 +102,12 @@ pub(crate) fn shared_generator(
     }
     let mut consumers = Consumers::default();
     if let Stmt::For(for_stmt) = stmt {
-        consumers.note(&for_stmt.iter, stmt.range());
+        consumers.note(&for_stmt.iter, stmt.range(), false);
     }
     for &expr in statement.expressions {
         consumers.visit_expr(expr);
     }
-    for (iterator, range) in consumers.found {
+    for (iterator, range, resumes_once) in consumers.found {
         let places: Vec<Place> = checker
             .item_places(iterator)
             .into_iter()
@@ -124,20 +138,132 @@ pub(crate) fn shared_generator(
             checker.describe_race(&race),
             checker.describe_owner(race.place),
         );
-        checker.report_conflict(&SharedGenerator::INFO, function, range, message);
+        // A lock around the statement that resumes it once (`x = next(gen)`), and around every
+        // other such statement; not around a loop, which would hand one thread every item.
+        let simple = matches!(
+            stmt,
+            Stmt::Assign(_)
+                | Stmt::AugAssign(_)
+                | Stmt::AnnAssign(_)
+                | Stmt::Expr(_)
+                | Stmt::Return(_)
+        );
+        let looped = match stmt {
+            Stmt::For(for_stmt) if range == stmt.range() => Some(for_stmt),
+            _ => None,
+        };
+        let rewrite = |lock: &str| next_under_lock(checker, function, looped?, lock);
+        let fix = if let Some(for_stmt) = looped
+            && for_stmt.orelse.is_empty()
+            && !for_stmt.is_async
+            && all_generators(checker, iterator)
+            && !through_parameter(checker, function.id, iterator)
+        {
+            lock_fix(
+                checker,
+                &Request {
+                    function,
+                    statement,
+                    flagged: std::slice::from_ref(stmt),
+                    state: iterator,
+                    places: &places,
+                    kind: AccessKind::Iterate,
+                    against: &[AccessKind::Iterate],
+                    inner_headers: Vec::new(),
+                    rewrite: Some(&rewrite),
+                },
+                "each resumption",
+            )
+        } else if resumes_once && simple {
+            lock_fix(
+                checker,
+                &Request {
+                    function,
+                    statement,
+                    flagged: std::slice::from_ref(stmt),
+                    state: iterator,
+                    places: &places,
+                    kind: AccessKind::Iterate,
+                    against: &[AccessKind::Iterate],
+                    inner_headers: Vec::new(),
+                    rewrite: None,
+                },
+                "each resumption",
+            )
+        } else {
+            None
+        };
+        if let Some(diagnostic) =
+            checker.report_conflict(&SharedGenerator::INFO, function, range, message)
+        {
+            diagnostic.fix = fix;
+        }
     }
 }
 
+/// Whether every object `iterator` may hold is a generator (`next()` works on it as `for` does).
+fn all_generators(checker: &Checker, iterator: &Expr) -> bool {
+    let flow = &checker.model.flow;
+    let objects = flow.objects_at(iterator);
+    !objects.is_empty()
+        && objects
+            .iter()
+            .all(|&object| flow.object(object).kind == ObjectKind::Generator)
+}
+
+/// `for x in gen:` as a loop that takes each item under the lock and lets it go for the body:
+/// `while True:` / `with lock:` / `try: x = next(gen)` / `except StopIteration: break`. The
+/// body keeps its lines and indentation.
+fn next_under_lock(
+    checker: &Checker,
+    function: &FunctionContext,
+    for_stmt: &StmtFor,
+    lock: &str,
+) -> Option<Edit> {
+    let source = checker.source;
+    let indent = own_line_indent(source, for_stmt.start())?;
+    let first = for_stmt.body.first()?;
+    own_line_indent(source, first.start())?;
+    let header = TextRange::new(
+        line_start(source, for_stmt.start()),
+        line_start(source, first.start()),
+    );
+    if has_comment(checker, header) {
+        return None;
+    }
+    let def = checker.model.functions[function.id].def;
+    let step = level(indent, &indent_unit(source, def.start(), def.body.first()));
+    let newline = newline(source);
+    let lines = [
+        "while True:".to_string(),
+        format!("{step}with {lock}:"),
+        format!("{step}{step}try:"),
+        format!(
+            "{step}{step}{step}{} = next({})",
+            checker.text(for_stmt.target.range()),
+            checker.text(for_stmt.iter.range())
+        ),
+        format!("{step}{step}except StopIteration:"),
+        format!("{step}{step}{step}break"),
+    ];
+    let text: String = lines
+        .iter()
+        .map(|line| format!("{indent}{line}{newline}"))
+        .collect();
+    Some(replacement(checker, header, text))
+}
+
 /// What a statement resumes as an iterator: `next(g)`, `g.send(x)`, `g.__next__()`,
-/// `... for x in g`, with the range of the expression that resumes it.
+/// `... for x in g`, with the range of the expression that resumes it and whether it resumes
+/// it once (a call) rather than in a loop.
 #[derive(Default)]
 struct Consumers<'a> {
-    found: Vec<(&'a Expr, TextRange)>,
+    found: Vec<(&'a Expr, TextRange, bool)>,
 }
 
 impl<'a> Consumers<'a> {
-    fn note(&mut self, iterated: &'a Expr, range: TextRange) {
-        self.found.push((iterated, range));
+    fn note(&mut self, iterated: &'a Expr, range: TextRange, once: bool) {
+        self.found.push((iterated, range, once));
     }
 }
 
@@ -148,32 +274,32 @@ impl<'a> Visitor<'a> for Consumers<'a> {
             Expr::Call(call) => match call.func.as_ref() {
                 Expr::Name(func) if func.id == "next" => {
                     if let Some(first) = call.arguments.find_positional(0) {
-                        self.note(first, call.range());
+                        self.note(first, call.range(), true);
                     }
                 }
                 Expr::Attribute(method)
                     if matches!(method.attr.as_str(), "send" | "__next__" | "throw") =>
                 {
-                    self.note(&method.value, call.range());
+                    self.note(&method.value, call.range(), true);
                 }
                 _ => {}
             },
             Expr::ListComp(comp) => comp
                 .generators
                 .iter()
-                .for_each(|generator| self.note(&generator.iter, expr.range())),
+                .for_each(|generator| self.note(&generator.iter, expr.range(), false)),
             Expr::SetComp(comp) => comp
                 .generators
                 .iter()
-                .for_each(|generator| self.note(&generator.iter, expr.range())),
+                .for_each(|generator| self.note(&generator.iter, expr.range(), false)),
             Expr::DictComp(comp) => comp
                 .generators
                 .iter()
-                .for_each(|generator| self.note(&generator.iter, expr.range())),
+                .for_each(|generator| self.note(&generator.iter, expr.range(), false)),
             Expr::Generator(comp) => comp
                 .generators
                 .iter()
-                .for_each(|generator| self.note(&generator.iter, expr.range())),
+                .for_each(|generator| self.note(&generator.iter, expr.range(), false)),
             _ => {}
         }
         visitor::walk_expr(self, expr);

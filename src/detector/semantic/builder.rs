@@ -805,14 +805,10 @@ pub(super) fn contains_yield(def: &StmtFunctionDef) -> bool {
 }
 
 /// What fixes need from the module's top-level statements: where each name is first assigned,
-/// which names hold a mutual-exclusion lock, where the imports end.
+/// which names hold a mutual-exclusion lock.
 fn record_top_level<'a>(model: &mut SemanticModel<'a>, module: &'a ModModule) {
     for stmt in &module.body {
         let (target, value) = match stmt {
-            Stmt::Import(_) | Stmt::ImportFrom(_) => {
-                model.last_import_end = Some(stmt.end());
-                continue;
-            }
             Stmt::Assign(assign) => match assign.targets.as_slice() {
                 [target] => (target, Some(assign.value.as_ref())),
                 _ => continue,

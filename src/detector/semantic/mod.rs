@@ -143,8 +143,6 @@ pub struct SemanticModel<'a> {
     top_level_assignments: FxHashMap<&'a str, TextRange>,
     /// Names a top-level statement binds to a `threading.Lock()` or `RLock()`, in order.
     module_locks: Vec<&'a str>,
-    /// The end of the last top-level `import` statement.
-    last_import_end: Option<TextSize>,
     /// Where values go (see [`flow`]).
     pub flow: flow::Flow<'a>,
     /// Which objects threads share and which accesses can run at once (see [`sharing`]).
@@ -239,18 +237,6 @@ impl<'a> SemanticModel<'a> {
     /// Names bound at the top level to a `threading.Lock()` or `RLock()`.
     pub fn module_locks(&self) -> &[&'a str] {
         &self.module_locks
-    }
-
-    /// The end of the last top-level `import` statement.
-    pub fn last_import_end(&self) -> Option<TextSize> {
-        self.last_import_end
-    }
-
-    /// Whether the module binds the name `threading` to the `threading` module.
-    pub fn imports_threading_module(&self) -> bool {
-        self.imports
-            .get("threading")
-            .is_some_and(|q| q == "threading")
     }
 
     /// Names of the module-level functions that no thread entry point reaches.

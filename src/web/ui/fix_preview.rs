@@ -73,7 +73,7 @@ impl<'s> Lines<'s> {
     }
 
     fn hunk(&self, edits: &[&Edit]) -> Hunk {
-        let first_line = edits
+        let mut first_line = edits
             .iter()
             .map(|edit| edit.location.row)
             .min()
@@ -92,10 +92,32 @@ impl<'s> Lines<'s> {
             let to = self.offset(edit.end_location).clamp(start, end) - start;
             after.replace_range(from..to.max(from), &edit.content);
         }
+        let mut removed: Vec<String> = before.split('\n').map(str::to_owned).collect();
+        let mut added: Vec<String> = after.split('\n').map(str::to_owned).collect();
+        // Lines an edit rewrites as they were (a fix that spans a block so that fixes inside it
+        // wait, a line an insertion ends) are context, not change.
+        if removed != added {
+            let same_start = removed
+                .iter()
+                .zip(&added)
+                .take_while(|(old, new)| old == new)
+                .count();
+            removed.drain(..same_start);
+            added.drain(..same_start);
+            first_line += same_start;
+            let same_end = removed
+                .iter()
+                .rev()
+                .zip(added.iter().rev())
+                .take_while(|(old, new)| old == new)
+                .count();
+            removed.truncate(removed.len() - same_end);
+            added.truncate(added.len() - same_end);
+        }
         Hunk {
             first_line,
-            removed: before.split('\n').map(str::to_owned).collect(),
-            added: after.split('\n').map(str::to_owned).collect(),
+            removed,
+            added,
         }
     }
 }
@@ -124,6 +146,42 @@ mod tests {
             hunks
                 .iter()
                 .any(|hunk| hunk.added.iter().any(|line| line.contains("with ")))
+        );
+    }
+
+    #[test]
+    fn lines_an_edit_leaves_as_they_were_are_not_shown_as_changed() {
+        let source = "a\nwith make():\n    b\n    c\nd\n";
+        let edit = Edit {
+            content: "with lock:\n    b\n    c".into(),
+            location: Location { row: 2, column: 1 },
+            end_location: Location { row: 4, column: 6 },
+        };
+        assert_eq!(
+            preview(source, &[edit]),
+            vec![Hunk {
+                first_line: 2,
+                removed: vec!["with make():".into()],
+                added: vec!["with lock:".into()],
+            }]
+        );
+    }
+
+    #[test]
+    fn an_insertion_after_a_line_shows_only_the_new_line() {
+        let source = "hits = 0\ndef f():\n    pass\n";
+        let edit = Edit {
+            content: "\n_hits_lock = threading.Lock()".into(),
+            location: Location { row: 1, column: 9 },
+            end_location: Location { row: 1, column: 9 },
+        };
+        assert_eq!(
+            preview(source, &[edit]),
+            vec![Hunk {
+                first_line: 2,
+                removed: vec![],
+                added: vec!["_hits_lock = threading.Lock()".into()],
+            }]
         );
     }
 

@@ -31,6 +31,7 @@ pub fn FixDialog(props: &FixDialogProps) -> Html {
         return Html::default();
     };
     let hunks = preview(&props.source, &fix.edits);
+    let safe = fix.applicability == crate::detector::Applicability::Safe;
     let on_apply = {
         let diagnostic = props.diagnostic.clone();
         props
@@ -42,6 +43,13 @@ pub fn FixDialog(props: &FixDialogProps) -> Html {
             <section class="fix-dialog" role="dialog" aria-modal="true" aria-labelledby="fix-title" data-testid="fix-dialog">
                 <h2 id="fix-title">{ format!("Fix {}: {}", props.diagnostic.code, fix.message) }</h2>
                 <p class="fix-finding">{ format!("Line {}: {}", props.diagnostic.location.row, props.diagnostic.message) }</p>
+                <p class={classes!("fix-applicability", safe.then_some("fix-safe"))} data-testid="fix-applicability">
+                    { if safe {
+                        "Safe: the code does the same on one thread."
+                    } else {
+                        "Unsafe: it adds or moves a lock. Check that the code under it does not take the lock again (or use an RLock) and does not wait on other threads."
+                    } }
+                </p>
                 <div class="fix-diff" data-testid="fix-diff" aria-label="The change">
                     { for hunks.iter().map(hunk) }
                 </div>
