@@ -8,6 +8,7 @@ use ruff_python_ast::{ModModule, Stmt};
 use ruff_source_file::LineIndex;
 use ruff_text_size::{Ranged, TextRange};
 
+use super::fix::locks::CallGraph;
 use super::rules::{self, RuleInfo};
 use super::semantic::flow::{ObjId, ObjectKind, Scope, VarId};
 use super::semantic::sharing::{Access, AccessKind, Owner, SharedBy, lock_objects};
@@ -45,6 +46,8 @@ pub struct Checker<'a> {
     pub tokens: Option<&'a Tokens>,
     /// Built on the first diagnostic: most files have none.
     line_index: OnceCell<LineIndex>,
+    /// Built when a rule or fix first asks: building it per finding made large files quadratic.
+    call_graph: OnceCell<CallGraph>,
     /// The function whose statements the rules are looking at (`None` for module-wide rules).
     current_function: Option<FunctionId>,
     findings: Vec<Finding>,
@@ -67,6 +70,7 @@ impl<'a> Checker<'a> {
             module_body: &[],
             tokens: None,
             line_index: OnceCell::new(),
+            call_graph: OnceCell::new(),
             current_function: None,
             findings: Vec::new(),
         }
@@ -77,6 +81,11 @@ impl<'a> Checker<'a> {
     /// `str::contains`, and this runs over every file.)
     pub fn mentions(&self, word: &str) -> bool {
         memchr::memmem::find(self.source.as_bytes(), word.as_bytes()).is_some()
+    }
+
+    /// Which code calls which in this module.
+    pub fn call_graph(&self) -> &CallGraph {
+        self.call_graph.get_or_init(|| CallGraph::new(self.model))
     }
 
     pub fn text(&self, ranged: impl Ranged) -> &'a str {
@@ -452,18 +461,8 @@ impl<'a> Checker<'a> {
         if code != self.model.sharing.module_code() {
             return None;
         }
-        let mut found = None;
-        crate::detector::helpers::walk_statements(
-            self.module_body,
-            self.model,
-            false,
-            &mut |stmt, _| {
-                if found.is_none() && stmt.range() == range {
-                    found = Some(stmt);
-                }
-            },
-        );
-        found.map(|stmt| (None, stmt))
+        crate::detector::helpers::statement_with_range(self.module_body, range)
+            .map(|stmt| (None, stmt))
     }
 
     /// The first race on any of `places`.

@@ -3,7 +3,7 @@
 use ruff_python_ast::comparable::ComparableExpr;
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprCall, ExprContext, Stmt};
-use ruff_text_size::Ranged;
+use ruff_text_size::{Ranged, TextRange};
 
 use super::semantic::SemanticModel;
 
@@ -307,19 +307,36 @@ pub fn siblings<'a>(body: &'a [Stmt], target: &Stmt) -> Option<(&'a [Stmt], &'a 
 }
 
 /// The block that holds `target` and its index there, searching `body` and the blocks nested in
-/// it (not nested functions or classes).
+/// it (not nested functions or classes). A block's statements are in source order, so each level
+/// is a binary search.
 pub fn block_of<'a>(body: &'a [Stmt], target: &Stmt) -> Option<(&'a [Stmt], usize)> {
-    for (index, stmt) in body.iter().enumerate() {
-        if std::ptr::eq(stmt, target) {
-            return Some((body, index));
-        }
-        if stmt.range().contains_range(target.range()) {
-            return nested_blocks(stmt)
-                .into_iter()
-                .find_map(|inner| block_of(inner, target));
-        }
+    let index = body.partition_point(|stmt| stmt.end() <= target.start());
+    let stmt = body.get(index)?;
+    if std::ptr::eq(stmt, target) {
+        return Some((body, index));
     }
-    None
+    if !stmt.range().contains_range(target.range()) {
+        return None;
+    }
+    nested_blocks(stmt)
+        .into_iter()
+        .find_map(|inner| block_of(inner, target))
+}
+
+/// The statement spanning exactly `range` in `body` or the blocks nested in it (not nested
+/// functions or classes), found as `block_of` finds a block.
+pub fn statement_with_range(body: &[Stmt], range: TextRange) -> Option<&Stmt> {
+    let index = body.partition_point(|stmt| stmt.end() <= range.start());
+    let stmt = body.get(index)?;
+    if stmt.range() == range {
+        return Some(stmt);
+    }
+    if !stmt.range().contains_range(range) {
+        return None;
+    }
+    nested_blocks(stmt)
+        .into_iter()
+        .find_map(|inner| statement_with_range(inner, range))
 }
 
 /// The blocks a compound statement holds (not the bodies of functions and classes).

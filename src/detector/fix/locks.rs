@@ -27,6 +27,7 @@ use ruff_text_size::{Ranged, TextRange};
 use super::edits::{self, clash, first_after_docstring, line_after, line_before};
 use crate::detector::checker::{Checker, FunctionContext, Place};
 use crate::detector::helpers::block_of;
+use crate::detector::semantic::SemanticModel;
 use crate::detector::semantic::flow::{Callable, ClassId, ObjId, ObjectKind, Scope};
 use crate::detector::semantic::sharing::{AccessKind, lock_objects};
 use crate::detector::semantic::{FunctionId, Statement};
@@ -282,9 +283,9 @@ pub fn guard<'a>(checker: &Checker<'a>, request: &Request<'a, '_>) -> Option<Gua
     let home = home_of(checker, request.state).filter(
         |home| !matches!(home, Home::Frame { function, .. } if *function == request.function.id),
     );
-    let calls = CallGraph::new(checker);
-    let choice = reused_lock(checker, request, home.as_ref(), &all_sites, &calls)
-        .or_else(|| new_lock(checker, request, home.as_ref()?, &all_sites, &calls))?;
+    let calls = checker.call_graph();
+    let choice = reused_lock(checker, request, home.as_ref(), &all_sites, calls)
+        .or_else(|| new_lock(checker, request, home.as_ref()?, &all_sites, calls))?;
     // Code that holds the lock already is left as it is.
     let wrapped: Vec<Site> = kept
         .into_iter()
@@ -719,9 +720,9 @@ pub struct CallGraph {
 }
 
 impl CallGraph {
-    pub fn new(checker: &Checker) -> Self {
+    pub fn new(model: &SemanticModel) -> Self {
         let mut calls: FxHashMap<Scope, Vec<(Callable, TextRange)>> = FxHashMap::default();
-        for &(caller, callee, site) in &checker.model.flow.calls {
+        for &(caller, callee, site) in &model.flow.calls {
             calls.entry(caller).or_default().push((callee, site));
         }
         Self { calls }

@@ -5,7 +5,6 @@ use ruff_text_size::{Ranged, TextRange};
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext, Place};
 use crate::detector::fix::edits::{insertion, through_parameter};
-use crate::detector::fix::locks::CallGraph;
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::flow::{Container, ObjectKind};
 use crate::detector::semantic::flow::{ObjId, Scope};
@@ -203,8 +202,9 @@ fn copy_fix(
     let changes = |kind: AccessKind| !matches!(kind, AccessKind::Read | AccessKind::Iterate);
     let sharing = &checker.model.sharing;
     let range = stmt.range();
-    let reached =
-        CallGraph::new(checker).reached(std::iter::once((Scope::Function(function.id), range)));
+    let reached = checker
+        .call_graph()
+        .reached(std::iter::once((Scope::Function(function.id), range)));
     let changed = places.iter().any(|place| {
         sharing.accesses_of(place.var).iter().any(|access| {
             changes(access.kind)
