@@ -9,13 +9,16 @@
 //! its URL (`worker_loader.js?channel=NAME`). The UI then replaces the whole worker.
 
 use std::sync::OnceLock;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::{JsCast, prelude::Closure};
 use wasm_bindgen_futures::JsFuture;
-use web_sys::{BroadcastChannel, DedicatedWorkerGlobalScope, MessageEvent, console};
+use web_sys::{
+    BroadcastChannel, DedicatedWorkerGlobalScope, MessageEvent, XmlHttpRequest, console,
+};
 
 use super::js::{from_js, global_flag, to_js};
 use super::protocol::{Request, Response};
@@ -77,6 +80,9 @@ fn analysis_of(source: String) -> Rc<Analysis> {
         Some(analysis) if analysis.source() == source => Rc::clone(analysis),
         _ => {
             let started = now_ms();
+            if memchr::memmem::find(source.as_bytes(), br"\N{").is_some() {
+                load_unicode_names();
+            }
             let options = CheckOptions {
                 library: LIBRARY.get(),
                 ..CheckOptions::default()
@@ -86,6 +92,34 @@ fn analysis_of(source: String) -> Rc<Analysis> {
             Rc::clone(latest.insert(analysis))
         }
     })
+}
+
+/// Fetches the character-name table that `\N{...}` escapes need, once per worker. It is not
+/// compiled in (a third of the page's download) since few texts use it; the request blocks this
+/// thread, which workers may do. Without the table every such name is an unknown-name error.
+fn load_unicode_names() {
+    static TRIED: AtomicBool = AtomicBool::new(false);
+    if unicode_names2::is_loaded() || TRIED.swap(true, Ordering::Relaxed) {
+        return;
+    }
+    let fetch = || -> Result<String, wasm_bindgen::JsValue> {
+        let request = XmlHttpRequest::new()?;
+        // Relative to this worker's script, which sits beside the table in the built page.
+        request.open_with_async("GET", unicode_names2::TABLE_FILE, false)?;
+        request.send()?;
+        match (request.status()?, request.response_text()?) {
+            (200, Some(text)) => Ok(text),
+            (status, _) => Err(format!("HTTP status {status}").into()),
+        }
+    };
+    match fetch() {
+        Ok(text) => unicode_names2::provide(text),
+        Err(error) => console::error_2(
+            &"could not load the Unicode name table; \\N{...} names will be reported as unknown:"
+                .into(),
+            &error,
+        ),
+    }
 }
 
 /// Answers a request at once, or starts (or cancels) the lab, which answers later.

@@ -226,4 +226,33 @@ describe("editor", () => {
       await context.close();
     }
   });
+
+  test("\\N{...} names resolve from a table fetched only when a text uses one", async () => {
+    const { page, context, errors } = await openPlayground(browser, server);
+    const tableRequests = [];
+    context.on("request", (request) => {
+      if (request.url().endsWith("/unicode-names.txt")) tableRequests.push(request.url());
+    });
+    try {
+      // The example has no escape: loading the page did not download the table.
+      await replaceSource(page, NON_ASCII);
+      await page.getByTestId("diagnostic").filter({ hasText: "FT001" }).first().waitFor();
+      assert.deepEqual(tableRequests, []);
+
+      const named = `label = "\\N{BULLET} \\N{cjk unified ideograph-4e00} \\N{LF}"\n${NON_ASCII}`;
+      await replaceSource(page, named);
+      await page.getByTestId("diagnostic").filter({ hasText: "FT001" }).first().waitFor();
+      assert.equal(await page.getByTestId("diagnostic").filter({ hasText: "FT000" }).count(), 0);
+      assert.equal(tableRequests.length, 1);
+
+      await replaceSource(page, `label = "\\N{NO SUCH CHARACTER}"\n${NON_ASCII}`);
+      const refusal = page.getByTestId("diagnostic").filter({ hasText: "FT000" });
+      await refusal.first().waitFor();
+      assert.match(await refusal.first().innerText(), /^1:\d+\s+FT000/);
+      assert.equal(tableRequests.length, 1, "the table is fetched once per worker");
+      assertNoErrors(errors);
+    } finally {
+      await context.close();
+    }
+  });
 });
