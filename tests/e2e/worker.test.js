@@ -130,7 +130,7 @@ describe("worker", () => {
       const text = await corpusText(990_000);
       await page.getByTestId("report-toggle").click();
       await pasteSource(page, text);
-      // The analysis of this much code takes tens of seconds (BENCHMARKS.md); the page stays
+      // The analysis of this much code takes seconds (BENCHMARKS.md); the page stays
       // responsive meanwhile.
       const panel = page.getByTestId("report-panel");
       await panel.getByTestId("report-lines").filter({ hasText: String(text.split("\n").length - 1) }).waitFor({ timeout: 240_000 });
