@@ -263,9 +263,12 @@ fn one_call(
                     checker.text(key.range()),
                     checker.text(assign.value.range())
                 ),
-                kinds
-                    .iter()
-                    .all(|kind| matches!(kind, Container::Dict | Container::OrderedDict)),
+                kinds.iter().all(|kind| {
+                    matches!(
+                        kind,
+                        Container::Dict | Container::OrderedDict | Container::Counter
+                    )
+                }),
             ),
             _ => return None,
         },
@@ -276,9 +279,12 @@ fn one_call(
                     checker.text(container.range()),
                     checker.text(key.range())
                 ),
-                kinds
-                    .iter()
-                    .all(|kind| matches!(kind, Container::Dict | Container::OrderedDict)),
+                kinds.iter().all(|kind| {
+                    matches!(
+                        kind,
+                        Container::Dict | Container::OrderedDict | Container::Counter
+                    )
+                }),
             ),
             _ => return None,
         },
@@ -301,7 +307,10 @@ fn one_call(
             let (replacement, kind_ok): (&str, fn(&Container) -> bool) = match method.attr.as_str()
             {
                 "pop" => ("pop({}, None)", |kind| {
-                    matches!(kind, Container::Dict | Container::OrderedDict)
+                    matches!(
+                        kind,
+                        Container::Dict | Container::OrderedDict | Container::Counter
+                    )
                 }),
                 "remove" | "discard" => ("discard({})", |kind| matches!(kind, Container::Set)),
                 _ => return None,

@@ -8,12 +8,14 @@ use crate::detector::checker::{Checker, FunctionContext};
 use crate::detector::fix::locks::{Request, lock_fix};
 use crate::detector::helpers::contains_expr;
 use crate::detector::semantic::Statement;
+use crate::detector::semantic::flow::{Container, ObjectKind};
 use crate::detector::semantic::sharing::AccessKind;
 
 declare_rule! {
     /// ## What it does
     /// Finds an item of a shared dict, list or `Counter` read and written back
-    /// (`counts[k] += 1`, `counts[k] = counts[k] + 1`, `counts[k] = counts.get(k, 0) + 1`)
+    /// (`counts[k] += 1`, `counts[k] = counts[k] + 1`, `counts[k] = counts.get(k, 0) + 1`,
+    /// and a `Counter`'s `update(...)` or `subtract(...)`, which do that for each item)
     /// without a lock, when another change to the container's items can run at the same time.
     /// The container is shared however threads reach it: a module-level name, an argument or
     /// `functools.partial` argument every thread of a loop gets, an attribute of a shared
@@ -23,7 +25,9 @@ declare_rule! {
     /// Reading the item, adding and storing it are three operations. Each one is atomic on the
     /// free-threaded build, but the sequence is not: two threads read the same count and both
     /// store count + 1. The CPython documentation lists `d[key] = d[key] + 1` as not atomic, and a
-    /// `Counter` or `defaultdict(int)` behaves the same.
+    /// `Counter` or `defaultdict(int)` behaves the same. `Counter.update` and `Counter.subtract`
+    /// are Python loops of exactly that read and write (unlike `dict.update`, which stores the
+    /// new values without reading the old ones).
     ///
     /// ## Example
     /// ```python
@@ -90,18 +94,22 @@ pub(crate) fn rmw_container_item(
     if guarded {
         return;
     }
-    let target = match stmt {
+    let container = match stmt {
         Stmt::AugAssign(assign) => match assign.target.as_ref() {
-            Expr::Subscript(target) => target,
+            Expr::Subscript(target) => &target.value,
             _ => return,
         },
         Stmt::Assign(assign) => match assign.targets.as_slice() {
-            [Expr::Subscript(target)] if reads_item(&assign.value, target) => target,
+            [Expr::Subscript(target)] if reads_item(&assign.value, target) => &target.value,
             _ => return,
+        },
+        Stmt::Expr(expr) => match counter_update(checker, &expr.value) {
+            Some(counter) => counter,
+            None => return,
         },
         _ => return,
     };
-    let places = checker.item_places(&target.value);
+    let places = checker.item_places(container);
     let against = [
         AccessKind::Update,
         AccessKind::Add,
@@ -113,9 +121,14 @@ pub(crate) fn rmw_container_item(
         return;
     };
     let message = format!(
-        "`{}` reads, changes and writes back an item of `{}` without a lock, and {}: threads can lose updates{}",
+        "`{}` reads, changes and writes back {} of `{}` without a lock, and {}: threads can lose updates{}",
         checker.text(stmt.range()),
-        checker.text(target.value.range()),
+        if matches!(stmt, Stmt::Expr(_)) {
+            "each counted item"
+        } else {
+            "an item"
+        },
+        checker.text(container.range()),
         checker.describe_race(&race),
         checker.describe_owner(race.place),
     );
@@ -125,7 +138,7 @@ pub(crate) fn rmw_container_item(
             function,
             statement,
             flagged: std::slice::from_ref(stmt),
-            state: &target.value,
+            state: container,
             places: &places,
             kind: AccessKind::Update,
             against: &against,
@@ -139,6 +152,26 @@ pub(crate) fn rmw_container_item(
     {
         diagnostic.fix = fix;
     }
+}
+
+/// The receiver of `counter.update(...)` or `counter.subtract(...)` when every object it can
+/// be is a `collections.Counter`.
+fn counter_update<'a>(checker: &Checker, expr: &'a Expr) -> Option<&'a Expr> {
+    let Expr::Call(call) = expr else { return None };
+    let Expr::Attribute(method) = call.func.as_ref() else {
+        return None;
+    };
+    if !matches!(method.attr.as_str(), "update" | "subtract") || call.arguments.is_empty() {
+        return None;
+    }
+    let flow = &checker.model.flow;
+    let objects = flow.objects_at(&method.value);
+    let counters = !objects.is_empty()
+        && objects.iter().all(|&object| {
+            matches!(flow.object(object).kind, ObjectKind::Container(key)
+                if key.container() == Container::Counter)
+        });
+    counters.then_some(&method.value)
 }
 
 /// Whether `value` reads the item that `target` stores: `c[k]` or `c.get(k, ...)`.
@@ -206,6 +239,47 @@ def worker(key):
     hits[key] = 1
     hits.setdefault(key, 0)
 threading.Thread(target=worker, args=("a",)).start()
+"#;
+        assert_eq!(codes_at(source), vec![]);
+    }
+
+    #[test]
+    fn flags_counter_update_and_subtract_in_threads() {
+        let source = r#"
+import collections
+from concurrent.futures import ThreadPoolExecutor
+words = collections.Counter()
+stock = collections.Counter(apples=3)
+def count(line):
+    words.update(line.split())
+    stock.subtract({"apples": 1})
+with ThreadPoolExecutor() as pool:
+    pool.map(count, ["a b", "b c"])
+"#;
+        assert_eq!(
+            codes_at(source),
+            vec![(7, "FT007".into()), (8, "FT007".into())]
+        );
+    }
+
+    #[test]
+    fn quiet_for_dict_update_a_locked_counter_and_a_counter_per_call() {
+        let source = r#"
+import collections
+import threading
+from concurrent.futures import ThreadPoolExecutor
+settings = {}
+totals = collections.Counter()
+lock = threading.Lock()
+def count(line):
+    settings.update({"seen": True})
+    with lock:
+        totals.update(line.split())
+    mine = collections.Counter()
+    mine.update(line.split())
+    return mine
+with ThreadPoolExecutor() as pool:
+    pool.map(count, ["a b", "b c"])
 "#;
         assert_eq!(codes_at(source), vec![]);
     }

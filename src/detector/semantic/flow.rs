@@ -77,6 +77,9 @@ pub enum Container {
     /// `weakref.WeakSet`, `WeakValueDictionary`, `WeakKeyDictionary`.
     Weak,
     Bytearray,
+    /// `collections.Counter`: a dict whose `update` and `subtract` read and write each count in
+    /// Python code, one item at a time.
+    Counter,
 }
 
 /// What an abstract object is.
@@ -116,7 +119,7 @@ impl ContainerKey {
         Self::KINDS[usize::from(self.0)]
     }
 
-    const KINDS: [Container; 8] = [
+    const KINDS: [Container; 9] = [
         Container::Dict,
         Container::List,
         Container::Set,
@@ -125,6 +128,7 @@ impl ContainerKey {
         Container::OrderedDict,
         Container::Weak,
         Container::Bytearray,
+        Container::Counter,
     ];
 
     fn of(container: Container) -> Self {
@@ -544,7 +548,7 @@ const CONTAINER_FACTORIES: &[(&str, Container)] = &[
     ("tuple", Container::Immutable),
     ("bytearray", Container::Bytearray),
     ("collections.defaultdict", Container::Dict),
-    ("collections.Counter", Container::Dict),
+    ("collections.Counter", Container::Counter),
     ("collections.OrderedDict", Container::OrderedDict),
     ("collections.deque", Container::Deque),
     ("collections.ChainMap", Container::Dict),
@@ -600,8 +604,9 @@ const STORING_METHODS: &[&str] = &[
     "__setitem__",
 ];
 
-/// Methods whose arguments' items end up inside the receiver.
-const EXTENDING_METHODS: &[&str] = &["extend", "extendleft", "update"];
+/// Methods whose arguments' items end up inside the receiver (a `Counter`'s `subtract` adds the
+/// keys it has not counted yet).
+const EXTENDING_METHODS: &[&str] = &["extend", "extendleft", "update", "subtract"];
 
 /// Methods that return an item of the receiver.
 const ITEM_METHODS: &[&str] = &[
@@ -2849,7 +2854,8 @@ fn default_factory(default: &Expr) -> Option<Container> {
     };
     Some(match name {
         "list" => Container::List,
-        "dict" | "defaultdict" | "Counter" => Container::Dict,
+        "dict" | "defaultdict" => Container::Dict,
+        "Counter" => Container::Counter,
         "set" => Container::Set,
         "deque" => Container::Deque,
         "OrderedDict" => Container::OrderedDict,

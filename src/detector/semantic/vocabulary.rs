@@ -4,7 +4,8 @@
 
 use super::sharing::AccessKind;
 
-/// Methods that add items to a container (`list`, `dict`, `set`, `deque`, `Counter`, queues).
+/// Methods that add items to a container (`list`, `dict`, `set`, `deque`, `Counter`, queues), or
+/// change the counts of a `Counter` (`subtract`).
 pub const ADDING: &[&str] = &[
     "append",
     "appendleft",
@@ -13,6 +14,7 @@ pub const ADDING: &[&str] = &[
     "extend",
     "extendleft",
     "update",
+    "subtract",
     "setdefault",
     "put",
     "put_nowait",
