@@ -588,20 +588,26 @@ impl<'a> Checker<'a> {
             _ => {
                 let text = self.text(info.site);
                 let first_line = text.lines().next().unwrap_or(text);
+                let row = self.location(info.site.start()).row;
                 let shown = if first_line.chars().count() > 40 || first_line.len() < text.len() {
-                    match text.split_once('(') {
-                        Some((callee, _)) if callee.len() <= 40 => {
+                    match (
+                        text.split_once('('),
+                        text.chars().next(),
+                        text.chars().last(),
+                    ) {
+                        (Some((callee, _)), ..) if callee.len() <= 40 => {
                             format!("{}(...)", callee.trim())
                         }
-                        _ => "the object".to_string(),
+                        // A long display: `{...}`, `[...]`.
+                        (_, Some(open @ ('{' | '[' | '(')), Some(close)) => {
+                            format!("{open}...{close}")
+                        }
+                        _ => return format!("the object created at line {row}"),
                     }
                 } else {
                     first_line.to_string()
                 };
-                format!(
-                    "the `{shown}` created at line {}",
-                    self.location(info.site.start()).row
-                )
+                format!("the `{shown}` created at line {row}")
             }
         }
     }

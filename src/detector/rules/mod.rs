@@ -21,6 +21,7 @@ pub(crate) mod lazy_init_global;
 pub(crate) mod lock_per_call;
 pub(crate) mod mutable_default_shared;
 pub(crate) mod process_global_state;
+pub(crate) mod rebuild_in_place;
 pub(crate) mod rmw_class_attr;
 pub(crate) mod rmw_container_item;
 pub(crate) mod rmw_global;
@@ -108,6 +109,7 @@ pub(crate) fn check_function(
     mutable_default_shared::mutable_default_shared(checker, function, def);
     if !def.is_async {
         copy_then_clear::copy_then_clear(checker, function);
+        rebuild_in_place::rebuild_in_place(checker, function);
         compound_state_update::compound_state_update(checker, function, def);
     }
 }
@@ -143,6 +145,7 @@ pub const ALL_RULES: &[RuleInfo] = &[
     compound_state_update::CompoundStateUpdate::INFO,
     frame_locals_write::FrameLocalsWrite::INFO,
     current_frames::CurrentFrames::INFO,
+    rebuild_in_place::RebuildInPlace::INFO,
     unused_suppression::UnusedSuppression::INFO,
 ];
 
