@@ -17,6 +17,7 @@
 //! constructor and reached again as `self.meter.count`.
 
 use rustc_hash::{FxHashMap, FxHashSet};
+use smallvec::SmallVec;
 
 use ruff_python_ast::comparable::ComparableExpr;
 use ruff_python_ast::{
@@ -37,6 +38,9 @@ pub type VarId = u32;
 pub type ClassId = usize;
 pub type LambdaId = usize;
 pub type EntryId = usize;
+
+/// A variable's objects, copy edges or constraints: most variables have one or two.
+type Entries = SmallVec<[u32; 2]>;
 
 /// A region of code with names of its own.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -296,7 +300,7 @@ pub struct Flow<'a> {
     /// Variables of outer functions that nested functions and lambdas read or write.
     pub captures: FxHashMap<Scope, Vec<VarId>>,
     var_ids: FxHashMap<VarKey<'a>, VarId>,
-    points_to: Vec<Vec<ObjId>>,
+    points_to: Vec<Entries>,
     /// The variable of each method's first parameter.
     first_parameters: FxHashMap<FunctionId, VarId>,
     /// The scope of each named variable (`None` for attributes, items and temporaries).
@@ -330,7 +334,7 @@ pub struct Flow<'a> {
 impl<'a> Flow<'a> {
     /// The objects a variable may hold.
     pub fn objects_of(&self, var: VarId) -> &[ObjId] {
-        self.points_to.get(var as usize).map_or(&[], Vec::as_slice)
+        self.points_to.get(var as usize).map_or(&[], SmallVec::as_slice)
     }
 
     pub fn object(&self, id: ObjId) -> &Object {
@@ -671,7 +675,7 @@ pub fn analyse<'a>(module: &'a ModModule, model: &SemanticModel<'a>, public: boo
     builder.detach_returned();
     builder.flow.index();
     if std::env::var_os("AETHER_DEBUG_FLOW").is_some() {
-        let total: usize = builder.flow.points_to.iter().map(Vec::len).sum();
+        let total: usize = builder.flow.points_to.iter().map(SmallVec::len).sum();
         eprintln!(
             "objects {} vars {} constraints {} calls {} pts {} exprs {} ids {} edges {} holds {}",
             builder.flow.objects.len(),
@@ -695,11 +699,11 @@ struct Builder<'m, 'a> {
     call_constraints: Vec<CallConstraint<'a>>,
     partials: Vec<PartialBinding<'a>>,
     /// For each variable, the variables that hold everything it holds.
-    copies_to: Vec<Vec<VarId>>,
+    copies_to: Vec<Entries>,
     /// Copy edges already made, as `from << 32 | to`.
     edges: FxHashSet<u64>,
     /// For each variable, the constraints that act on each object it gains.
-    actions: Vec<Vec<u32>>,
+    actions: Vec<Entries>,
     /// How many of each variable's objects have gone along its edges and actions.
     propagated: Vec<u32>,
     /// Which objects each variable holds, as `var << 32 | object`.
@@ -776,11 +780,11 @@ impl<'a> Builder<'_, 'a> {
 
     fn temp(&mut self) -> VarId {
         let id = self.flow.points_to.len() as VarId;
-        self.flow.points_to.push(Vec::new());
+        self.flow.points_to.push(Entries::new());
         self.flow.var_scopes.push(None);
         self.flow.var_owners.push(None);
-        self.copies_to.push(Vec::new());
-        self.actions.push(Vec::new());
+        self.copies_to.push(Entries::new());
+        self.actions.push(Entries::new());
         self.propagated.push(0);
         self.queued.push(false);
         id
