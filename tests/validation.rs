@@ -21,6 +21,9 @@ use aether::{Analysis, Severity};
 const MIN_HAZARD_RECALL: f64 = 0.70;
 const MIN_FILE_RECALL: f64 = 0.79;
 const MAX_FALSE_POSITIVE_FILES: usize = 0;
+const HOLDOUT_MIN_HAZARD_RECALL: f64 = 0.65;
+const HOLDOUT_MIN_FILE_RECALL: f64 = 0.8;
+const HOLDOUT_MAX_FALSE_POSITIVE_FILES: usize = 0;
 
 struct Outcome {
     name: String,
@@ -138,38 +141,74 @@ fn safe(folder: &str) -> usize {
     false_positives
 }
 
-// The ceiling moves with the detector; at zero, `<=` reads as the bar it is.
-#[allow(clippy::absurd_extreme_comparisons)]
-#[test]
-fn validation_corpus() {
+/// Recall and false positives of one batch, printed per file and in total.
+struct Score {
+    hazard_recall: f64,
+    file_recall: f64,
+    false_positives: usize,
+}
+
+fn score(hazardous_folders: &[&str], safe_folders: &[&str]) -> Score {
     let mut tally = Tally::default();
-    for folder in ["hazardous", "real/hazardous", "library/hazardous"] {
+    for folder in hazardous_folders {
         hazardous(folder, &mut tally);
     }
-    let safe_files: usize = ["safe", "real/safe", "library/safe"]
-        .iter()
-        .map(|folder| files(folder).len())
-        .sum();
-    let false_positives: usize = ["safe", "real/safe", "library/safe"]
-        .iter()
-        .map(|folder| safe(folder))
-        .sum();
+    let safe_files: usize = safe_folders.iter().map(|folder| files(folder).len()).sum();
+    let false_positives: usize = safe_folders.iter().map(|folder| safe(folder)).sum();
     let hazard_recall = tally.found as f64 / tally.hazards as f64;
     let file_recall = tally.hit as f64 / tally.files as f64;
     println!(
         "\nhazards found {}/{} = {hazard_recall:.2}; hazardous files hit {}/{} = {file_recall:.2} (flagged anywhere: {}); safe files flagged {false_positives}/{safe_files}",
         tally.found, tally.hazards, tally.hit, tally.files, tally.flagged
     );
+    Score {
+        hazard_recall,
+        file_recall,
+        false_positives,
+    }
+}
+
+fn assert_at_least(score: &Score, hazard_recall: f64, file_recall: f64, false_positives: usize) {
     assert!(
-        hazard_recall >= MIN_HAZARD_RECALL,
-        "hazard recall {hazard_recall:.2} < {MIN_HAZARD_RECALL}"
+        score.hazard_recall >= hazard_recall,
+        "hazard recall {:.2} < {hazard_recall}",
+        score.hazard_recall
     );
     assert!(
-        file_recall >= MIN_FILE_RECALL,
-        "file recall {file_recall:.2} < {MIN_FILE_RECALL}"
+        score.file_recall >= file_recall,
+        "file recall {:.2} < {file_recall}",
+        score.file_recall
     );
     assert!(
-        false_positives <= MAX_FALSE_POSITIVE_FILES,
-        "{false_positives} safe files flagged (at most {MAX_FALSE_POSITIVE_FILES})"
+        score.false_positives <= false_positives,
+        "{} safe files flagged (at most {false_positives})",
+        score.false_positives
+    );
+}
+
+#[test]
+fn validation_corpus() {
+    let score = score(
+        &["hazardous", "real/hazardous", "library/hazardous"],
+        &["safe", "real/safe", "library/safe"],
+    );
+    assert_at_least(
+        &score,
+        MIN_HAZARD_RECALL,
+        MIN_FILE_RECALL,
+        MAX_FALSE_POSITIVE_FILES,
+    );
+}
+
+/// The second blind batch (`holdout/`), written after the first had been used to improve the
+/// detector: the figures a new user's code is more likely to see.
+#[test]
+fn holdout_batch() {
+    let score = score(&["holdout/hazardous"], &["holdout/safe"]);
+    assert_at_least(
+        &score,
+        HOLDOUT_MIN_HAZARD_RECALL,
+        HOLDOUT_MIN_FILE_RECALL,
+        HOLDOUT_MAX_FALSE_POSITIVE_FILES,
     );
 }

@@ -334,7 +334,9 @@ pub struct Flow<'a> {
 impl<'a> Flow<'a> {
     /// The objects a variable may hold.
     pub fn objects_of(&self, var: VarId) -> &[ObjId] {
-        self.points_to.get(var as usize).map_or(&[], SmallVec::as_slice)
+        self.points_to
+            .get(var as usize)
+            .map_or(&[], SmallVec::as_slice)
     }
 
     pub fn object(&self, id: ObjId) -> &Object {
