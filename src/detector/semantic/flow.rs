@@ -2434,6 +2434,10 @@ impl<'a> Builder<'_, 'a> {
                         prefix.clone(),
                     );
                 }
+                // `__new__` runs first, on the class, with the call's arguments.
+                if let Some(new) = self.flow.method(class, "__new__") {
+                    self.enter(index, Callable::Function(new), Some(object), prefix.clone());
+                }
                 let instance = self.instance(class, site, caller);
                 self.add_object(result, instance);
                 if let Some(init) = self.flow.method(class, "__init__") {
