@@ -19,8 +19,9 @@ declare_rule! {
     /// attribute (a singleton, `if cls._instance is None: cls._instance = cls()`), or an
     /// attribute of a shared object (`if self._conn is None: self._conn = connect()`).
     /// Init-once flags are the same shape (`if not _ready: setup(); _ready = True`): two
-    /// threads can both run `setup()`. Double-checked initialisation (the test repeated under
-    /// the lock) is not reported.
+    /// threads can both run `setup()`. A `... is None` test among the operands of `and` or `or`
+    /// counts too (`if cls._monitor is None or not cls._monitor.alive():`). Double-checked
+    /// initialisation (the test repeated under the lock) is not reported.
     ///
     /// ## Why is this bad?
     /// Two threads can both see `None` and both build the object: a second connection pool, a
@@ -217,9 +218,17 @@ fn recheck_under_lock(
     })
 }
 
-/// What `x is None`, `x == None` or `not x` tests: a name or an attribute.
+/// What `x is None`, `x == None` or `not x` tests: a name or an attribute. In `a and b` or
+/// `a or b`, what the first `x is None` among the operands tests (the body can run because `x`
+/// is unset; a `not x` there is more often a state flag than something made on first use).
 fn unset_test(test: &Expr) -> Option<&Expr> {
     let tested = match test {
+        Expr::BoolOp(bool_op) => {
+            return bool_op
+                .values
+                .iter()
+                .find_map(|operand| unset_test(operand).filter(|_| !is_negation(operand)));
+        }
         Expr::Compare(compare) => {
             match (compare.left.as_ref(), &*compare.ops, &*compare.comparators) {
                 (left, [CmpOp::Is | CmpOp::Eq], [Expr::NoneLiteral(_)]) => left,
@@ -230,6 +239,10 @@ fn unset_test(test: &Expr) -> Option<&Expr> {
         _ => return None,
     };
     matches!(tested, Expr::Name(_) | Expr::Attribute(_)).then_some(tested)
+}
+
+fn is_negation(expr: &Expr) -> bool {
+    matches!(expr, Expr::UnaryOp(unary) if unary.op.is_not())
 }
 
 /// Whether a statement assigns `tested` (`x = ...`, `cls._instance = ...`).
@@ -304,6 +317,29 @@ for _ in range(2):
     threading.Thread(target=get_pool).start()
 "#;
         assert_eq!(codes_at(source), vec![(7, "FT003".into())]);
+    }
+
+    #[test]
+    fn flags_an_unset_test_among_the_operands_of_and_or() {
+        let source = r#"
+import threading
+class Monitor:
+    current = None
+    enabled = True
+    @classmethod
+    def ensure(cls):
+        if cls.enabled and (cls.current is None or not cls.current.alive()):
+            cls.current = Monitor()
+    @classmethod
+    def pause(cls):
+        if not cls.enabled and cls.current:
+            cls.enabled = True
+for _ in range(2):
+    threading.Thread(target=Monitor.ensure).start()
+    threading.Thread(target=Monitor.pause).start()
+"#;
+        // A `not x` beside other operands is a state flag, not an object made on first use.
+        assert_eq!(codes_at(source), vec![(8, "FT003".into())]);
     }
 
     #[test]
