@@ -145,6 +145,13 @@ struct Region<'a> {
     range: TextRange,
 }
 
+/// The statements after the marker that run with it set, and the functions they call.
+struct Work {
+    range: TextRange,
+    /// Directly or not, not the function itself.
+    called: Vec<usize>,
+}
+
 /// FT023
 pub(crate) fn publish_before_init(
     checker: &mut Checker,
@@ -240,7 +247,12 @@ pub(crate) fn publish_before_init(
             Marker::Value(_) | Marker::Attribute { .. } => checker.places(target),
         };
         let callers = callers_of(checker, function.id);
-        let Some((place, reader)) = early_reader(checker, function, &span, &places, &callers)
+        let work = Work {
+            range: work,
+            called: called_by(checker, function.id, work),
+        };
+        let Some((place, reader)) =
+            early_reader(checker, function, &span, &places, &callers, &work.called)
         else {
             continue;
         };
@@ -260,7 +272,7 @@ pub(crate) fn publish_before_init(
             ),
             None => {
                 let Some(consumer) =
-                    consumer(checker, function, region, work, &places, reader, &callers)
+                    consumer(checker, function, region, &work, &places, reader, &callers)
                 else {
                     continue;
                 };
@@ -538,15 +550,36 @@ fn callers_of(checker: &Checker, function: usize) -> Vec<(CodeId, TextRange)> {
         .collect()
 }
 
+/// The functions the work calls, directly or not (not the function itself).
+fn called_by(checker: &Checker, function: usize, work: TextRange) -> Vec<usize> {
+    let callees: Vec<usize> = checker
+        .model
+        .flow
+        .calls
+        .iter()
+        .filter(|&&(caller, _, site)| {
+            caller == Scope::Function(function) && work.contains_range(site)
+        })
+        .filter_map(|&(_, callee, _)| match callee {
+            Callable::Function(id) if id != function => Some(id),
+            _ => None,
+        })
+        .collect();
+    let mut called = checker.model.reached_from(&callees);
+    called.retain(|&id| id != function);
+    called
+}
+
 /// A read of the marker that can run while the store and the work do, unordered by a lock, and
 /// that does not come after the work anyway (later in the same function, or in a caller after
-/// the call): the function's own test first.
+/// the call) nor belongs to it (in a function the work calls): the function's own test first.
 fn early_reader<'s>(
     checker: &'s Checker,
     function: &FunctionContext,
     store: &Statement,
     places: &[Place],
     callers: &[(CodeId, TextRange)],
+    called_by_work: &[usize],
 ) -> Option<(Place, &'s Access)> {
     let rank = |access: &Access| (access.code != function.id, access.statement.start());
     let mut earliest: Option<(Place, &Access)> = None;
@@ -563,7 +596,7 @@ fn early_reader<'s>(
             let after_call = callers.iter().any(|&(code, site)| {
                 code == access.code && access.statement.start() >= site.start()
             });
-            if after_store || after_call {
+            if after_store || after_call || called_by_work.contains(&access.code) {
                 continue;
             }
             if earliest.is_none_or(|(_, seen)| rank(access) < rank(seen)) {
@@ -588,29 +621,18 @@ fn consumer<'s>(
     checker: &'s Checker,
     function: &FunctionContext,
     region: &Region,
-    work: TextRange,
+    work: &Work,
     places: &[Place],
     reader: &Access,
     callers: &[(CodeId, TextRange)],
 ) -> Option<Consumer<'s>> {
     let model = checker.model;
     let own = function.id;
-    let work_callees: Vec<usize> = model
-        .flow
-        .calls
-        .iter()
-        .filter(|&&(caller, _, site)| caller == Scope::Function(own) && work.contains_range(site))
-        .filter_map(|&(_, callee, _)| match callee {
-            Callable::Function(id) if id != own => Some(id),
-            _ => None,
-        })
-        .collect();
-    let called_by_work = model.reached_from(&work_callees);
     let in_work = |access: &Access| {
         if access.code == own {
-            work.contains_range(access.statement)
+            work.range.contains_range(access.statement)
         } else {
-            called_by_work.contains(&access.code)
+            work.called.contains(&access.code)
         }
     };
     let goes_on = |read: &Access| {
