@@ -19,8 +19,10 @@ declare_rule! {
     /// attribute (a singleton, `if cls._instance is None: cls._instance = cls()`), or an
     /// attribute of a shared object (`if self._conn is None: self._conn = connect()`).
     /// Init-once flags are the same shape (`if not _ready: setup(); _ready = True`): two
-    /// threads can both run `setup()`. Double-checked initialisation (the test repeated under
-    /// the lock) is not reported.
+    /// threads can both run `setup()`. So is `if not hasattr(cls, "_registry"): cls._registry =
+    /// {}`, and a `... is None` test among the operands of `and` or `or`
+    /// (`if cls._monitor is None or not cls._monitor.alive():`). Double-checked
+    /// initialisation (the test repeated under the lock) is not reported.
     ///
     /// ## Why is this bad?
     /// Two threads can both see `None` and both build the object: a second connection pool, a
@@ -97,16 +99,15 @@ pub(crate) fn lazy_init_global(
     if guarded {
         return;
     }
-    let Some(tested) = unset_test(&if_stmt.test) else {
+    let Some(unset) = unset_test(&if_stmt.test) else {
         return;
     };
     // A local the function binds itself is its own, unless declared `global`.
-    if let Expr::Name(name) = tested
+    if let Unset::Value(Expr::Name(name)) = unset
         && !function.scope().globals.contains(name.id.as_str())
     {
         return;
     }
-    let tested_form = ComparableExpr::from(tested);
     // Safe only as double-checked locking: the test repeated under the lock before the store.
     let mut store = None;
     let mut rechecked_under_lock = false;
@@ -117,19 +118,18 @@ pub(crate) fn lazy_init_global(
         &mut |inner, guarded| match inner {
             Stmt::If(recheck)
                 if guarded
-                    && unset_test(&recheck.test)
-                        .is_some_and(|again| ComparableExpr::from(again) == tested_form) =>
+                    && unset_test(&recheck.test).is_some_and(|again| again.same_as(unset)) =>
             {
                 rechecked_under_lock = true;
             }
-            _ if store.is_none() && stores(inner, &tested_form) => store = Some(inner),
+            _ if store.is_none() => store = stored(inner, unset).map(|target| (inner, target)),
             _ => {}
         },
     );
     if rechecked_under_lock {
         return;
     }
-    let Some(store) = store else { return };
+    let Some((store, tested)) = store else { return };
     let places = checker.places(tested);
     let Some(race) = checker.race_on(
         function,
@@ -217,28 +217,97 @@ fn recheck_under_lock(
     })
 }
 
-/// What `x is None`, `x == None` or `not x` tests: a name or an attribute.
-fn unset_test(test: &Expr) -> Option<&Expr> {
+/// What a test finds unset.
+#[derive(Clone, Copy)]
+enum Unset<'a> {
+    /// `x is None`, `x == None`, `not x`: a name or an attribute.
+    Value(&'a Expr),
+    /// `not hasattr(base, "name")`.
+    Attribute { base: &'a Expr, name: &'a str },
+}
+
+impl Unset<'_> {
+    fn same_as(self, other: Unset) -> bool {
+        match (self, other) {
+            (Unset::Value(a), Unset::Value(b)) => same(a, b),
+            (
+                Unset::Attribute { base, name },
+                Unset::Attribute {
+                    base: other_base,
+                    name: other_name,
+                },
+            ) => name == other_name && same(base, other_base),
+            _ => false,
+        }
+    }
+
+    /// Whether assigning `target` sets what the test found unset.
+    fn set_by(self, target: &Expr) -> bool {
+        match (self, target) {
+            (Unset::Value(tested), _) => same(tested, target),
+            (Unset::Attribute { base, name }, Expr::Attribute(attribute)) => {
+                attribute.attr.as_str() == name && same(base, &attribute.value)
+            }
+            _ => false,
+        }
+    }
+}
+
+/// What `x is None`, `x == None`, `not x` or `not hasattr(obj, "x")` finds unset. In `a and b`
+/// or `a or b`, what the first `x is None` among the operands tests (the body can run because
+/// `x` is unset; a `not x` there is more often a state flag than something made on first use).
+fn unset_test(test: &Expr) -> Option<Unset<'_>> {
     let tested = match test {
+        Expr::BoolOp(bool_op) => {
+            return bool_op
+                .values
+                .iter()
+                .find_map(|operand| unset_test(operand).filter(|_| !is_negation(operand)));
+        }
         Expr::Compare(compare) => {
             match (compare.left.as_ref(), &*compare.ops, &*compare.comparators) {
                 (left, [CmpOp::Is | CmpOp::Eq], [Expr::NoneLiteral(_)]) => left,
                 _ => return None,
             }
         }
-        Expr::UnaryOp(unary) if unary.op.is_not() => &unary.operand,
+        Expr::UnaryOp(unary) if unary.op.is_not() => {
+            if let Expr::Call(call) = unary.operand.as_ref()
+                && let (Expr::Name(callee), [base, Expr::StringLiteral(name)], []) = (
+                    call.func.as_ref(),
+                    &*call.arguments.args,
+                    &*call.arguments.keywords,
+                )
+                && callee.id.as_str() == "hasattr"
+            {
+                return Some(Unset::Attribute {
+                    base,
+                    name: name.value.to_str(),
+                });
+            }
+            &unary.operand
+        }
         _ => return None,
     };
-    matches!(tested, Expr::Name(_) | Expr::Attribute(_)).then_some(tested)
+    matches!(tested, Expr::Name(_) | Expr::Attribute(_)).then_some(Unset::Value(tested))
 }
 
-/// Whether a statement assigns `tested` (`x = ...`, `cls._instance = ...`).
-fn stores(stmt: &Stmt, tested: &ComparableExpr) -> bool {
-    let is_tested = |target: &Expr| ComparableExpr::from(target) == *tested;
+fn is_negation(expr: &Expr) -> bool {
+    matches!(expr, Expr::UnaryOp(unary) if unary.op.is_not())
+}
+
+fn same(a: &Expr, b: &Expr) -> bool {
+    ComparableExpr::from(a) == ComparableExpr::from(b)
+}
+
+/// The target through which a statement sets what the test found unset (`x = ...`,
+/// `cls._instance = ...`).
+fn stored<'a>(stmt: &'a Stmt, unset: Unset) -> Option<&'a Expr> {
     match stmt {
-        Stmt::Assign(assign) => assign.targets.iter().any(is_tested),
-        Stmt::AnnAssign(assign) => is_tested(&assign.target),
-        _ => false,
+        Stmt::Assign(assign) => assign.targets.iter().find(|target| unset.set_by(target)),
+        Stmt::AnnAssign(assign) => {
+            Some(assign.target.as_ref()).filter(|target| unset.set_by(target))
+        }
+        _ => None,
     }
 }
 
@@ -302,6 +371,54 @@ def get_pool():
     return _pool
 for _ in range(2):
     threading.Thread(target=get_pool).start()
+"#;
+        assert_eq!(codes_at(source), vec![(7, "FT003".into())]);
+    }
+
+    #[test]
+    fn flags_an_unset_test_among_the_operands_of_and_or() {
+        let source = r#"
+import threading
+class Monitor:
+    current = None
+    enabled = True
+    @classmethod
+    def ensure(cls):
+        if cls.enabled and (cls.current is None or not cls.current.alive()):
+            cls.current = Monitor()
+    @classmethod
+    def pause(cls):
+        if not cls.enabled and cls.current:
+            cls.enabled = True
+for _ in range(2):
+    threading.Thread(target=Monitor.ensure).start()
+    threading.Thread(target=Monitor.pause).start()
+"#;
+        // A `not x` beside other operands is a state flag, not an object made on first use.
+        assert_eq!(codes_at(source), vec![(8, "FT003".into())]);
+    }
+
+    #[test]
+    fn flags_a_class_attribute_made_when_hasattr_finds_none() {
+        let source = r#"
+import threading
+class Handler:
+    _lock = threading.Lock()
+    @classmethod
+    def register(cls, name):
+        if not hasattr(cls, "_names"):
+            cls._names = set()
+        with cls._lock:
+            cls._names.add(name)
+    @classmethod
+    def register_locked(cls, name):
+        with cls._lock:
+            if not hasattr(cls, "_known"):
+                cls._known = set()
+            cls._known.add(name)
+for name in ("a", "b"):
+    threading.Thread(target=Handler.register, args=(name,)).start()
+    threading.Thread(target=Handler.register_locked, args=(name,)).start()
 "#;
         assert_eq!(codes_at(source), vec![(7, "FT003".into())]);
     }

@@ -21,6 +21,7 @@ pub(crate) mod lazy_init_global;
 pub(crate) mod lock_per_call;
 pub(crate) mod mutable_default_shared;
 pub(crate) mod process_global_state;
+pub(crate) mod publish_before_init;
 pub(crate) mod rebuild_in_place;
 pub(crate) mod rmw_class_attr;
 pub(crate) mod rmw_container_item;
@@ -111,6 +112,7 @@ pub(crate) fn check_function(
         copy_then_clear::copy_then_clear(checker, function);
         rebuild_in_place::rebuild_in_place(checker, function);
         compound_state_update::compound_state_update(checker, function, def);
+        publish_before_init::publish_before_init(checker, function, def);
     }
 }
 
@@ -146,6 +148,7 @@ pub const ALL_RULES: &[RuleInfo] = &[
     frame_locals_write::FrameLocalsWrite::INFO,
     current_frames::CurrentFrames::INFO,
     rebuild_in_place::RebuildInPlace::INFO,
+    publish_before_init::PublishBeforeInit::INFO,
     unused_suppression::UnusedSuppression::INFO,
 ];
 

@@ -488,8 +488,9 @@ impl<'a> Flow<'a> {
     /// object's own otherwise.
     pub fn field_var(&self, object: ObjId, field: &'a str) -> Option<VarId> {
         match self.object(object).kind {
+            // A class attribute its body does not bind is one a method sets (`cls._x = ...`).
             ObjectKind::Class(class) => {
-                let owner = self.attribute_owner(class, field)?;
+                let owner = self.attribute_owner(class, field).unwrap_or(class);
                 self.name(Scope::Class(owner), field)
             }
             _ => self.field(object, field),
@@ -2306,9 +2307,9 @@ impl<'a> Builder<'_, 'a> {
         let mut sources = Vec::new();
         match kind {
             ObjectKind::Class(class) => {
-                if let Some(owner) = self.attribute_owner(class, field) {
-                    sources.push(self.var(VarKey::Name(Scope::Class(owner), field)));
-                }
+                // Where `store_target` puts `cls.field = ...` when the body does not bind it.
+                let owner = self.attribute_owner(class, field).unwrap_or(class);
+                sources.push(self.var(VarKey::Name(Scope::Class(owner), field)));
             }
             ObjectKind::Instance(class) | ObjectKind::OutsideInstance(class) => {
                 sources.push(self.var(VarKey::Field(object, field)));
@@ -2439,6 +2440,10 @@ impl<'a> Builder<'_, 'a> {
                         Some(object),
                         prefix.clone(),
                     );
+                }
+                // `__new__` runs first, on the class, with the call's arguments.
+                if let Some(new) = self.flow.method(class, "__new__") {
+                    self.enter(index, Callable::Function(new), Some(object), prefix.clone());
                 }
                 let instance = self.instance(class, site, caller);
                 self.add_object(result, instance);

@@ -217,6 +217,14 @@ impl Sharing {
         self.accesses.get(&var).map_or(&[], Vec::as_slice)
     }
 
+    /// Every variable accessed, with its accesses, in no particular order: a scan of the whole
+    /// index, for the rare finding that asks what some code writes.
+    pub fn all_accesses(&self) -> impl Iterator<Item = (VarId, &[Access])> {
+        self.accesses
+            .iter()
+            .map(|(&var, accesses)| (var, accesses.as_slice()))
+    }
+
     /// The accesses `codes` make (reads and changes of names, attributes and items), and the
     /// variables of those that touch a value threads share: an object shared between threads,
     /// or a module-level name or class attribute that functions change.
