@@ -625,6 +625,30 @@ for item in range(4):
     }
 
     #[test]
+    fn flags_a_container_a_closure_handed_to_a_pool_shares() {
+        // `seen` is the call's own until `visit` closes over it and goes to the pool; a closure
+        // that stays in the call (the sort key) shares nothing.
+        let source = r#"
+from concurrent.futures import ThreadPoolExecutor
+def crawl(paths):
+    seen = set()
+    ranks = {}
+    def visit(path):
+        if path in seen:
+            return
+        seen.add(path)
+    def rank(path):
+        if path not in ranks:
+            ranks[path] = len(ranks)
+        return ranks[path]
+    with ThreadPoolExecutor() as pool:
+        for path in sorted(paths, key=rank):
+            pool.submit(visit, path)
+"#;
+        assert_eq!(codes_at(source), vec![(7, "FT002".into())]);
+    }
+
+    #[test]
     fn flags_emptiness_test_then_pop() {
         let source = r#"
 import threading

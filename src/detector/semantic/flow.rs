@@ -999,6 +999,8 @@ impl<'a> Builder<'_, 'a> {
             if !captured.contains(&var) {
                 captured.push(var);
             }
+            // A closure can take the container wherever it is handed: no longer the call's own.
+            self.flow.fresh_locals.insert(var, false);
         }
         var
     }
