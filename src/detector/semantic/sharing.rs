@@ -171,6 +171,8 @@ pub struct Sharing {
     /// Code that initialises its object before other threads can see it: constructors and
     /// the methods only they call.
     initialising: Vec<bool>,
+    /// Whether any access is made under a lock the analysis knows.
+    locked_accesses: bool,
 }
 
 impl Sharing {
@@ -322,6 +324,12 @@ impl Sharing {
     fn own_class_code(&self, facts: &EntryFacts, code: CodeId) -> bool {
         // Methods of the class are its API: they run whenever callers use the object.
         facts.region_code.contains(&code)
+    }
+
+    /// Whether any access of the module is made under a lock the analysis knows (rules about
+    /// what a lock guards have nothing to look at otherwise).
+    pub fn has_locked_accesses(&self) -> bool {
+        self.locked_accesses
     }
 
     /// Whether `code` works on an object nobody else has yet (a constructor, or a method only
@@ -480,6 +488,11 @@ pub fn build(module: &ModModule, model: &SemanticModel, public: bool) -> Sharing
     sharing.entry_locks = entry_locks(&sharing, model, &graph, &statements, &initialising);
     sharing.accesses = statements.accesses(model, &sharing, &initialising);
     sharing.initialising = initialising;
+    sharing.locked_accesses = sharing
+        .accesses
+        .values()
+        .flatten()
+        .any(|access| !access.locks.is_empty());
     // An entry from another module reaches what module-level names hold.
     for (entry, reach) in entry_reaches(&sharing, model).into_iter().enumerate() {
         sharing.entries[entry].reach = reach;
