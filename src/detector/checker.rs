@@ -429,6 +429,12 @@ impl<'a> Checker<'a> {
         let (held, unknown_held) = self.model.sharing.entry_locks(function.id);
         locks.extend_from_slice(held);
         unknown_lock |= unknown_held;
+        let sharing = &self.model.sharing;
+        // A constructor, or a method only constructors call, works on an object no other
+        // thread has yet.
+        let initialising = sharing.is_initialising(function.id)
+            && matches!(place.owner, Owner::Object(object)
+                if self.model.flow.receivers(function.id).contains(&object));
         let probe = Access {
             kind,
             code: function.id,
@@ -437,9 +443,27 @@ impl<'a> Checker<'a> {
             unknown_lock,
             fresh: false,
         };
-        let sharing = &self.model.sharing;
-        sharing.accesses_of(place.var).iter().filter(move |other| {
-            against.contains(&other.kind) && sharing.conflict(&probe, other, place.owner)
+        // The statement's own access there says whether it works on a container its function
+        // made and has not handed out yet (looked up only once something races with it).
+        let own_fresh = OnceCell::new();
+        let (code, range) = (function.id, statement.stmt.range());
+        let fresh = move || {
+            *own_fresh.get_or_init(|| {
+                sharing
+                    .accesses_of(place.var)
+                    .iter()
+                    .any(|access| access.fresh && access.code == code && access.statement == range)
+            })
+        };
+        let accesses = if initialising {
+            &[][..]
+        } else {
+            sharing.accesses_of(place.var)
+        };
+        accesses.iter().filter(move |other| {
+            against.contains(&other.kind)
+                && sharing.conflict(&probe, other, place.owner)
+                && !fresh()
         })
     }
 
@@ -563,6 +587,11 @@ impl<'a> Checker<'a> {
                 "{}an instance of `{}`, whose public methods any thread may call",
                 if named_by_class { "" } else { "is " },
                 self.model.flow.classes[class].def.name.as_str()
+            ),
+            SharedBy::Logging(site) => format!(
+                "is registered with `{}` at line {}, and every thread that logs runs it",
+                self.text(site).lines().next().unwrap_or_default(),
+                self.location(site.start()).row
             ),
             SharedBy::Within(_) => "is shared".to_string(),
         };

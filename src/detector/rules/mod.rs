@@ -16,6 +16,7 @@ pub(crate) mod copy_then_clear;
 pub(crate) mod current_frames;
 pub(crate) mod frame_locals_write;
 pub(crate) mod gil_reenabling_import;
+pub(crate) mod inconsistent_locking;
 pub(crate) mod iterate_while_mutating;
 pub(crate) mod lazy_init_global;
 pub(crate) mod lock_per_call;
@@ -93,6 +94,7 @@ pub(crate) fn check_statement(
         rmw_nonlocal::rmw_nonlocal(checker, function, statement);
         rmw_container_item::rmw_container_item(checker, function, statement);
         iterate_while_mutating::iterate_while_mutating(checker, function, statement);
+        inconsistent_locking::inconsistent_locking(checker, function, statement);
     }
     process_global_state::process_global_state(checker, function, statement);
     signal_off_main_thread::signal_off_main_thread(checker, function, statement);
@@ -148,6 +150,7 @@ pub const ALL_RULES: &[RuleInfo] = &[
     frame_locals_write::FrameLocalsWrite::INFO,
     current_frames::CurrentFrames::INFO,
     rebuild_in_place::RebuildInPlace::INFO,
+    inconsistent_locking::InconsistentLocking::INFO,
     publish_before_init::PublishBeforeInit::INFO,
     unused_suppression::UnusedSuppression::INFO,
 ];

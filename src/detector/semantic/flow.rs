@@ -21,15 +21,15 @@ use smallvec::SmallVec;
 
 use ruff_python_ast::comparable::ComparableExpr;
 use ruff_python_ast::{
-    Comprehension, ExceptHandler, Expr, ExprCall, ExprContext, ModModule, Stmt, StmtClassDef,
-    StmtFunctionDef,
+    CmpOp, Comprehension, ExceptHandler, Expr, ExprCall, ExprContext, ModModule, Stmt,
+    StmtClassDef, StmtFunctionDef,
 };
 use ruff_text_size::{Ranged, TextRange};
 
 use super::builder::contains_yield;
 use super::threads::{
-    LOCK_FACTORIES, StartKind, ThreadTarget, is_thread_local_class, is_thread_subclass,
-    thread_target,
+    LOCK_FACTORIES, StartKind, ThreadTarget, is_logging_handler_class, is_thread_local_class,
+    is_thread_subclass, thread_target,
 };
 use super::{FunctionId, SemanticModel};
 
@@ -176,7 +176,26 @@ enum Argument {
 #[derive(Clone, Copy, Debug)]
 enum Callee<'a> {
     Value(VarId),
-    Method { receiver: VarId, name: &'a str },
+    Method {
+        receiver: VarId,
+        name: &'a str,
+    },
+    /// A special method that syntax calls (`x[k]` runs `__getitem__`): only a method of a class
+    /// of this module, on its instances.
+    Special {
+        receiver: VarId,
+        name: &'a str,
+    },
+    /// A logging call (`log.info(...)`) on what may be a logger: what it runs on every handler
+    /// registered in the module.
+    Logged {
+        receiver: VarId,
+    },
+    /// What logging runs on a registered handler: its `handle` when its class has one, else
+    /// `emit` (which `logging.Handler.handle` calls holding the handler's lock).
+    Dispatch {
+        receiver: VarId,
+    },
 }
 
 #[derive(Debug)]
@@ -248,6 +267,8 @@ pub struct ClassInfo<'a> {
     pub thread_subclass: bool,
     /// Derived from `threading.local`: every instance attribute is per thread.
     pub thread_local: bool,
+    /// Derived from a `logging` handler: logging runs its `emit` under its own `lock`.
+    pub logging_handler: bool,
     /// For a `@dataclass`, its fields in order, each with its default.
     pub dataclass_fields: Option<Vec<(&'a str, Option<&'a Expr>)>>,
     /// The metaclass, when it is a class of this module (`class C(metaclass=Singleton)`).
@@ -329,6 +350,13 @@ pub struct Flow<'a> {
     class_of_def: FxHashMap<usize, ClassId>,
     /// The class whose body defines each method.
     method_classes: FxHashMap<FunctionId, ClassId>,
+    /// `logging.getLogger(...)` objects.
+    loggers: FxHashSet<ObjId>,
+    /// Where handlers are registered with a logger (`logger.addHandler(h)`,
+    /// `logging.basicConfig(handlers=[h])`), with the variable holding them.
+    pub handler_registrations: Vec<(TextRange, VarId)>,
+    /// Logging calls through which a registered handler's `handle` or `emit` runs.
+    dispatch_sites: FxHashSet<TextRange>,
 }
 
 impl<'a> Flow<'a> {
@@ -527,6 +555,37 @@ impl<'a> Flow<'a> {
             .copied()
     }
 
+    /// The locks that holding `object` (`with x:`, `x.acquire()`) takes: a lock, with the lock a
+    /// condition is built on; a `logging` handler's `lock`.
+    pub fn locks_taken_by(&self, object: ObjId) -> Vec<ObjId> {
+        match self.object(object).kind {
+            ObjectKind::Lock => {
+                let mut locks = vec![object];
+                if let Some(inner) = self.field(object, "_lock") {
+                    locks.extend(self.objects_of(inner));
+                }
+                locks
+            }
+            ObjectKind::Instance(class) | ObjectKind::OutsideInstance(class)
+                if self.classes[class].logging_handler =>
+            {
+                self.field(object, "lock")
+                    .map(|lock| self.objects_of(lock))
+                    .unwrap_or_default()
+                    .iter()
+                    .copied()
+                    .filter(|&lock| self.object(lock).kind == ObjectKind::Lock)
+                    .collect()
+            }
+            _ => Vec::new(),
+        }
+    }
+
+    /// Whether logging runs a handler's `handle` or `emit` from the call at `site`.
+    pub fn is_dispatch(&self, site: TextRange) -> bool {
+        self.dispatch_sites.contains(&site)
+    }
+
     /// The method `name` of `class` or of its bases in this module.
     pub fn method(&self, class: ClassId, name: &str) -> Option<FunctionId> {
         let mut seen = Vec::new();
@@ -599,6 +658,22 @@ const ITERATOR_FACTORIES: &[&str] = &[
     "itertools.tee",
 ];
 
+/// The methods of a logger (and the functions of `logging`) that hand a record to the handlers.
+const LOGGING_CALLS: &[&str] = &[
+    "debug",
+    "info",
+    "warning",
+    "warn",
+    "error",
+    "exception",
+    "critical",
+    "fatal",
+    "log",
+];
+
+/// Special methods that syntax calls on instances: subscripts and `in`.
+const SYNTAX_METHODS: &[&str] = &["__getitem__", "__setitem__", "__delitem__", "__contains__"];
+
 /// Methods whose arguments end up inside the receiver.
 const STORING_METHODS: &[&str] = &[
     "append",
@@ -663,11 +738,30 @@ pub fn analyse<'a>(module: &'a ModModule, model: &SemanticModel<'a>, public: boo
             .collect(),
         next_function: 0,
         generator_functions: FxHashSet::default(),
+        syntax_methods: FxHashSet::default(),
+        handler_classes: false,
+        handlers: None,
         worklist: Vec::new(),
         queued: Vec::new(),
     };
     builder.reserve(model.source.len());
     builder.collect_classes(&module.body, Scope::Module);
+    builder.syntax_methods = SYNTAX_METHODS
+        .iter()
+        .copied()
+        .filter(|name| {
+            builder
+                .flow
+                .classes
+                .iter()
+                .any(|class| class.methods.contains_key(name))
+        })
+        .collect();
+    builder.handler_classes = builder
+        .flow
+        .classes
+        .iter()
+        .any(|class| class.logging_handler);
     builder.next_function = 0;
     builder.walk_body(Scope::Module, &module.body);
     builder.solve();
@@ -736,6 +830,14 @@ struct Builder<'m, 'a> {
     starts: FxHashMap<TextRange, usize>,
     next_function: FunctionId,
     generator_functions: FxHashSet<FunctionId>,
+    /// The special methods of [`SYNTAX_METHODS`] some class of the module defines: syntax calls
+    /// only those.
+    syntax_methods: FxHashSet<&'static str>,
+    /// Whether a class of the module is a `logging` handler: only then are loggers and
+    /// logging calls followed.
+    handler_classes: bool,
+    /// Every handler registered with a logger, created on the first registration.
+    handlers: Option<VarId>,
     /// Variables with objects not yet propagated.
     worklist: Vec<VarId>,
     queued: Vec<bool>,
@@ -829,7 +931,11 @@ impl<'a> Builder<'_, 'a> {
             | Constraint::StoreContents { base, .. }
             | Constraint::TypeOf { of: base, .. } => base,
             Constraint::Call(call) => match self.call_constraints[call].callee {
-                Callee::Value(var) | Callee::Method { receiver: var, .. } => var,
+                Callee::Value(var)
+                | Callee::Method { receiver: var, .. }
+                | Callee::Special { receiver: var, .. }
+                | Callee::Logged { receiver: var }
+                | Callee::Dispatch { receiver: var } => var,
             },
         };
         let index = self.constraints.len() as u32;
@@ -915,6 +1021,8 @@ impl<'a> Builder<'_, 'a> {
                     || inherits(|info| info.thread_subclass, &self.flow.classes);
                 let thread_local = is_thread_local_class(self.model, class)
                     || inherits(|info| info.thread_local, &self.flow.classes);
+                let logging_handler = is_logging_handler_class(self.model, class)
+                    || inherits(|info| info.logging_handler, &self.flow.classes);
                 let attributes = class_body_names(&class.body);
                 let metaclass = class.keywords().iter().find_map(|keyword| {
                     match (keyword.arg.as_ref()?.as_str(), &keyword.value) {
@@ -934,6 +1042,7 @@ impl<'a> Builder<'_, 'a> {
                     bases,
                     thread_subclass,
                     thread_local,
+                    logging_handler,
                     dataclass_fields: dataclass_fields(self.model, class),
                     metaclass,
                 });
@@ -1268,8 +1377,13 @@ impl<'a> Builder<'_, 'a> {
             }
             Expr::Subscript(subscript) => {
                 let base = self.expr(scope, &subscript.value);
-                self.expr(scope, &subscript.slice);
+                let key = self.expr(scope, &subscript.slice);
                 self.constrain(Constraint::StoreContents { base, from: value });
+                if self.syntax_methods.contains("__setitem__") {
+                    let arguments = vec![Argument::Plain(key), Argument::Plain(value)];
+                    let result = self.temp();
+                    self.syntax_call(scope, target, (base, "__setitem__"), arguments, result);
+                }
             }
             Expr::Tuple(_) | Expr::List(_) => {
                 let elements = match target {
@@ -1360,8 +1474,41 @@ impl<'a> Builder<'_, 'a> {
             }
             Expr::Subscript(subscript) => {
                 let base = self.expr(scope, &subscript.value);
-                self.expr(scope, &subscript.slice);
-                self.contents_of(base)
+                let key = self.expr(scope, &subscript.slice);
+                let items = self.contents_of(base);
+                // `x[k]` reads, `del x[k]` deletes, `x[k] += v` reads and stores.
+                let methods: &[&'static str] = match subscript.ctx {
+                    ExprContext::Load => &["__getitem__"],
+                    ExprContext::Del => &["__delitem__"],
+                    _ => &["__getitem__", "__setitem__"],
+                };
+                for &name in methods {
+                    if self.syntax_methods.contains(name) {
+                        let key = vec![Argument::Plain(key)];
+                        self.syntax_call(scope, expr, (base, name), key, items);
+                    }
+                }
+                items
+            }
+            Expr::Compare(compare)
+                if self.syntax_methods.contains("__contains__")
+                    && compare
+                        .ops
+                        .iter()
+                        .any(|op| matches!(op, CmpOp::In | CmpOp::NotIn)) =>
+            {
+                // `k in x` runs `x.__contains__(k)`.
+                let mut left = self.expr(scope, &compare.left);
+                for (op, right) in compare.ops.iter().zip(compare.comparators.iter()) {
+                    let container = self.expr(scope, right);
+                    if matches!(op, CmpOp::In | CmpOp::NotIn) {
+                        let result = self.temp();
+                        let key = vec![Argument::Plain(left)];
+                        self.syntax_call(scope, expr, (container, "__contains__"), key, result);
+                    }
+                    left = container;
+                }
+                self.temp()
             }
             Expr::Call(call) => self.call(scope, call),
             Expr::Lambda(lambda) => {
@@ -1585,6 +1732,9 @@ impl<'a> Builder<'_, 'a> {
         let callee = match call.func.as_ref() {
             Expr::Attribute(method) => {
                 let receiver = self.expr(scope, &method.value);
+                if self.handler_classes {
+                    self.logging_method(receiver, method.attr.as_str(), &positional, call, scope);
+                }
                 self.container_method(
                     (receiver, method.attr.as_str()),
                     &positional,
@@ -1606,6 +1756,64 @@ impl<'a> Builder<'_, 'a> {
             None,
         );
         result
+    }
+
+    /// The variable holding every handler registered with a logger.
+    fn handlers_var(&mut self) -> VarId {
+        if let Some(var) = self.handlers {
+            return var;
+        }
+        let var = self.temp();
+        self.handlers = Some(var);
+        var
+    }
+
+    /// `logger.addHandler(h)` registers `h`; `logger.info(...)` runs the registered handlers
+    /// when `logger` is a logger.
+    fn logging_method(
+        &mut self,
+        receiver: VarId,
+        method: &str,
+        positional: &[Argument],
+        call: &ExprCall,
+        scope: Scope,
+    ) {
+        if method == "addHandler" {
+            if let Some(Argument::Plain(handler)) = positional.first() {
+                self.register_handlers(*handler, call.range());
+            }
+        } else if LOGGING_CALLS.contains(&method) {
+            let callee = Callee::Logged { receiver };
+            let result = self.temp();
+            self.call_constraint(
+                callee,
+                (Vec::new(), Vec::new()),
+                result,
+                (call.range(), scope),
+                None,
+            );
+        }
+    }
+
+    fn register_handlers(&mut self, handlers: VarId, site: TextRange) {
+        let all = self.handlers_var();
+        self.copy(handlers, all);
+        self.flow.handler_registrations.push((site, handlers));
+    }
+
+    /// The call of a special method that syntax makes (`x[k]`, `x[k] = v`, `del x[k]`,
+    /// `k in x`); callers first check that a class of the module defines it.
+    fn syntax_call(
+        &mut self,
+        scope: Scope,
+        expr: &Expr,
+        (receiver, name): (VarId, &'static str),
+        positional: Vec<Argument>,
+        result: VarId,
+    ) {
+        let callee = Callee::Special { receiver, name };
+        let arguments = (positional, Vec::new());
+        self.call_constraint(callee, arguments, result, (expr.range(), scope), None);
     }
 
     fn binds_anywhere(&self, scope: Scope, name: &str) -> bool {
@@ -1828,6 +2036,46 @@ impl<'a> Builder<'_, 'a> {
                 });
             }
             return Some(object);
+        }
+        if self.handler_classes {
+            match name {
+                "logging.getLogger" => {
+                    self.arguments(scope, call);
+                    let logger = self.new_object(ObjectKind::Synchronized, site, scope);
+                    self.flow.loggers.insert(logger);
+                    let var = self.temp();
+                    self.add_object(var, logger);
+                    return Some(var);
+                }
+                "logging.basicConfig" => {
+                    self.arguments(scope, call);
+                    if let Some(handlers) = call.arguments.find_keyword("handlers") {
+                        let handlers = self.expr(scope, &handlers.value);
+                        let items = self.contents_of(handlers);
+                        self.register_handlers(items, site);
+                    }
+                    return Some(self.temp());
+                }
+                _ => {
+                    if let Some(function) = name.strip_prefix("logging.")
+                        && LOGGING_CALLS.contains(&function)
+                    {
+                        // The module's functions log through the root logger.
+                        self.arguments(scope, call);
+                        let handlers = self.handlers_var();
+                        let callee = Callee::Dispatch { receiver: handlers };
+                        let result = self.temp();
+                        self.call_constraint(
+                            callee,
+                            (Vec::new(), Vec::new()),
+                            result,
+                            (site, scope),
+                            None,
+                        );
+                        return Some(result);
+                    }
+                }
+            }
         }
         match name {
             "functools.partial" => {
@@ -2230,6 +2478,7 @@ impl<'a> Builder<'_, 'a> {
         let (site, scope) = (info.def.name.range(), info.scope);
         let object = self.new_object(ObjectKind::OutsideInstance(class), site, scope);
         self.outside_instances.insert(class, object);
+        self.handler_lock(class, object);
         object
     }
 
@@ -2392,6 +2641,39 @@ impl<'a> Builder<'_, 'a> {
         match self.call_constraints[index].callee {
             Callee::Value(_) => self.call_object(index, object, Vec::new()),
             Callee::Method { name, .. } => self.call_method(index, object, name),
+            Callee::Logged { .. } => {
+                if self.flow.loggers.contains(&object) {
+                    let handlers = self.handlers_var();
+                    let callee = Callee::Dispatch { receiver: handlers };
+                    self.derived_call(index, callee, Vec::new(), Vec::new());
+                }
+            }
+            Callee::Dispatch { .. } => {
+                if let ObjectKind::Instance(class) | ObjectKind::OutsideInstance(class) =
+                    self.flow.objects[object as usize].kind
+                    && self.flow.classes[class].logging_handler
+                {
+                    let name = if self.flow.method(class, "handle").is_some() {
+                        "handle"
+                    } else {
+                        "emit"
+                    };
+                    if let Some(method) = self.method_object(object, name) {
+                        let site = self.call_constraints[index].site;
+                        self.flow.dispatch_sites.insert(site);
+                        self.call_object(index, method, Vec::new());
+                    }
+                }
+            }
+            Callee::Special { name, .. } => {
+                if matches!(
+                    self.flow.objects[object as usize].kind,
+                    ObjectKind::Instance(_) | ObjectKind::OutsideInstance(_)
+                ) && let Some(method) = self.method_object(object, name)
+                {
+                    self.call_object(index, method, Vec::new());
+                }
+            }
         }
     }
 
@@ -2544,7 +2826,18 @@ impl<'a> Builder<'_, 'a> {
         };
         let object = self.new_object(kind, site, scope);
         self.instances.insert(key, object);
+        self.handler_lock(class, object);
         object
+    }
+
+    /// A `logging` handler's `lock` (`Handler.__init__` creates it with `createLock()`).
+    fn handler_lock(&mut self, class: ClassId, instance: ObjId) {
+        if self.flow.classes[class].logging_handler {
+            let info = self.flow.objects[instance as usize];
+            let lock = self.new_object(ObjectKind::Lock, info.site, info.scope);
+            let field = self.var(VarKey::Field(instance, "lock"));
+            self.add_object(field, lock);
+        }
     }
 
     /// An instance of a `threading.Thread` subclass: its `run` is a thread entry.

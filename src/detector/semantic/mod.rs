@@ -192,7 +192,8 @@ impl<'a> SemanticModel<'a> {
 
     /// Whether an expression held around code (`with x:`, `x.acquire()`) is a lock that other
     /// callers share: it holds a lock object (`threading.Lock()`, `RLock()`, `Condition()`,
-    /// `Semaphore()`) wherever that was created, or, when the analysis cannot tell what it holds
+    /// `Semaphore()`, a `logging` handler, whose `acquire()` takes its `lock`) wherever that was
+    /// created, or, when the analysis cannot tell what it holds
     /// (a parameter no call binds, an import), its name says so word by word (`lock`,
     /// `_state_lock`, `mutex`, `cond`; not `clock` or `block`). A lock created right there or on
     /// every call and seen by nobody else guards nothing.
@@ -211,7 +212,7 @@ impl<'a> SemanticModel<'a> {
         }
         objects
             .iter()
-            .any(|&object| self.flow.object(object).kind == flow::ObjectKind::Lock)
+            .any(|&object| !self.flow.locks_taken_by(object).is_empty())
     }
 
     /// If `expr` (in `with expr:` or `expr.acquire()`) is a lock its function creates on every

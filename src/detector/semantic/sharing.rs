@@ -109,6 +109,9 @@ pub enum SharedBy {
     OwnThread(EntryId),
     /// An instance a public method may be called on from any thread (library mode).
     Public(ClassId),
+    /// A `logging` handler registered with a logger (at this call): every thread that logs
+    /// runs it.
+    Logging(TextRange),
     /// Held by another shared object.
     Within(ObjId),
 }
@@ -165,6 +168,11 @@ pub struct Sharing {
     /// Locks every caller holds when calling each piece of code (what its accesses run under
     /// besides their own statement's locks), and whether one of them is not known.
     entry_locks: Vec<(Vec<ObjId>, bool)>,
+    /// Code that initialises its object before other threads can see it: constructors and
+    /// the methods only they call.
+    initialising: Vec<bool>,
+    /// Whether any access is made under a lock the analysis knows.
+    locked_accesses: bool,
 }
 
 impl Sharing {
@@ -326,6 +334,18 @@ impl Sharing {
         facts.region_code.contains(&code)
     }
 
+    /// Whether any access of the module is made under a lock the analysis knows (rules about
+    /// what a lock guards have nothing to look at otherwise).
+    pub fn has_locked_accesses(&self) -> bool {
+        self.locked_accesses
+    }
+
+    /// Whether `code` works on an object nobody else has yet (a constructor, or a method only
+    /// constructors call) when it touches its own receiver's state.
+    pub fn is_initialising(&self, code: CodeId) -> bool {
+        self.initialising.get(code).copied().unwrap_or(false)
+    }
+
     /// Locks every caller of `code` holds around the call.
     pub fn entry_locks(&self, code: CodeId) -> (&[ObjId], bool) {
         self.entry_locks
@@ -472,8 +492,15 @@ pub fn build(module: &ModModule, model: &SemanticModel, public: bool) -> Sharing
             entry,
         );
     }
-    sharing.entry_locks = entry_locks(&sharing, model, &graph, &statements);
-    sharing.accesses = statements.accesses(model, &sharing);
+    let initialising = initialising(model, &graph);
+    sharing.entry_locks = entry_locks(&sharing, model, &graph, &statements, &initialising);
+    sharing.accesses = statements.accesses(model, &sharing, &initialising);
+    sharing.initialising = initialising;
+    sharing.locked_accesses = sharing
+        .accesses
+        .values()
+        .flatten()
+        .any(|access| !access.locks.is_empty());
     // An entry from another module reaches what module-level names hold.
     for (entry, reach) in entry_reaches(&sharing, model).into_iter().enumerate() {
         sharing.entries[entry].reach = reach;
@@ -773,6 +800,7 @@ impl<'a> Statements<'a> {
         &self,
         model: &SemanticModel<'a>,
         sharing: &Sharing,
+        initialising: &[bool],
     ) -> FxHashMap<VarId, Vec<Access>> {
         let mut index: FxHashMap<VarId, Vec<Access>> = FxHashMap::default();
         if !sharing.is_concurrent() {
@@ -782,16 +810,19 @@ impl<'a> Statements<'a> {
             if sharing.contexts(code).is_empty() {
                 continue;
             }
-            // A constructor works on an object nobody else has yet.
-            let constructing: Vec<ObjId> = match model.functions.get(code) {
-                Some(function) if CONSTRUCTORS.contains(&function.name()) => {
-                    model.flow.receivers(code)
-                }
-                _ => Vec::new(),
+            // A constructor (and a method only constructors call) works on an object nobody
+            // else has yet.
+            let constructing: Vec<ObjId> = if initialising[code] {
+                model.flow.receivers(code)
+            } else {
+                Vec::new()
             };
             let (held, unknown_held) = sharing.entry_locks(code);
             // Locals whose container this code made and has not handed out yet.
             let mut published: FxHashSet<VarId> = FxHashSet::default();
+            // Locals whose latest assignment took what they hold from elsewhere
+            // (`rows = cache.setdefault(k, [])`, `for row in rows:`).
+            let mut taken: FxHashSet<VarId> = FxHashSet::default();
             for (stmt, locks) in statements {
                 let (mut lock_objects, mut unknown_lock) = lock_objects(model, locks);
                 lock_objects.extend_from_slice(held);
@@ -799,11 +830,12 @@ impl<'a> Statements<'a> {
                 let mut collector = AccessCollector {
                     model,
                     found: Vec::new(),
-                    unpublished: Some((code, &published)),
+                    unpublished: Some((code, &published, &taken)),
                 };
                 collector.statement(stmt);
                 let found = collector.found;
                 published.extend(handed_out(model, stmt));
+                assigned_locals(model, stmt, &mut taken);
                 for (var, kind, fresh) in found {
                     if model
                         .flow
@@ -860,13 +892,7 @@ pub fn lock_objects(model: &SemanticModel, locks: &[&Expr]) -> (Vec<ObjId>, bool
             unknown = true;
         }
         for &object in held {
-            if model.flow.object(object).kind == ObjectKind::Lock {
-                objects.push(object);
-                // A condition built on a lock holds that lock too.
-                if let Some(inner) = model.flow.field(object, "_lock") {
-                    objects.extend(model.flow.objects_of(inner));
-                }
-            }
+            objects.extend(model.flow.locks_taken_by(object));
         }
     }
     objects.sort_unstable();
@@ -880,7 +906,9 @@ struct AccessCollector<'m, 'a> {
     /// Variable, what is done to it, and whether it is done through a fresh local.
     found: Vec<(VarId, AccessKind, bool)>,
     /// The function whose statement this is, and its locals handed out by earlier statements.
-    unpublished: Option<(CodeId, &'m FxHashSet<VarId>)>,
+    /// Its locals handed out by earlier statements, and those whose latest assignment took an
+    /// object from elsewhere.
+    unpublished: Option<(CodeId, &'m FxHashSet<VarId>, &'m FxHashSet<VarId>)>,
 }
 
 impl<'a> AccessCollector<'_, 'a> {
@@ -949,7 +977,7 @@ impl<'a> AccessCollector<'_, 'a> {
     /// before any statement hands it out: still the call's own, even if it is published later
     /// (`lines = [...]; lines[-1] += "\n"; cache[k] = lines`).
     fn not_yet_handed_out(&self, base: &Expr) -> bool {
-        let Some((code, published)) = self.unpublished else {
+        let Some((code, published, taken)) = self.unpublished else {
             return false;
         };
         let Expr::Name(name) = base else { return false };
@@ -962,10 +990,13 @@ impl<'a> AccessCollector<'_, 'a> {
         };
         flow.scope_of(var) == Some(Scope::Function(code))
             && !published.contains(&var)
+            && !taken.contains(&var)
             && function.def.parameters.find(name.id.as_str()).is_none()
             && flow.objects_of(var).iter().all(|&object| {
                 let info = flow.object(object);
-                !is_state(info.kind) || info.scope == Scope::Function(code)
+                // A class's attributes are everyone's, wherever the name for it was bound.
+                !matches!(info.kind, ObjectKind::Class(_))
+                    && (!is_state(info.kind) || info.scope == Scope::Function(code))
             })
     }
 
@@ -1121,6 +1152,70 @@ impl<'a> Visitor<'a> for AccessCollector<'_, 'a> {
             self.iterated(&comprehension.iter);
         }
         visitor::walk_comprehension(self, comprehension);
+    }
+}
+
+/// Notes the locals a statement assigns: those given a new object (`rows = []`, `x = Config()`)
+/// hold their own again; the others (`rows = cache.setdefault(k, [])`, `row = rows[0]`, a loop
+/// or `with` target) hold what they took from elsewhere.
+fn assigned_locals(model: &SemanticModel, stmt: &Stmt, taken: &mut FxHashSet<VarId>) {
+    let mut assign = |target: &Expr, made: bool| {
+        if let Expr::Name(_) = target
+            && let Some(var) = model.flow.var_of(target)
+        {
+            if made {
+                taken.remove(&var);
+            } else {
+                taken.insert(var);
+            }
+        }
+    };
+    match stmt {
+        Stmt::Assign(assignment) => {
+            let made = makes_new_object(&assignment.value);
+            for target in &assignment.targets {
+                assign(target, made);
+            }
+        }
+        Stmt::AnnAssign(assignment) => {
+            if let Some(value) = &assignment.value {
+                assign(&assignment.target, makes_new_object(value));
+            }
+        }
+        Stmt::For(for_stmt) => assign(&for_stmt.target, false),
+        Stmt::With(with) => {
+            for item in &with.items {
+                if let Some(target) = &item.optional_vars {
+                    assign(target, false);
+                }
+            }
+        }
+        _ => {}
+    }
+}
+
+/// An expression whose value is an object it makes (a display, a comprehension, a call that is
+/// not a container method: `d.setdefault(k, [])` and `q.pop()` give back what the container
+/// held), or a constant that holds nothing.
+fn makes_new_object(expr: &Expr) -> bool {
+    match expr {
+        Expr::Call(call) => !matches!(call.func.as_ref(), Expr::Attribute(method)
+            if method_access(method.attr.as_str()).is_some()),
+        Expr::List(_)
+        | Expr::Dict(_)
+        | Expr::Set(_)
+        | Expr::Tuple(_)
+        | Expr::ListComp(_)
+        | Expr::SetComp(_)
+        | Expr::DictComp(_)
+        | Expr::Generator(_)
+        | Expr::NoneLiteral(_)
+        | Expr::BooleanLiteral(_)
+        | Expr::NumberLiteral(_)
+        | Expr::StringLiteral(_)
+        | Expr::BytesLiteral(_)
+        | Expr::FString(_) => true,
+        _ => false,
     }
 }
 
@@ -1719,6 +1814,11 @@ fn find_shared(sharing: &mut Sharing, model: &SemanticModel) {
             }
         }
     }
+    for &(site, handlers) in &flow.handler_registrations {
+        for &object in flow.objects_of(handlers) {
+            roots.push((object, SharedBy::Logging(site)));
+        }
+    }
     let public = sharing
         .contexts
         .iter()
@@ -1749,38 +1849,73 @@ fn find_shared(sharing: &mut Sharing, model: &SemanticModel) {
 
 /// The locks every caller holds around the calls of each piece of code: the intersection over
 /// its call sites of the locks held there and those held around the caller itself. Entry
-/// targets, public functions and code without callers start with none.
+/// targets, public functions and code without callers start with none, except a `logging`
+/// handler's `emit`, which `Handler.handle` calls holding the handler's lock (the module's
+/// logging calls that reach it are that call).
 fn entry_locks(
     sharing: &Sharing,
     model: &SemanticModel,
     graph: &CallGraph,
     statements: &Statements,
+    initialising: &[bool],
 ) -> Vec<(Vec<ObjId>, bool)> {
+    let flow = &model.flow;
     let count = sharing.module_code() + 1;
+    // Without a lock anywhere (most modules), no caller holds one.
+    let any_lock = statements
+        .by_code
+        .iter()
+        .flatten()
+        .any(|(_, locks)| !locks.is_empty());
+    if !any_lock && !flow.classes.iter().any(|class| class.logging_handler) {
+        return vec![(Vec::new(), false); count];
+    }
     let mut starts_bare = vec![false; count];
     starts_bare[sharing.module_code()] = true;
-    for entry in &model.flow.entries {
+    for entry in &flow.entries {
         for target in &entry.targets {
             if let Some(code) = sharing.code_of(target.scope()) {
                 starts_bare[code] = true;
             }
         }
     }
+    let mut implicit: Vec<Option<(Vec<ObjId>, bool)>> = vec![None; count];
     for (code, bare) in starts_bare.iter_mut().enumerate() {
-        *bare |=
-            graph.callers[code].is_empty() || sharing.contexts(code).contains(&Context::Public);
+        if !*bare && let Some(locks) = handler_emit_locks(model, code) {
+            implicit[code] = Some((locks, false));
+            continue;
+        }
+        // Any caller may call a public function; a private one only from its callers.
+        *bare |= graph.callers[code].is_empty()
+            || sharing.contexts(code).contains(&Context::Public)
+                && code < model.functions.len()
+                && is_public(model, code);
     }
     let mut held: Vec<Option<(Vec<ObjId>, bool)>> = starts_bare
         .iter()
-        .map(|&bare| bare.then(|| (Vec::new(), false)))
+        .zip(&implicit)
+        .map(|(&bare, implicit)| {
+            if bare {
+                Some((Vec::new(), false))
+            } else {
+                implicit.clone()
+            }
+        })
         .collect();
     let mut worklist: Vec<CodeId> = (0..count).collect();
     while let Some(code) = worklist.pop() {
         if starts_bare[code] {
             continue;
         }
-        let mut result: Option<(Vec<ObjId>, bool)> = None;
+        let mut result: Option<(Vec<ObjId>, bool)> = implicit[code].clone();
         for &(caller, site) in &graph.callers[code] {
+            // Logging's call of a handler's `emit` holds the handler's lock; a constructor's
+            // call of its own object's method runs before other threads can see the object.
+            if implicit[code].is_some() && flow.is_dispatch(site)
+                || initialising[caller] && flow.class_of_method(code).is_some()
+            {
+                continue;
+            }
             let Some((caller_locks, caller_unknown)) = held[caller].clone() else {
                 continue;
             };
@@ -1789,6 +1924,10 @@ fn entry_locks(
             unknown |= caller_unknown;
             result = Some(match result {
                 None => (locks, unknown),
+                // A lock the analysis cannot identify may be the one the other callers hold
+                // (as `conflict` assumes of an access under it).
+                Some((kept, true)) if kept.is_empty() && !unknown => (locks, false),
+                Some((kept, kept_unknown)) if unknown && locks.is_empty() => (kept, kept_unknown),
                 Some((kept, kept_unknown)) => (
                     kept.into_iter()
                         .filter(|lock| locks.contains(lock))
@@ -1805,6 +1944,59 @@ fn entry_locks(
     held.into_iter()
         .map(|locks| locks.unwrap_or_default())
         .collect()
+}
+
+/// The locks of the handlers `code` runs on, when it is the `emit` of a `logging` handler.
+fn handler_emit_locks(model: &SemanticModel, code: CodeId) -> Option<Vec<ObjId>> {
+    let function = model.functions.get(code)?;
+    let class = model.flow.class_of_method(code)?;
+    if function.name() != "emit" || !model.flow.classes[class].logging_handler {
+        return None;
+    }
+    let mut locks: Vec<ObjId> = model
+        .flow
+        .receivers(code)
+        .into_iter()
+        .flat_map(|receiver| model.flow.locks_taken_by(receiver))
+        .collect();
+    locks.sort_unstable();
+    locks.dedup();
+    Some(locks)
+}
+
+/// For each piece of code, whether it initialises its object before others can see it: a
+/// constructor, or a method that only such code calls.
+fn initialising(model: &SemanticModel, graph: &CallGraph) -> Vec<bool> {
+    let mut initialising: Vec<bool> = (0..graph.callers.len())
+        .map(|code| {
+            model
+                .functions
+                .get(code)
+                .is_some_and(|function| CONSTRUCTORS.contains(&function.name()))
+        })
+        .collect();
+    let methods: Vec<FunctionId> = (0..model.functions.len())
+        .filter(|&function| model.flow.class_of_method(function).is_some())
+        .collect();
+    // Helpers of helpers: a few rounds reach any depth a class uses.
+    for _ in 0..4 {
+        let mut changed = false;
+        for &method in &methods {
+            let callers = &graph.callers[method];
+            if !initialising[method]
+                && !callers.is_empty()
+                && callers.iter().all(|&(caller, _)| initialising[caller])
+                && !is_public(model, method)
+            {
+                initialising[method] = true;
+                changed = true;
+            }
+        }
+        if !changed {
+            break;
+        }
+    }
+    initialising
 }
 
 /// The locks held around a call: those of the innermost statement holding it.
@@ -1957,6 +2149,95 @@ mod tests {
             .filter(|diagnostic| diagnostic.severity != Severity::Info)
             .map(|diagnostic| diagnostic.location.row)
             .collect()
+    }
+
+    fn codes_at(source: &str) -> Vec<(usize, String)> {
+        crate::detector::test_support::codes_at(source)
+    }
+
+    #[test]
+    fn subscripts_and_membership_tests_run_the_special_methods_they_call() {
+        let source = r#"
+import threading
+class Tally:
+    def __init__(self):
+        self.total = 0
+    def __setitem__(self, key, value):
+        self.total += value
+    def __delitem__(self, key):
+        self.total -= 1
+    def __contains__(self, key):
+        self.total = self.total + 1
+        return True
+tally = Tally()
+def work():
+    tally["a"] = 1
+    del tally["a"]
+    return "a" in tally
+for _ in range(4):
+    threading.Thread(target=work).start()
+"#;
+        assert_eq!(warned_rows(check_source(source)), [7, 9, 11]);
+    }
+
+    #[test]
+    fn a_private_helper_runs_under_the_lock_its_callers_hold() {
+        let source = r#"
+import threading
+class Meter:
+    def __init__(self):
+        self._lock = threading.Lock()
+        self.hits = 0
+    def hit(self):
+        with self._lock:
+            self._bump()
+    def _bump(self):
+        self.hits += 1
+"#;
+        assert_eq!(codes_at(source), vec![]);
+        // A public method any caller may call directly holds no lock of its callers.
+        let public = source.replace("_bump", "bump");
+        assert_eq!(codes_at(&public), vec![(11, "FT005".to_string())]);
+    }
+
+    #[test]
+    fn a_method_only_constructors_call_works_on_an_unpublished_object() {
+        let source = r#"
+class Settings:
+    def __init__(self):
+        self._load()
+    def _load(self):
+        self.loads = 0
+        self.loads += 1
+    def reload(self):
+        self.loads += 1
+"#;
+        assert_eq!(codes_at(source), vec![(9, "FT005".to_string())]);
+    }
+
+    #[test]
+    fn a_local_taken_from_a_shared_container_is_not_the_calls_own() {
+        let source = r#"
+import threading
+class Limiter:
+    def __init__(self):
+        self._hits = {}
+    def allow(self, user):
+        hits = self._hits.setdefault(user, [])
+        if hits:
+            hits.pop()
+        return len(hits)
+limiter = Limiter()
+for _ in range(4):
+    threading.Thread(target=limiter.allow, args=("ada",)).start()
+"#;
+        assert_eq!(warned_rows(check_source(source)), [8]);
+        // A list the call made and publishes only afterwards is its own until then.
+        let made_here = source.replace(
+            "        hits = self._hits.setdefault(user, [])\n",
+            "        hits = []\n        self._hits[user] = hits\n",
+        );
+        assert_eq!(warned_rows(check_source(&made_here)), Vec::<usize>::new());
     }
 
     const STARTED_BY_A_HELPER: &str = "import threading\ncount = 0\ndef bump():\n    global count\n    count += 1\ndef run_once():\n    t = threading.Thread(target=bump)\n    t.start()\n    t.join()\ndef test_a():\n    run_once()\ndef test_b():\n    run_once()\n";

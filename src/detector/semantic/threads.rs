@@ -95,6 +95,37 @@ pub fn is_thread_local_class(model: &SemanticModel, class: &StmtClassDef) -> boo
     })
 }
 
+/// The standard library's logging handlers: `Handler.handle` runs `emit` under the handler's
+/// own lock, and `acquire()` / `release()` take and drop it.
+const LOGGING_HANDLERS: &[&str] = &[
+    "logging.Handler",
+    "logging.StreamHandler",
+    "logging.FileHandler",
+    "logging.NullHandler",
+    "logging.handlers.WatchedFileHandler",
+    "logging.handlers.BaseRotatingHandler",
+    "logging.handlers.RotatingFileHandler",
+    "logging.handlers.TimedRotatingFileHandler",
+    "logging.handlers.SocketHandler",
+    "logging.handlers.DatagramHandler",
+    "logging.handlers.SysLogHandler",
+    "logging.handlers.SMTPHandler",
+    "logging.handlers.NTEventLogHandler",
+    "logging.handlers.HTTPHandler",
+    "logging.handlers.BufferingHandler",
+    "logging.handlers.MemoryHandler",
+    "logging.handlers.QueueHandler",
+];
+
+/// `class BufferingHandler(logging.Handler)`: a handler of the `logging` package.
+pub fn is_logging_handler_class(model: &SemanticModel, class: &StmtClassDef) -> bool {
+    class.bases().iter().any(|base| {
+        model
+            .resolve(base)
+            .is_some_and(|name| name.is_any(LOGGING_HANDLERS))
+    })
+}
+
 /// Whether a class runs its `run` method in a thread of its own (`class W(threading.Thread)`).
 pub fn is_thread_subclass(model: &SemanticModel, class: &StmtClassDef) -> bool {
     class.bases().iter().any(|base| {
