@@ -1107,9 +1107,10 @@ impl<'a> Builder<'_, 'a> {
             let captured = self.flow.captures.entry(scope).or_default();
             if !captured.contains(&var) {
                 captured.push(var);
+                // A closure can take the container wherever it is handed: no longer the call's
+                // own.
+                self.flow.fresh_locals.insert(var, false);
             }
-            // A closure can take the container wherever it is handed: no longer the call's own.
-            self.flow.fresh_locals.insert(var, false);
         }
         var
     }
