@@ -92,6 +92,20 @@ impl<'a> Checker<'a> {
         &self.source[ranged.range()]
     }
 
+    /// A read-modify-write as a message quotes it: the statement, after the earlier one that
+    /// read the state when the two are apart (`` `n = cls.next_id` (line 4) then `...` ``).
+    pub fn update_text(&self, statement: &Statement) -> String {
+        let write = self.text(statement.stmt.range());
+        match statement.update.and_then(|update| update.read_at) {
+            Some(read) => format!(
+                "`{}` (line {}) then `{write}`",
+                self.text(read),
+                self.location(read.start()).row
+            ),
+            None => format!("`{write}`"),
+        }
+    }
+
     pub fn location(&self, offset: ruff_text_size::TextSize) -> Location {
         let position = self
             .line_index

@@ -7,27 +7,6 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::semantic::SemanticModel;
 
-/// Whether `expr` reads the variable `name` anywhere inside it.
-pub fn reads_name(expr: &Expr, name: &str) -> bool {
-    struct Finder<'n> {
-        name: &'n str,
-        found: bool,
-    }
-    impl<'a> Visitor<'a> for Finder<'_> {
-        fn visit_expr(&mut self, expr: &'a Expr) {
-            match expr {
-                Expr::Name(found) if found.ctx == ExprContext::Load && found.id == self.name => {
-                    self.found = true;
-                }
-                _ => visitor::walk_expr(self, expr),
-            }
-        }
-    }
-    let mut finder = Finder { name, found: false };
-    finder.visit_expr(expr);
-    finder.found
-}
-
 /// Visits the statements of a body and of the blocks nested in it, but not nested functions or
 /// classes, with whether a lock is held around each one (see [`walk_guarded`]).
 pub fn walk_statements<'a>(
@@ -232,16 +211,231 @@ pub fn method_receiver<'a>(call: &'a ExprCall, method: &str) -> Option<&'a Expr>
     }
 }
 
-/// The target of a read-modify-write: `t += v`, or `t = <expression reading t>`.
-pub fn read_modify_write_target(stmt: &Stmt) -> Option<&Expr> {
-    match stmt {
-        Stmt::AugAssign(assign) => Some(&assign.target),
-        Stmt::Assign(assign) => match assign.targets.as_slice() {
-            [target] if contains_expr(&assign.value, target) => Some(target),
-            _ => None,
-        },
-        _ => None,
+/// A statement that writes state back computed from (or decided by) its own earlier value.
+#[derive(Debug, Clone, Copy)]
+pub struct Update<'a> {
+    /// What is written: `t` in `t += v`, `t = t + 1`, `d[k] = d.get(k, 0) + 1`.
+    pub target: &'a Expr,
+    /// Where `t` was read when that is not the writing statement itself: the assignment of the
+    /// local carrying it (`n = self.count` before `self.count = n + 1`), or the `if` whose
+    /// ordering test read it (`if x > self.best: self.best = x`).
+    pub read_at: Option<TextRange>,
+}
+
+/// Finds the read-modify-writes of one function, fed its statements in the order
+/// [`walk_guarded`] visits them. Besides `t += v` and `t = <expression reading t>`, a read and
+/// its write may sit in two statements, with other threads free to write `t` in between:
+/// through a local (`n = cls.next_id` ... `cls.next_id = n + 1`) or as an `if` that compares
+/// `t` and then replaces it (`if x > self.best: self.best = x`).
+#[derive(Default)]
+pub struct ReadModifyWrites<'a> {
+    /// Locals and the value of their latest assignment, with where it was made.
+    locals: rustc_hash::FxHashMap<&'a str, (&'a Expr, TextRange)>,
+    /// The enclosing `if` statements whose test compares with `<`, `<=`, `>` or `>=`.
+    comparisons: Vec<&'a ruff_python_ast::StmtIf>,
+}
+
+impl<'a> ReadModifyWrites<'a> {
+    /// The update `stmt` makes, if any. Call it for every statement of the function, in order.
+    pub fn next(&mut self, stmt: &'a Stmt) -> Option<Update<'a>> {
+        let range = stmt.range();
+        while self
+            .comparisons
+            .last()
+            .is_some_and(|outer| !outer.range.contains_range(range))
+        {
+            self.comparisons.pop();
+        }
+        let update = self.find(stmt);
+        self.record(stmt);
+        update
     }
+
+    fn find(&self, stmt: &'a Stmt) -> Option<Update<'a>> {
+        let (target, value) = match stmt {
+            Stmt::AugAssign(assign) => {
+                return Some(Update {
+                    target: &assign.target,
+                    read_at: None,
+                });
+            }
+            Stmt::Assign(assign) => match assign.targets.as_slice() {
+                [target] => (target, &*assign.value),
+                _ => return None,
+            },
+            _ => return None,
+        };
+        if !matches!(
+            target,
+            Expr::Name(_) | Expr::Attribute(_) | Expr::Subscript(_)
+        ) {
+            return None;
+        }
+        if reads_state(value, target) {
+            return Some(Update {
+                target,
+                read_at: None,
+            });
+        }
+        if !self.locals.is_empty() {
+            let read = names_read(value);
+            let through_local = read.iter().find_map(|&local| {
+                let &(earlier, at) = self.locals.get(local)?;
+                let carries = !matches!(target, Expr::Name(name) if name.id == local)
+                    && reads_state(earlier, target)
+                    && !restores(value, local, earlier, target);
+                carries.then_some(at)
+            });
+            if let Some(at) = through_local {
+                return Some(Update {
+                    target,
+                    read_at: Some(at),
+                });
+            }
+        }
+        let compared = self
+            .comparisons
+            .iter()
+            .rev()
+            .find(|test| compares_with(&test.test, target))?;
+        Some(Update {
+            target,
+            read_at: Some(compared.test.range()),
+        })
+    }
+
+    fn record(&mut self, stmt: &'a Stmt) {
+        match stmt {
+            Stmt::Assign(assign) => {
+                for target in &assign.targets {
+                    self.forget_names_in(target);
+                }
+                if let [Expr::Name(local)] = assign.targets.as_slice() {
+                    self.locals
+                        .insert(local.id.as_str(), (&assign.value, stmt.range()));
+                }
+            }
+            Stmt::For(for_stmt) => self.forget_names_in(&for_stmt.target),
+            Stmt::With(with) => {
+                for item in &with.items {
+                    if let Some(target) = &item.optional_vars {
+                        self.forget_names_in(target);
+                    }
+                }
+            }
+            Stmt::If(if_stmt) if has_ordering_comparison(&if_stmt.test) => {
+                self.comparisons.push(if_stmt);
+            }
+            _ => {}
+        }
+    }
+
+    fn forget_names_in(&mut self, target: &Expr) {
+        if self.locals.is_empty() {
+            return;
+        }
+        if let Expr::Name(name) = target {
+            self.locals.remove(name.id.as_str());
+            return;
+        }
+        ruff_python_ast::helpers::any_over_expr(target, |expr| {
+            if let Expr::Name(name) = expr {
+                self.locals.remove(name.id.as_str());
+            }
+            false
+        });
+    }
+}
+
+/// The names an expression reads, in the order they appear.
+fn names_read(expr: &Expr) -> Vec<&str> {
+    struct Names<'a>(Vec<&'a str>);
+    impl<'a> Visitor<'a> for Names<'a> {
+        fn visit_expr(&mut self, expr: &'a Expr) {
+            match expr {
+                Expr::Name(name) if name.ctx == ExprContext::Load => self.0.push(name.id.as_str()),
+                _ => visitor::walk_expr(self, expr),
+            }
+        }
+    }
+    let mut names = Names(Vec::new());
+    names.visit_expr(expr);
+    names.0
+}
+
+/// Whether `target = value` puts back what `local = earlier` saved (`old = self.policy` ...
+/// `self.policy = old`): a restore, not an update.
+fn restores(value: &Expr, local: &str, earlier: &Expr, target: &Expr) -> bool {
+    let target = ComparableExpr::from(target);
+    let saved = match earlier {
+        // `dict(t)`, `list(t)`, `copy.copy(t)`, `t.copy()`: a copy saved to be put back.
+        Expr::Call(call) => match (call.func.as_ref(), &*call.arguments.args) {
+            (Expr::Attribute(method), []) if method.attr.as_str() == "copy" => &method.value,
+            (Expr::Name(_) | Expr::Attribute(_), [copied]) if is_copy(&call.func) => copied,
+            _ => earlier,
+        },
+        _ => earlier,
+    };
+    matches!(value, Expr::Name(name) if name.id == local) && ComparableExpr::from(saved) == target
+}
+
+fn is_copy(function: &Expr) -> bool {
+    match function {
+        Expr::Name(name) => matches!(name.id.as_str(), "dict" | "list" | "set" | "tuple"),
+        Expr::Attribute(attribute) => matches!(attribute.attr.as_str(), "copy" | "deepcopy"),
+        _ => false,
+    }
+}
+
+/// Whether `value` reads the state `target` writes: `t` itself, or for `c[k]` also
+/// `c.get(k, ...)`.
+fn reads_state(value: &Expr, target: &Expr) -> bool {
+    if contains_expr(value, target) {
+        return true;
+    }
+    let Expr::Subscript(item) = target else {
+        return false;
+    };
+    let container = ComparableExpr::from(&item.value);
+    let key = ComparableExpr::from(&item.slice);
+    ruff_python_ast::helpers::any_over_expr(value, |expr| {
+        let Expr::Call(call) = expr else { return false };
+        let Expr::Attribute(method) = call.func.as_ref() else {
+            return false;
+        };
+        method.attr.as_str() == "get"
+            && ComparableExpr::from(&method.value) == container
+            && call
+                .arguments
+                .find_positional(0)
+                .is_some_and(|first| ComparableExpr::from(first) == key)
+    })
+}
+
+fn is_ordering(op: &ruff_python_ast::CmpOp) -> bool {
+    use ruff_python_ast::CmpOp;
+    matches!(op, CmpOp::Lt | CmpOp::LtE | CmpOp::Gt | CmpOp::GtE)
+}
+
+fn has_ordering_comparison(test: &Expr) -> bool {
+    ruff_python_ast::helpers::any_over_expr(
+        test,
+        |expr| matches!(expr, Expr::Compare(compare) if compare.ops.iter().any(is_ordering)),
+    )
+}
+
+/// Whether `test` compares `state` with `<`, `<=`, `>` or `>=`.
+fn compares_with(test: &Expr, state: &Expr) -> bool {
+    let state = ComparableExpr::from(state);
+    ruff_python_ast::helpers::any_over_expr(test, |expr| {
+        let Expr::Compare(compare) = expr else {
+            return false;
+        };
+        compare.ops.iter().any(is_ordering)
+            && std::iter::once(&*compare.left)
+                .chain(&compare.comparators)
+                .any(|operand| ComparableExpr::from(operand) == state)
+    })
 }
 
 /// How many items a literal iterable holds: `range(...)` with integer literals, a list or a

@@ -1076,6 +1076,14 @@ fn import_threading(checker: &Checker) -> Option<Edit> {
 /// changes what may run at once, so its reviewer checks for calls back into the same state
 /// under another lock and for lock order.
 pub fn lock_fix(checker: &Checker, request: &Request, what: &str) -> Option<Fix> {
+    // A lock around the write alone would leave the earlier read outside it.
+    if request
+        .statement
+        .update
+        .is_some_and(|update| update.read_at.is_some())
+    {
+        return None;
+    }
     let guarded = guard(checker, request)?;
     let lock = &guarded.lock;
     let mut message = if guarded.created {

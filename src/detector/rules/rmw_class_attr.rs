@@ -15,6 +15,11 @@ declare_rule! {
     /// holding a lock, when another write to it can run at the same time (the same statement
     /// in several threads, or another method in another thread).
     ///
+    /// The read and the write may also be two statements with room for other threads between
+    /// them: a local carrying the value (`n = cls.next_id` ... `cls.next_id = n + 1`) or an `if` that compares before it
+    /// replaces (`if x > cls.peak: cls.peak = x`). Putting back a value saved earlier is not an update. These
+    /// come without a fix: the lock has to cover the read as well.
+    ///
     /// ## Why is this bad?
     /// A class attribute lives in the class's `__dict__`, one place shared by every instance and
     /// every thread: `Conn.count += 1` loads it, adds and stores it back, exactly like a module
@@ -96,7 +101,8 @@ pub(crate) fn rmw_class_attr(
     if guarded {
         return;
     }
-    let Some(target @ Expr::Attribute(attribute)) = statement.read_modify_write else {
+    let Some(target @ Expr::Attribute(attribute)) = statement.update.map(|update| update.target)
+    else {
         return;
     };
     // Only the class attributes the target may denote (`cls.n`, `Counter.n`, `type(self).n`).
@@ -119,8 +125,8 @@ pub(crate) fn rmw_class_attr(
         _ => return,
     };
     let message = format!(
-        "`{}` reads and writes class attribute `{}` of `{class}` without a lock, and {}: every instance and thread shares it, so updates are lost",
-        checker.text(stmt.range()),
+        "{} reads and writes class attribute `{}` of `{class}` without a lock, and {}: every instance and thread shares it, so updates are lost",
+        checker.update_text(statement),
         attribute.attr.as_str(),
         checker.describe_race(&race),
     );

@@ -1,12 +1,10 @@
-use ruff_python_ast::comparable::ComparableExpr;
-use ruff_python_ast::helpers::any_over_expr;
-use ruff_python_ast::{Expr, ExprSubscript, Stmt};
+use ruff_python_ast::{Expr, Stmt};
 use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
 use crate::detector::fix::locks::{Request, lock_fix};
-use crate::detector::helpers::contains_expr;
+use crate::detector::helpers::Update;
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::flow::{Container, ObjectKind};
 use crate::detector::semantic::sharing::AccessKind;
@@ -20,6 +18,11 @@ declare_rule! {
     /// The container is shared however threads reach it: a module-level name, an argument or
     /// `functools.partial` argument every thread of a loop gets, an attribute of a shared
     /// object.
+    ///
+    /// The read and the write may also be two statements with room for other threads between
+    /// them: a local carrying the value (`n = d.get(k, 0)` ... `d[k] = n + 1`) or an `if` that compares before it
+    /// replaces (`if x > d[k]: d[k] = x`). Putting back a value saved earlier is not an update. These
+    /// come without a fix: the lock has to cover the read as well.
     ///
     /// ## Why is this bad?
     /// Reading the item, adding and storing it are three operations. Each one is atomic on the
@@ -94,19 +97,18 @@ pub(crate) fn rmw_container_item(
     if guarded {
         return;
     }
-    let container = match stmt {
-        Stmt::AugAssign(assign) => match assign.target.as_ref() {
-            Expr::Subscript(target) => &target.value,
-            _ => return,
-        },
-        Stmt::Assign(assign) => match assign.targets.as_slice() {
-            [Expr::Subscript(target)] if reads_item(&assign.value, target) => &target.value,
-            _ => return,
-        },
-        Stmt::Expr(expr) => match counter_update(checker, &expr.value) {
+    let container = match (stmt, statement.update) {
+        (Stmt::Expr(expr), _) => match counter_update(checker, &expr.value) {
             Some(counter) => counter,
             None => return,
         },
+        (
+            _,
+            Some(Update {
+                target: Expr::Subscript(item),
+                ..
+            }),
+        ) => &*item.value,
         _ => return,
     };
     let places = checker.item_places(container);
@@ -121,8 +123,8 @@ pub(crate) fn rmw_container_item(
         return;
     };
     let message = format!(
-        "`{}` reads, changes and writes back {} of `{}` without a lock, and {}: threads can lose updates{}",
-        checker.text(stmt.range()),
+        "{} reads, changes and writes back {} of `{}` without a lock, and {}: threads can lose updates{}",
+        checker.update_text(statement),
         if matches!(stmt, Stmt::Expr(_)) {
             "each counted item"
         } else {
@@ -174,31 +176,40 @@ fn counter_update<'a>(checker: &Checker, expr: &'a Expr) -> Option<&'a Expr> {
     counters.then_some(&method.value)
 }
 
-/// Whether `value` reads the item that `target` stores: `c[k]` or `c.get(k, ...)`.
-fn reads_item(value: &Expr, target: &ExprSubscript) -> bool {
-    let subscript = Expr::Subscript(target.clone());
-    if contains_expr(value, &subscript) {
-        return true;
-    }
-    let container = ComparableExpr::from(&target.value);
-    let key = ComparableExpr::from(&target.slice);
-    any_over_expr(value, |expr| {
-        let Expr::Call(call) = expr else { return false };
-        let Expr::Attribute(method) = call.func.as_ref() else {
-            return false;
-        };
-        method.attr.as_str() == "get"
-            && ComparableExpr::from(&method.value) == container
-            && call
-                .arguments
-                .find_positional(0)
-                .is_some_and(|first| ComparableExpr::from(first) == key)
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use crate::detector::test_support::codes_at;
+
+    #[test]
+    fn flags_an_item_read_into_a_local_then_written_back() {
+        let source = r#"
+import threading
+totals = {}
+def add(account, cents):
+    current = totals.get(account, 0)
+    totals[account] = current + cents
+def copy_on_write(account):
+    snapshot = dict(totals)
+    totals[account] = 0
+for n in range(4):
+    threading.Thread(target=add, args=("a", n)).start()
+    threading.Thread(target=copy_on_write, args=("a",)).start()
+"#;
+        let flagged: Vec<_> = crate::check_source(source)
+            .into_iter()
+            .filter(|d| d.code == "FT007")
+            .map(|d| (d.location.row, d.message))
+            .collect();
+        assert_eq!(flagged.len(), 1, "{flagged:?}");
+        assert_eq!(flagged[0].0, 6);
+        assert!(
+            flagged[0]
+                .1
+                .starts_with("`current = totals.get(account, 0)` (line 5) then"),
+            "{}",
+            flagged[0].1
+        );
+    }
 
     #[test]
     fn flags_augmented_self_reading_and_get_updates() {

@@ -1,10 +1,9 @@
-use ruff_python_ast::{Expr, Stmt};
+use ruff_python_ast::Expr;
 use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
 use crate::detector::fix::locks::{Request, lock_fix};
-use crate::detector::helpers::reads_name;
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::sharing::AccessKind;
 
@@ -16,6 +15,11 @@ declare_rule! {
     /// another function's update in another thread, or the starting thread's own write while
     /// its threads run. One thread updating a global that no other code writes meanwhile is
     /// not reported.
+    ///
+    /// The read and the write may also be two statements with room for other threads between
+    /// them: a local carrying the value (`n = counter` ... `counter = n + 1`) or an `if` that compares before it
+    /// replaces (`if x > peak: peak = x`). Putting back a value saved earlier is not an update. These
+    /// come without a fix: the lock has to cover the read as well.
     ///
     /// ## Why is this bad?
     /// `n += 1` is three steps: load `n`, add, store `n`. On the GIL build (3.10 to 3.14) a thread
@@ -86,15 +90,9 @@ pub(crate) fn rmw_global(checker: &mut Checker, function: &FunctionContext, stat
     if guarded {
         return;
     }
-    let target = match stmt {
-        Stmt::AugAssign(assign) => assign.target.as_ref(),
-        Stmt::Assign(assign) => match assign.targets.as_slice() {
-            [target @ Expr::Name(name)] if reads_name(&assign.value, name.id.as_str()) => target,
-            _ => return,
-        },
-        _ => return,
+    let Some(target @ Expr::Name(name)) = statement.update.map(|update| update.target) else {
+        return;
     };
-    let Expr::Name(name) = target else { return };
     let name = name.id.as_str();
     if !function.scope().globals.contains(name) {
         return;
@@ -110,8 +108,8 @@ pub(crate) fn rmw_global(checker: &mut Checker, function: &FunctionContext, stat
         return;
     };
     let message = format!(
-        "`{}` reads and writes module global `{name}` without a lock, and {}: updates can be lost",
-        checker.text(stmt.range()),
+        "{} reads and writes module global `{name}` without a lock, and {}: updates can be lost",
+        checker.update_text(statement),
         checker.describe_race(&race),
     );
     let fix = lock_fix(

@@ -15,6 +15,11 @@ declare_rule! {
     /// `Thread` targets, an executor's tasks), or the enclosing function writes it while they
     /// run. A closure that each thread builds and runs for itself has cells of its own.
     ///
+    /// The read and the write may also be two statements with room for other threads between
+    /// them: a local carrying the value (`n = total` ... `total = n + x`) or an `if` that compares before it
+    /// replaces (`if x > peak: peak = x`). Putting back a value saved earlier is not an update. These
+    /// come without a fix: the lock has to cover the read as well.
+    ///
     /// ## Why is this bad?
     /// A `nonlocal` variable is one cell shared by every call of the inner function, so
     /// `found += 1` is the same load-add-store race as on a module global. On the free-threaded
@@ -85,14 +90,14 @@ pub(crate) fn rmw_nonlocal(
     if guarded {
         return;
     }
-    let Some(Expr::Name(target)) = statement.read_modify_write else {
+    let Some(Expr::Name(target)) = statement.update.map(|update| update.target) else {
         return;
     };
     let name = target.id.as_str();
     if !function.scope().nonlocals.contains(name) {
         return;
     }
-    let Some(target) = statement.read_modify_write else {
+    let Some(target) = statement.update.map(|update| update.target) else {
         return;
     };
     let places = checker.places(target);
@@ -106,8 +111,8 @@ pub(crate) fn rmw_nonlocal(
         return;
     };
     let message = format!(
-        "`{}` reads and writes closure variable `{name}` (`nonlocal`) without a lock, and {}: updates can be lost",
-        checker.text(stmt.range()),
+        "{} reads and writes closure variable `{name}` (`nonlocal`) without a lock, and {}: updates can be lost",
+        checker.update_text(statement),
         checker.describe_race(&race),
     );
     let fix = lock_fix(

@@ -22,6 +22,11 @@ declare_rule! {
     /// attribute only one thread writes. `__init__` is left alone (it runs before the object
     /// is published).
     ///
+    /// The read and the write may also be two statements with room for other threads between
+    /// them: a local carrying the value (`n = self.count` ... `self.count = n + 1`) or an `if` that compares before it
+    /// replaces (`if x > self.best: self.best = x`). Putting back a value saved earlier is not an update. These
+    /// come without a fix: the lock has to cover the read as well.
+    ///
     /// ## Why is this bad?
     /// `self.x += 1` loads the attribute, adds, and stores it back. When several threads call
     /// methods of the same object, on the free-threaded build (3.13t, 3.14t) two of them load the
@@ -99,7 +104,7 @@ pub(crate) fn rmw_shared_instance(
     if guarded || CONSTRUCTORS.contains(&function.name(checker.model)) {
         return;
     }
-    let Some(target @ Expr::Attribute(_)) = statement.read_modify_write else {
+    let Some(target @ Expr::Attribute(_)) = statement.update.map(|update| update.target) else {
         return;
     };
     let places: Vec<Place> = checker
@@ -117,8 +122,8 @@ pub(crate) fn rmw_shared_instance(
         return;
     };
     let message = format!(
-        "`{}` reads and writes `{}` without a lock, and {}: updates can be lost{}",
-        checker.text(stmt.range()),
+        "{} reads and writes `{}` without a lock, and {}: updates can be lost{}",
+        checker.update_text(statement),
         checker.text(target.range()),
         checker.describe_race(&race),
         checker.describe_owner(race.place),
@@ -163,6 +168,75 @@ mod tests {
             "{}",
             finding.message
         );
+    }
+
+    #[test]
+    fn flags_updates_split_through_a_local_or_an_ordering_test() {
+        let source = r#"
+import threading
+class Board:
+    def __init__(self):
+        self.best = 0
+        self.offset = 0
+        self.mode = "fast"
+    def record(self, score):
+        if score > self.best:
+            self.best = score
+        start = self.offset
+        self.offset = start + score
+    def quietly(self, score):
+        saved = self.mode
+        self.mode = "quiet"
+        self.mode = saved
+board = Board()
+for n in range(4):
+    threading.Thread(target=board.record, args=(n,)).start()
+    threading.Thread(target=board.quietly, args=(n,)).start()
+"#;
+        let diagnostics: Vec<_> = crate::check_source(source)
+            .into_iter()
+            .filter(|d| d.code == "FT005")
+            .collect();
+        let rows: Vec<usize> = diagnostics.iter().map(|d| d.location.row).collect();
+        // Putting back what was saved (line 16) is not an update.
+        assert_eq!(rows, vec![10, 12], "{diagnostics:?}");
+        assert!(
+            diagnostics[0]
+                .message
+                .starts_with("`score > self.best` (line 9) then `self.best = score` reads"),
+            "{}",
+            diagnostics[0].message
+        );
+        assert!(
+            diagnostics[1]
+                .message
+                .starts_with("`start = self.offset` (line 11) then `self.offset = start + score`"),
+            "{}",
+            diagnostics[1].message
+        );
+        // A lock around the write alone would leave the read outside it.
+        assert!(diagnostics.iter().all(|d| d.fix.is_none()));
+    }
+
+    #[test]
+    fn leaves_a_split_update_held_under_one_lock() {
+        let source = r#"
+import threading
+class Board:
+    def __init__(self):
+        self.best = 0
+        self.lock = threading.Lock()
+    def record(self, score):
+        with self.lock:
+            if score > self.best:
+                self.best = score
+            start = self.best
+            self.best = start + 1
+board = Board()
+for n in range(4):
+    threading.Thread(target=board.record, args=(n,)).start()
+"#;
+        assert_eq!(codes_at(source), vec![]);
     }
 
     #[test]

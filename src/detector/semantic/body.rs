@@ -6,7 +6,7 @@ use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{Expr, ExprCall, Stmt, StmtFunctionDef};
 
 use super::FunctionScope;
-use crate::detector::helpers::{push_own_expressions, read_modify_write_target, walk_guarded};
+use crate::detector::helpers::{ReadModifyWrites, Update, push_own_expressions, walk_guarded};
 
 /// The statements of one function and the names it binds.
 #[derive(Debug)]
@@ -28,7 +28,7 @@ struct StatementFacts<'a> {
     guarded: bool,
     /// Where this statement's guards end in [`FunctionBody`]'s list.
     guards_end: usize,
-    read_modify_write: Option<&'a Expr>,
+    update: Option<Update<'a>>,
     /// Where this statement's expressions and calls end in [`FunctionBody`]'s lists; they
     /// start where the previous statement's end.
     expressions_end: usize,
@@ -49,8 +49,9 @@ pub struct Statement<'a, 'b> {
     pub expressions: &'b [&'a Expr],
     /// The calls the statement makes itself, not those of the blocks nested in it or of lambdas.
     pub calls: &'b [&'a ExprCall],
-    /// The target of a read-modify-write: `t += v`, or `t = <expression reading t>`.
-    pub read_modify_write: Option<&'a Expr>,
+    /// The state the statement writes back from its own earlier value (`t += v`,
+    /// `t = t + 1`, `n = t` ... `t = n + 1`); see [`ReadModifyWrites`].
+    pub update: Option<Update<'a>>,
 }
 
 impl<'a> Statement<'a, '_> {
@@ -84,6 +85,7 @@ impl<'a> FunctionBody<'a> {
             nested_scopes: 0,
             collect_calls: true,
         };
+        let mut updates = ReadModifyWrites::default();
         walk_guarded(&def.body, &mut Vec::new(), &mut |stmt, guards| {
             held.extend_from_slice(guards);
             scan.scope.bind_statement(stmt);
@@ -102,7 +104,7 @@ impl<'a> FunctionBody<'a> {
                 stmt,
                 guarded: false,
                 guards_end: held.len(),
-                read_modify_write: read_modify_write_target(stmt),
+                update: updates.next(stmt),
                 expressions_end: expressions.len(),
                 calls_end: scan.calls.len(),
             });
@@ -152,7 +154,7 @@ impl<'a> FunctionBody<'a> {
                 locks,
                 expressions,
                 calls,
-                read_modify_write: facts.read_modify_write,
+                update: facts.update,
             }
         })
     }

@@ -31,7 +31,7 @@ use super::flow::{ClassId, EntryId, EntryKind, Flow, ObjId, ObjectKind, Scope, V
 use super::threads::StartKind;
 use super::vocabulary::{CONSTRUCTORS, COPYING, ITERATING, method_access};
 use super::{FunctionId, SemanticModel};
-use crate::detector::helpers::{push_own_expressions, walk_guarded};
+use crate::detector::helpers::{ReadModifyWrites, Update, push_own_expressions, walk_guarded};
 
 /// Where code runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -823,7 +823,22 @@ impl<'a> Statements<'a> {
             // Locals whose latest assignment took what they hold from elsewhere
             // (`rows = cache.setdefault(k, [])`, `for row in rows:`).
             let mut taken: FxHashSet<VarId> = FxHashSet::default();
-            for (stmt, locks) in statements {
+            // A function's body already knows its updates; the module's code is walked here.
+            let updates: Vec<Option<Update>> = match model.bodies.get(code) {
+                Some(body) => body
+                    .statements()
+                    .map(|statement| statement.update)
+                    .collect(),
+                None => {
+                    let mut updates = ReadModifyWrites::default();
+                    statements
+                        .iter()
+                        .map(|(stmt, _)| updates.next(stmt))
+                        .collect()
+                }
+            };
+            debug_assert_eq!(updates.len(), statements.len());
+            for ((stmt, locks), update) in statements.iter().zip(updates) {
                 let (mut lock_objects, mut unknown_lock) = lock_objects(model, locks);
                 lock_objects.extend_from_slice(held);
                 unknown_lock |= unknown_held;
@@ -832,7 +847,7 @@ impl<'a> Statements<'a> {
                     found: Vec::new(),
                     unpublished: Some((code, &published, &taken)),
                 };
-                collector.statement(stmt);
+                collector.statement(stmt, update);
                 let found = collector.found;
                 published.extend(handed_out(model, stmt));
                 assigned_locals(model, stmt, &mut taken);
@@ -912,12 +927,12 @@ struct AccessCollector<'m, 'a> {
 }
 
 impl<'a> AccessCollector<'_, 'a> {
-    fn statement(&mut self, stmt: &'a Stmt) {
+    /// `update` is what [`ReadModifyWrites`] found the statement to write back.
+    fn statement(&mut self, stmt: &'a Stmt, update: Option<Update<'a>>) {
         match stmt {
             Stmt::Assign(assign) => {
-                let update = crate::detector::helpers::read_modify_write_target(stmt);
                 for target in &assign.targets {
-                    let kind = if update.is_some_and(|t| std::ptr::eq(t, target)) {
+                    let kind = if update.is_some_and(|u| std::ptr::eq(u.target, target)) {
                         AccessKind::Update
                     } else {
                         AccessKind::Write
