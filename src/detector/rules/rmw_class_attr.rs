@@ -157,6 +157,26 @@ mod tests {
     use crate::detector::test_support::codes_at;
 
     #[test]
+    fn flags_a_classmethod_called_through_an_instance() {
+        let source = r#"
+import threading
+class Orders:
+    next_no = 0
+    @classmethod
+    def allocate(cls):
+        number = cls.next_no
+        cls.next_no = number + 1
+        return number
+    def place(self):
+        return self.allocate()
+orders = Orders()
+for _ in range(3):
+    threading.Thread(target=orders.place).start()
+"#;
+        assert_eq!(codes_at(source), vec![(8, "FT004".into())]);
+    }
+
+    #[test]
     fn flags_class_name_cls_and_type_self() {
         let source = r#"
 import threading

@@ -2597,8 +2597,15 @@ impl<'a> Builder<'_, 'a> {
         match kind {
             ObjectKind::Instance(class) | ObjectKind::OutsideInstance(class) => {
                 let method = self.flow.method(class, field)?;
-                if is_staticmethod(self.model.functions[method].def) {
+                let def = self.model.functions[method].def;
+                if is_staticmethod(def) {
                     return self.function_object(method);
+                }
+                // `self.create()` of a classmethod binds `cls` to the instance's class.
+                if is_classmethod(def)
+                    && let Some(class_object) = self.class_object(class)
+                {
+                    return Some(self.bound_method(method, class_object));
                 }
                 Some(self.bound_method(method, object))
             }
