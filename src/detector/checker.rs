@@ -483,6 +483,23 @@ impl<'a> Checker<'a> {
 
     /// The statement of `code` (a function, or module-level code) at `range`, with the function
     /// it belongs to (`None` at module level).
+    /// Whether the statement of `code` at `range` writes back state it read in an earlier
+    /// statement (see [`crate::detector::helpers::ReadModifyWrites`]): a lock around it alone
+    /// would leave that read outside.
+    pub fn is_split_update(
+        &self,
+        code: crate::detector::semantic::sharing::CodeId,
+        range: TextRange,
+    ) -> bool {
+        code < self.model.functions.len()
+            && self.model.body(code).statements().any(|statement| {
+                statement.stmt.range() == range
+                    && statement
+                        .update
+                        .is_some_and(|update| update.read_at.is_some())
+            })
+    }
+
     pub fn statement_at(
         &self,
         code: crate::detector::semantic::sharing::CodeId,

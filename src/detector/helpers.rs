@@ -253,14 +253,9 @@ impl<'a> ReadModifyWrites<'a> {
 
     fn find(&self, stmt: &'a Stmt) -> Option<Update<'a>> {
         let (target, value) = match stmt {
-            Stmt::AugAssign(assign) => {
-                return Some(Update {
-                    target: &assign.target,
-                    read_at: None,
-                });
-            }
+            Stmt::AugAssign(assign) => (&*assign.target, None),
             Stmt::Assign(assign) => match assign.targets.as_slice() {
-                [target] => (target, &*assign.value),
+                [target] => (target, Some(&*assign.value)),
                 _ => return None,
             },
             _ => return None,
@@ -271,36 +266,45 @@ impl<'a> ReadModifyWrites<'a> {
         ) {
             return None;
         }
+        // Decided by an earlier comparison (`if self.tokens > 0: self.tokens -= 1`): that read
+        // belongs to the update too.
+        if let Some(compared) = self
+            .comparisons
+            .iter()
+            .rev()
+            .find(|test| compares_with(&test.test, target))
+        {
+            return Some(Update {
+                target,
+                read_at: Some(compared.test.range()),
+            });
+        }
+        let Some(value) = value else {
+            return Some(Update {
+                target,
+                read_at: None,
+            });
+        };
         if reads_state(value, target) {
             return Some(Update {
                 target,
                 read_at: None,
             });
         }
-        if !self.locals.is_empty() {
-            let read = names_read(value);
-            let through_local = read.iter().find_map(|&local| {
-                let &(earlier, at) = self.locals.get(local)?;
-                let carries = !matches!(target, Expr::Name(name) if name.id == local)
-                    && reads_state(earlier, target)
-                    && !restores(value, local, earlier, target);
-                carries.then_some(at)
-            });
-            if let Some(at) = through_local {
-                return Some(Update {
-                    target,
-                    read_at: Some(at),
-                });
-            }
+        if self.locals.is_empty() {
+            return None;
         }
-        let compared = self
-            .comparisons
-            .iter()
-            .rev()
-            .find(|test| compares_with(&test.test, target))?;
+        let read = names_read(value);
+        let at = read.iter().find_map(|&local| {
+            let &(earlier, at) = self.locals.get(local)?;
+            let carries = !matches!(target, Expr::Name(name) if name.id == local)
+                && reads_state(earlier, target)
+                && !restores(value, local, earlier, target);
+            carries.then_some(at)
+        })?;
         Some(Update {
             target,
-            read_at: Some(compared.test.range()),
+            read_at: Some(at),
         })
     }
 

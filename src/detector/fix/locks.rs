@@ -26,7 +26,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::edits::{self, clash, first_after_docstring, line_after, line_before};
 use crate::detector::checker::{Checker, FunctionContext, Place};
-use crate::detector::helpers::block_of;
+use crate::detector::helpers::{block_of, contains_expr, nested_blocks};
 use crate::detector::semantic::SemanticModel;
 use crate::detector::semantic::flow::{Callable, ClassId, ObjId, ObjectKind, Scope};
 use crate::detector::semantic::sharing::{AccessKind, lock_objects};
@@ -209,6 +209,27 @@ struct Choice {
     edits: Vec<Edit>,
 }
 
+/// The outermost `if` in `body` around `stmt` whose test reads `state`, else `stmt`: a racing
+/// statement that a check of the same state decides (`if len(c) >= n: del c[k]`) goes under
+/// the lock with its check, or the check would still race.
+fn checked_by<'a>(body: &'a [Stmt], stmt: &'a Stmt, state: &Expr) -> &'a Stmt {
+    let Some(outer) = body.iter().find(|candidate| {
+        !std::ptr::eq(*candidate, stmt) && candidate.range().contains_range(stmt.range())
+    }) else {
+        return stmt;
+    };
+    if let Stmt::If(if_stmt) = outer
+        && contains_expr(&if_stmt.test, state)
+    {
+        return outer;
+    }
+    nested_blocks(outer)
+        .into_iter()
+        .map(|block| checked_by(block, stmt, state))
+        .find(|found| !std::ptr::eq(*found, stmt))
+        .unwrap_or(stmt)
+}
+
 /// The edits that hold one lock around the flagged statements and every statement that races
 /// with them; `None` when that cannot be done safely.
 pub fn guard<'a>(checker: &Checker<'a>, request: &Request<'a, '_>) -> Option<Guarded> {
@@ -242,7 +263,24 @@ pub fn guard<'a>(checker: &Checker<'a>, request: &Request<'a, '_>) -> Option<Gua
             if initialisation || rewritten {
                 continue;
             }
+            if checker.is_split_update(other.code, other.statement) {
+                return None;
+            }
             let (function, stmt) = checker.statement_at(other.code, other.statement)?;
+            let body = match function {
+                Some(id) => checker.model.functions[id].def.body.as_slice(),
+                None => checker.module_body,
+            };
+            // The flagged statements have their own way with their check (FT003 re-checks).
+            let flagged = request
+                .flagged
+                .iter()
+                .any(|own| own.range().contains_range(stmt.range()));
+            let stmt = if flagged {
+                stmt
+            } else {
+                checked_by(body, stmt, request.state)
+            };
             // A whole loop under the lock would run every iteration in one thread at a time.
             if matches!(stmt, Stmt::For(_) | Stmt::While(_)) {
                 return None;

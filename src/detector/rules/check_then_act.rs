@@ -25,7 +25,9 @@ declare_rule! {
     ///   `if k in d: d.move_to_end(k)` (an LRU cache another thread evicts from);
     /// - check-then-read: `if key in sessions: return sessions[key]` while another thread
     ///   deletes keys (`KeyError`);
-    /// - check-then-write of a value: `if self.tokens >= 1: self.tokens -= 1`.
+    /// - check-then-write of a value: `if self.tokens >= 1: self.tokens -= 1`;
+    /// - a check kept in a local and acted on later, even one made under the lock:
+    ///   `with lock: ready = len(q) > 0` then `if ready: q.pop()` after the lock is released.
     ///
     /// The container or value is shared however threads reach it: a module-level name, an
     /// attribute of a shared object, an argument every thread gets. Only a change that can
@@ -101,6 +103,7 @@ declare_rule! {
     }
 }
 
+#[derive(Clone, Copy)]
 /// What a condition inspects.
 enum Check<'a> {
     /// `k in c`, `k not in c` (`absent`), `c`, `not c`, `len(c) < n`, `c[k] >= n`: the items
@@ -124,47 +127,41 @@ pub(crate) fn check_then_act(
     };
     let def_body = checker.model.functions[function.id].def.body.as_slice();
     let (before, after) = siblings(def_body, stmt).unwrap_or_default();
-    let Some((check, looked_up)) = tested_in(test, before) else {
+    let Some((check, lookup)) = tested_in(test, before) else {
         return;
     };
-    // `if k in c: continue` guards the rest of the block with the opposite check.
-    let early_exit =
-        matches!(stmt, Stmt::If(if_stmt) if if_stmt.elif_else_clauses.is_empty() && exits(body));
-    let (check, body) = match check {
-        Check::Items { container, absent } if early_exit => (
-            Check::Items {
-                container,
-                absent: !absent,
-            },
-            after,
-        ),
-        check if early_exit => (check, after),
-        check => (check, body),
-    };
-    let (places, subject) = match check {
-        Check::Items { container, .. } => (checker.item_places(container), container),
-        Check::Value(value) => (checker.places(value), value),
+    let (places, subject) = match &check {
+        Check::Items { container, .. } => (checker.item_places(container), *container),
+        Check::Value(value) => (checker.places(value), *value),
     };
     if places.is_empty() {
         return;
     }
-    let Some((act, kind)) = first_act(checker, body, &check) else {
-        return;
+    // The act relies on the check in the `if`'s own block; and when that block always leaves
+    // (`if k in c: continue`), the rest of the enclosing block relies on the opposite check.
+    let early_exit =
+        matches!(stmt, Stmt::If(if_stmt) if if_stmt.elif_else_clauses.is_empty() && exits(body));
+    let opposite = match check {
+        Check::Items { container, absent } => Check::Items {
+            container,
+            absent: !absent,
+        },
+        check => check,
     };
-    // What breaks the check: an insert of the key for "absent", a removal for "present", any
-    // write for a value.
-    let against: &[AccessKind] = match (&check, kind) {
-        (Check::Value(_), _) => &[AccessKind::Write, AccessKind::Update],
-        (Check::Items { .. }, AccessKind::Add) => &[AccessKind::Add, AccessKind::Update],
-        (Check::Items { .. }, AccessKind::Update) => &[
-            AccessKind::Add,
-            AccessKind::Update,
-            AccessKind::Remove,
-            AccessKind::Clear,
-        ],
-        (Check::Items { .. }, _) => &[AccessKind::Remove, AccessKind::Clear],
-    };
-    let Some(race) = checker.race_on(function, statement, &places, AccessKind::Read, against)
+    let mut candidates = vec![(check, body, false)];
+    if early_exit {
+        candidates.push((opposite, after, true));
+    }
+    let Some((check, act, acted_after, against, race)) =
+        candidates
+            .into_iter()
+            .find_map(|(check, block, acted_after)| {
+                let (act, kind) = first_act(checker, block, &check)?;
+                let against = breaks(&check, kind);
+                let race =
+                    checker.race_on(function, statement, &places, AccessKind::Read, against)?;
+                Some((check, act, acted_after, against, race))
+            })
     else {
         return;
     };
@@ -173,8 +170,13 @@ pub(crate) fn check_then_act(
         // test to the statement holding the act.
         let Stmt::If(_) = stmt else { return None };
         let (block, at) = block_of(def_body, stmt)?;
-        let first = if looked_up { at.checked_sub(1)? } else { at };
-        let last = if early_exit {
+        let first = match lookup {
+            Lookup::InTest => at,
+            Lookup::JustBefore => at.checked_sub(1)?,
+            // The lock would have to reach back to where the local was set.
+            Lookup::Earlier(_) => return None,
+        };
+        let last = if acted_after {
             at + 1
                 + after
                     .iter()
@@ -198,9 +200,17 @@ pub(crate) fn check_then_act(
             "the check and the act",
         )
     });
+    let tested = match lookup {
+        Lookup::Earlier(value) => format!(
+            "`{}` (`{}`, line {})",
+            checker.text(test.range()),
+            checker.text(value),
+            checker.location(value.start()).row
+        ),
+        _ => format!("`{}`", checker.text(test.range())),
+    };
     let message = format!(
-        "`{}` then `{}`: {}, changing `{}` between the check and the act{}",
-        checker.text(test.range()),
+        "{tested} then `{}`: {}, changing `{}` between the check and the act{}",
         first_line(checker.text(act.range())),
         checker.describe_race(&race),
         checker.text(subject.range()),
@@ -210,6 +220,22 @@ pub(crate) fn check_then_act(
         checker.report_conflict(&CheckThenAct::INFO, function, test.range(), message)
     {
         diagnostic.fix = fix;
+    }
+}
+
+/// What breaks a check for an act of `kind`: an insert of the key for "absent", a removal for
+/// "present", any write for a value.
+fn breaks(check: &Check, kind: AccessKind) -> &'static [AccessKind] {
+    match (check, kind) {
+        (Check::Value(_), _) => &[AccessKind::Write, AccessKind::Update],
+        (Check::Items { .. }, AccessKind::Add) => &[AccessKind::Add, AccessKind::Update],
+        (Check::Items { .. }, AccessKind::Update) => &[
+            AccessKind::Add,
+            AccessKind::Update,
+            AccessKind::Remove,
+            AccessKind::Clear,
+        ],
+        (Check::Items { .. }, _) => &[AccessKind::Remove, AccessKind::Clear],
     }
 }
 
@@ -361,7 +387,7 @@ fn first_line(text: &str) -> &str {
 /// What a condition inspects, with the statements before it in its block: `value is None`
 /// right after `value = cache.get(key)` tests whether `cache` holds `key` (then `true`: the
 /// check starts at that lookup).
-fn tested_in<'a>(test: &'a Expr, before: &'a [Stmt]) -> Option<(Check<'a>, bool)> {
+fn tested_in<'a>(test: &'a Expr, before: &'a [Stmt]) -> Option<(Check<'a>, Lookup)> {
     let looked_up = |local: &Expr| -> Option<&'a Expr> {
         let Expr::Name(local) = local else {
             return None;
@@ -389,7 +415,7 @@ fn tested_in<'a>(test: &'a Expr, before: &'a [Stmt]) -> Option<(Check<'a>, bool)
                     container,
                     absent: matches!(op, CmpOp::Is),
                 };
-                return Some((check, true));
+                return Some((check, Lookup::JustBefore));
             }
         }
         Expr::UnaryOp(unary) if unary.op.is_not() => {
@@ -398,7 +424,7 @@ fn tested_in<'a>(test: &'a Expr, before: &'a [Stmt]) -> Option<(Check<'a>, bool)
                     container,
                     absent: true,
                 };
-                return Some((check, true));
+                return Some((check, Lookup::JustBefore));
             }
         }
         Expr::Name(_) => {
@@ -407,12 +433,78 @@ fn tested_in<'a>(test: &'a Expr, before: &'a [Stmt]) -> Option<(Check<'a>, bool)
                     container,
                     absent: false,
                 };
-                return Some((check, true));
+                return Some((check, Lookup::JustBefore));
             }
         }
         _ => {}
     }
-    tested(test).map(|check| (check, false))
+    // `ready = bool(self.idle)` (under a lock, maybe) ... `if ready:` tests the state as it was.
+    let (local, negated) = match test {
+        Expr::Name(local) => (local, false),
+        Expr::UnaryOp(unary) if unary.op.is_not() => match unary.operand.as_ref() {
+            Expr::Name(local) => (local, true),
+            _ => return tested(test).map(|check| (check, Lookup::InTest)),
+        },
+        _ => return tested(test).map(|check| (check, Lookup::InTest)),
+    };
+    if let Some(value) = assigned_before(before, local.id.as_str()) {
+        let value = match value {
+            Expr::Call(call) if is_bool_call(call) => &call.arguments.args[0],
+            _ => value,
+        };
+        // A local holding the outcome of a check, not another name for the state itself.
+        if matches!(
+            value,
+            Expr::Compare(_) | Expr::UnaryOp(_) | Expr::BoolOp(_) | Expr::Call(_)
+        ) && let Some(check) = tested(value)
+        {
+            let lookup = Lookup::Earlier(value.range());
+            return match (check, negated) {
+                (check, false) => Some((check, lookup)),
+                (Check::Items { container, absent }, true) => Some((
+                    Check::Items {
+                        container,
+                        absent: !absent,
+                    },
+                    lookup,
+                )),
+                // `not loaded`: a flag, FT003's.
+                (Check::Value(_), true) => None,
+            };
+        }
+    }
+    tested(test).map(|check| (check, Lookup::InTest))
+}
+
+/// Where the tested state was read.
+#[derive(Clone, Copy)]
+enum Lookup {
+    /// In the test itself.
+    InTest,
+    /// By the statement just before (`v = c.get(k)` then `if v is None:`).
+    JustBefore,
+    /// Into a local by an earlier statement (`ready = bool(self.idle)` ... `if ready:`), by
+    /// this expression.
+    Earlier(TextRange),
+}
+
+/// The value last assigned to `local` by the statements before, looking into `with` blocks
+/// (a check made under a lock and used after it).
+fn assigned_before<'a>(before: &'a [Stmt], local: &str) -> Option<&'a Expr> {
+    before.iter().rev().find_map(|stmt| match stmt {
+        Stmt::Assign(assign) => match assign.targets.as_slice() {
+            [Expr::Name(target)] if target.id == local => Some(&*assign.value),
+            _ => None,
+        },
+        Stmt::With(with) => assigned_before(&with.body, local),
+        _ => None,
+    })
+}
+
+fn is_bool_call(call: &ExprCall) -> bool {
+    matches!(call.func.as_ref(), Expr::Name(name) if name.id == "bool")
+        && call.arguments.args.len() == 1
+        && call.arguments.keywords.is_empty()
 }
 
 /// What a condition inspects, if it inspects something threads change.
@@ -558,10 +650,12 @@ fn act_of(stmt: &Stmt, check: &Check) -> Option<AccessKind> {
                             }
                             _ => None,
                         },
-                        // Reading an item the check saw there (not after a check for absence).
+                        // Reading an item the check saw there (not after a check for absence;
+                        // a slice never raises).
                         Expr::Subscript(subscript)
                             if !absent
                                 && subscript.ctx.is_load()
+                                && !subscript.slice.is_slice_expr()
                                 && ComparableExpr::from(&*subscript.value) == container =>
                         {
                             Some(AccessKind::Read)
@@ -609,6 +703,72 @@ fn handles_lost_race(try_stmt: &StmtTry) -> bool {
 #[cfg(test)]
 mod tests {
     use crate::detector::test_support::codes_at;
+
+    #[test]
+    fn flags_an_act_in_a_block_that_returns_and_a_check_kept_in_a_local() {
+        let source = r#"
+import threading
+class Pool:
+    def __init__(self):
+        self._idle = []
+        self._lock = threading.Lock()
+    def take(self):
+        if self._idle:
+            return self._idle.pop()
+        return None
+    def take_checked_under_lock(self):
+        with self._lock:
+            have_idle = len(self._idle) > 0
+        if have_idle:
+            return self._idle.pop()
+        return None
+pool = Pool()
+for _ in range(3):
+    threading.Thread(target=pool.take).start()
+    threading.Thread(target=pool.take_checked_under_lock).start()
+"#;
+        let diagnostics: Vec<_> = crate::check_source(source)
+            .into_iter()
+            .filter(|d| d.code == "FT002")
+            .collect();
+        let rows: Vec<usize> = diagnostics.iter().map(|d| d.location.row).collect();
+        assert_eq!(rows, vec![8, 14], "{diagnostics:?}");
+        assert!(
+            diagnostics[1]
+                .message
+                .starts_with("`have_idle` (`len(self._idle) > 0`, line 13) then"),
+            "{}",
+            diagnostics[1].message
+        );
+        // A lock around the `if` alone would not cover the check made before it.
+        assert!(diagnostics[1].fix.is_none());
+    }
+
+    #[test]
+    fn leaves_a_kept_check_under_the_lock_and_a_slice_after_a_check() {
+        let source = r#"
+import threading
+class Pool:
+    def __init__(self):
+        self._idle = []
+        self._lock = threading.Lock()
+    def take(self):
+        with self._lock:
+            have_idle = len(self._idle) > 0
+            if have_idle:
+                return self._idle.pop()
+        return None
+    def rest(self):
+        if self._idle:
+            return self._idle[1:]
+        return []
+pool = Pool()
+for _ in range(3):
+    threading.Thread(target=pool.take).start()
+    threading.Thread(target=pool.rest).start()
+"#;
+        assert_eq!(codes_at(source), vec![]);
+    }
 
     #[test]
     fn flags_membership_test_then_insert() {
