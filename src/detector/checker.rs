@@ -624,6 +624,10 @@ impl<'a> Checker<'a> {
                 self.text(site).lines().next().unwrap_or_default(),
                 self.location(site.start()).row
             ),
+            SharedBy::Closure(function) => format!(
+                "is kept by `{}`, which a public function hands out and any thread may call",
+                self.model.functions[function].name()
+            ),
             SharedBy::Within(_) => "is shared".to_string(),
         };
         let mut sentence = if named_by_class {

@@ -3107,7 +3107,9 @@ fn is_fresh_container(expr: &Expr) -> bool {
             matches!(call.func.as_ref(),
             Expr::Name(name) if matches!(name.id.as_str(), "list" | "dict" | "set" | "deque" | "OrderedDict" | "defaultdict" | "Counter"))
                 || matches!(call.func.as_ref(), Expr::Attribute(attribute)
-                if matches!(attribute.attr.as_str(), "deque" | "OrderedDict" | "defaultdict" | "Counter"))
+                if matches!(attribute.attr.as_str(), "deque" | "OrderedDict" | "defaultdict" | "Counter"
+                    // `x.copy()`, `copy.copy(x)`, `copy.deepcopy(x)`: a new container.
+                    | "copy" | "deepcopy"))
         }
         _ => false,
     }

@@ -24,7 +24,9 @@ use std::cell::OnceCell;
 use rustc_hash::{FxHashMap, FxHashSet};
 
 use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{Comprehension, Expr, ExprCall, ExprContext, ModModule, Stmt};
+use ruff_python_ast::{
+    Comprehension, Expr, ExprCall, ExprContext, ModModule, Stmt, StmtFunctionDef,
+};
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::flow::{ClassId, EntryId, EntryKind, Flow, ObjId, ObjectKind, Scope, VarId};
@@ -112,6 +114,9 @@ pub enum SharedBy {
     /// A `logging` handler registered with a logger (at this call): every thread that logs
     /// runs it.
     Logging(TextRange),
+    /// Closed over by a function a public function hands out (a decorator's wrapper), which
+    /// any thread may call (library mode).
+    Closure(FunctionId),
     /// Held by another shared object.
     Within(ObjId),
 }
@@ -173,6 +178,9 @@ pub struct Sharing {
     initialising: Vec<bool>,
     /// Whether any access is made under a lock the analysis knows.
     locked_accesses: bool,
+    /// Nested functions a public function returns (a decorator's wrapper): one frame of their
+    /// definer, then calls from any thread.
+    handed_out: FxHashSet<CodeId>,
 }
 
 impl Sharing {
@@ -285,9 +293,15 @@ impl Sharing {
     fn overlap(&self, first: (Context, &Access), second: (Context, &Access), owner: Owner) -> bool {
         // A closure's cell is shared only with threads the closure escaped to: where the
         // function that owns the cell runs too, each thread has a frame, and cells, of its own.
+        // Public code is the exception: a public function that returns a closure (a decorator)
+        // makes one frame, and the closure it hands out is then called from every thread.
         if let Owner::Frame(code) = owner {
             let frames = self.contexts(code);
-            if frames.contains(&first.0) && frames.contains(&second.0) {
+            let handed_out = first.0 == Context::Public
+                && second.0 == Context::Public
+                && self.handed_out.contains(&first.1.code)
+                && self.handed_out.contains(&second.1.code);
+            if !handed_out && frames.contains(&first.0) && frames.contains(&second.0) {
                 return false;
             }
         }
@@ -459,6 +473,11 @@ pub fn build(module: &ModModule, model: &SemanticModel, public: bool) -> Sharing
     // Public functions and methods, in library mode and where nothing starts a thread.
     if public || sharing.entries.is_empty() {
         let roots: Vec<CodeId> = (0..functions).filter(|&id| is_public(model, id)).collect();
+        sharing.handed_out = roots
+            .iter()
+            .copied()
+            .filter(|&id| model.functions[id].parent.is_some())
+            .collect();
         for code in graph.reach(roots) {
             sharing.contexts[code].push(Context::Public);
         }
@@ -575,10 +594,11 @@ fn shorten(text: &str) -> String {
 
 fn is_public(model: &SemanticModel, function: FunctionId) -> bool {
     let info = &model.functions[function];
-    if info.parent.is_some() {
-        return false;
-    }
     let name = info.name();
+    // A function its public definer returns (a decorator's wrapper) is called as freely.
+    if let Some(parent) = info.parent {
+        return is_public(model, parent) && returns_name(model.functions[parent].def, name);
+    }
     let public_name = !name.starts_with('_') || (name.starts_with("__") && name.ends_with("__"));
     match info.class {
         None => public_name,
@@ -591,6 +611,19 @@ fn is_public(model: &SemanticModel, function: FunctionId) -> bool {
                 )
         }
     }
+}
+
+/// Whether `def` returns the function it defines as `name` (`return wrapper`).
+fn returns_name(def: &StmtFunctionDef, name: &str) -> bool {
+    let mut found = false;
+    walk_guarded(&def.body, &mut Vec::new(), &mut |stmt, _| {
+        if let Stmt::Return(ret) = stmt
+            && matches!(ret.value.as_deref(), Some(Expr::Name(returned)) if returned.id == name)
+        {
+            found = true;
+        }
+    });
+    found
 }
 
 /// Calls between code of the module.
@@ -1845,6 +1878,16 @@ fn find_shared(sharing: &mut Sharing, model: &SemanticModel) {
             roots.push((object as ObjId, SharedBy::Public(class)));
         }
     }
+    if public {
+        for &function in &sharing.handed_out {
+            let captured = flow.captures.get(&Scope::Function(function));
+            for &var in captured.into_iter().flatten() {
+                for &object in flow.objects_of(var) {
+                    roots.push((object, SharedBy::Closure(function)));
+                }
+            }
+        }
+    }
     // Whatever a shared object holds is shared: breadth first, so each reason is the shortest.
     let mut queue: std::collections::VecDeque<(ObjId, SharedBy)> = roots.into_iter().collect();
     while let Some((object, by)) = queue.pop_front() {
@@ -2168,6 +2211,64 @@ mod tests {
 
     fn codes_at(source: &str) -> Vec<(usize, String)> {
         crate::detector::test_support::codes_at(source)
+    }
+
+    fn library_codes(source: &str) -> Vec<(usize, String)> {
+        let options = crate::detector::CheckOptions {
+            library: true,
+            ..Default::default()
+        };
+        Analysis::with_options(source, &[], &options)
+            .into_diagnostics()
+            .into_iter()
+            .map(|diagnostic| (diagnostic.location.row, diagnostic.code))
+            .collect()
+    }
+
+    #[test]
+    fn a_decorators_wrapper_shares_what_it_closes_over_in_library_mode() {
+        let flagged = r#"
+def memoize(func):
+    entries = {}
+    def wrapper(*args):
+        if args not in entries:
+            entries[args] = func(*args)
+        return entries[args]
+    return wrapper
+"#;
+        assert_eq!(library_codes(flagged), vec![(5, "FT002".into())]);
+        // A closure that stays inside its function is called by that one call only.
+        let kept = r#"
+def total(items):
+    seen = {}
+    def add(item):
+        if item not in seen:
+            seen[item] = 1
+    for item in items:
+        add(item)
+    return len(seen)
+"#;
+        assert_eq!(library_codes(kept), vec![]);
+    }
+
+    #[test]
+    fn a_copy_changed_before_it_is_published_is_not_the_list_readers_iterate() {
+        let source = r#"
+import threading
+class Registry:
+    def __init__(self):
+        self.lock = threading.Lock()
+        self.handlers = []
+    def remove(self, handler):
+        with self.lock:
+            handlers = self.handlers.copy()
+            handlers.remove(handler)
+            self.handlers = handlers
+    def dispatch(self, event):
+        for handler in self.handlers:
+            handler(event)
+"#;
+        assert_eq!(library_codes(source), vec![]);
     }
 
     #[test]
