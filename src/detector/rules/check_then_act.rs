@@ -13,7 +13,7 @@ use crate::detector::helpers::{block_of, exits, push_own_expressions, siblings, 
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::flow::{Container, ObjectKind};
 use crate::detector::semantic::sharing::AccessKind;
-use crate::detector::semantic::vocabulary::method_access;
+use crate::detector::semantic::vocabulary::{first_argument_access, method_access};
 use crate::detector::{Applicability, Fix};
 
 declare_rule! {
@@ -648,7 +648,13 @@ fn act_of(stmt: &Stmt, check: &Check) -> Option<AccessKind> {
                             {
                                 method_access(method.attr.as_str())
                             }
-                            _ => None,
+                            // `heapq.heappop(c)`, `bisect.insort(c, x)`.
+                            function => first_argument_access(function).filter(|_| {
+                                call.arguments
+                                    .args
+                                    .first()
+                                    .is_some_and(|list| ComparableExpr::from(list) == container)
+                            }),
                         },
                         // Reading an item the check saw there (not after a check for absence;
                         // a slice never raises).
@@ -768,6 +774,27 @@ for _ in range(3):
     threading.Thread(target=pool.rest).start()
 "#;
         assert_eq!(codes_at(source), vec![]);
+    }
+
+    #[test]
+    fn reads_heapq_and_bisect_functions_as_changes_of_their_list() {
+        let unlocked = r#"
+import heapq
+import threading
+jobs = [(1, "a"), (2, "b")]
+def dispatch():
+    if jobs:
+        heapq.heappop(jobs)
+for _ in range(2):
+    threading.Thread(target=dispatch).start()
+"#;
+        assert_eq!(codes_at(unlocked), vec![(6, "FT002".into())]);
+        let locked = unlocked.replace(
+            "def dispatch():\n    if jobs:\n        heapq.heappop(jobs)",
+            "lock = threading.Lock()\ndef dispatch():\n    with lock:\n        if jobs:\n            heapq.heappop(jobs)",
+        );
+        assert!(locked.contains("with lock:"));
+        assert_eq!(codes_at(&locked), vec![]);
     }
 
     #[test]

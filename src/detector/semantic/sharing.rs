@@ -31,7 +31,7 @@ use ruff_text_size::{Ranged, TextRange, TextSize};
 
 use super::flow::{ClassId, EntryId, EntryKind, Flow, ObjId, ObjectKind, Scope, VarId};
 use super::threads::StartKind;
-use super::vocabulary::{CONSTRUCTORS, COPYING, ITERATING, method_access};
+use super::vocabulary::{CONSTRUCTORS, COPYING, ITERATING, first_argument_access, method_access};
 use super::{FunctionId, SemanticModel};
 use crate::detector::helpers::{ReadModifyWrites, Update, push_own_expressions, walk_guarded};
 
@@ -1127,6 +1127,11 @@ impl<'a> AccessCollector<'_, 'a> {
     }
 
     fn call(&mut self, call: &'a ExprCall) {
+        if let Some(kind) = first_argument_access(&call.func)
+            && let Some(list) = call.arguments.args.first()
+        {
+            self.contents(list, kind, call.range());
+        }
         match call.func.as_ref() {
             Expr::Attribute(method) => {
                 let name = method.attr.as_str();

@@ -54,6 +54,28 @@ pub const COPYING: &[&str] = &["list", "tuple", "dict", "set", "frozenset", "sor
 /// Methods that run before the object is published, or on the class.
 pub const CONSTRUCTORS: &[&str] = &["__init__", "__new__", "__post_init__", "__init_subclass__"];
 
+/// What a `heapq` or `bisect` function does to the list given as its first argument
+/// (`heapq.heappop(h)`, or `heappop(h)` imported by name).
+pub fn first_argument_access(function: &ruff_python_ast::Expr) -> Option<AccessKind> {
+    use ruff_python_ast::Expr;
+    let name = match function {
+        Expr::Name(name) => name.id.as_str(),
+        Expr::Attribute(attribute)
+            if matches!(attribute.value.as_ref(), Expr::Name(module)
+                if matches!(module.id.as_str(), "heapq" | "bisect")) =>
+        {
+            attribute.attr.as_str()
+        }
+        _ => return None,
+    };
+    match name {
+        "heappush" | "insort" | "insort_left" | "insort_right" => Some(AccessKind::Add),
+        "heappop" | "heapreplace" => Some(AccessKind::Remove),
+        "heappushpop" | "heapify" => Some(AccessKind::Reorder),
+        _ => None,
+    }
+}
+
 /// What calling `method` on a container does to its items.
 pub fn method_access(method: &str) -> Option<AccessKind> {
     if ADDING.contains(&method) {
