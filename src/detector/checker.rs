@@ -9,6 +9,7 @@ use ruff_source_file::LineIndex;
 use ruff_text_size::{Ranged, TextRange};
 
 use super::fix::locks::CallGraph;
+use super::helpers::Update;
 use super::rules::{self, RuleInfo};
 use super::semantic::flow::{ObjId, ObjectKind, Scope, VarId};
 use super::semantic::sharing::{Access, AccessKind, Owner, SharedBy, lock_objects};
@@ -481,8 +482,6 @@ impl<'a> Checker<'a> {
         })
     }
 
-    /// The statement of `code` (a function, or module-level code) at `range`, with the function
-    /// it belongs to (`None` at module level).
     /// Whether the statement of `code` at `range` writes back state it read in an earlier
     /// statement (see [`crate::detector::helpers::ReadModifyWrites`]): a lock around it alone
     /// would leave that read outside.
@@ -493,13 +492,12 @@ impl<'a> Checker<'a> {
     ) -> bool {
         code < self.model.functions.len()
             && self.model.body(code).statements().any(|statement| {
-                statement.stmt.range() == range
-                    && statement
-                        .update
-                        .is_some_and(|update| update.read_at.is_some())
+                statement.stmt.range() == range && statement.update.is_some_and(Update::is_split)
             })
     }
 
+    /// The statement of `code` (a function, or module-level code) at `range`, with the function
+    /// it belongs to (`None` at module level).
     pub fn statement_at(
         &self,
         code: crate::detector::semantic::sharing::CodeId,

@@ -6,6 +6,7 @@ use ruff_python_ast::{Expr, ExprCall, ExprContext, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::semantic::SemanticModel;
+use super::semantic::vocabulary::COPYING;
 
 /// Visits the statements of a body and of the blocks nested in it, but not nested functions or
 /// classes, with whether a lock is held around each one (see [`walk_guarded`]).
@@ -222,6 +223,13 @@ pub struct Update<'a> {
     pub read_at: Option<TextRange>,
 }
 
+impl Update<'_> {
+    /// Whether the read and the write are two statements apart.
+    pub fn is_split(self) -> bool {
+        self.read_at.is_some()
+    }
+}
+
 /// Finds the read-modify-writes of one function, fed its statements in the order
 /// [`walk_guarded`] visits them. Besides `t += v` and `t = <expression reading t>`, a read and
 /// its write may sit in two statements, with other threads free to write `t` in between:
@@ -385,7 +393,7 @@ fn restores(value: &Expr, local: &str, earlier: &Expr, target: &Expr) -> bool {
 
 fn is_copy(function: &Expr) -> bool {
     match function {
-        Expr::Name(name) => matches!(name.id.as_str(), "dict" | "list" | "set" | "tuple"),
+        Expr::Name(name) => COPYING.contains(&name.id.as_str()),
         Expr::Attribute(attribute) => matches!(attribute.attr.as_str(), "copy" | "deepcopy"),
         _ => false,
     }

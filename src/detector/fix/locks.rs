@@ -26,7 +26,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::edits::{self, clash, first_after_docstring, line_after, line_before};
 use crate::detector::checker::{Checker, FunctionContext, Place};
-use crate::detector::helpers::{block_of, contains_expr, nested_blocks};
+use crate::detector::helpers::{Update, block_of, contains_expr, nested_blocks};
 use crate::detector::semantic::SemanticModel;
 use crate::detector::semantic::flow::{Callable, ClassId, ObjId, ObjectKind, Scope};
 use crate::detector::semantic::sharing::{AccessKind, lock_objects};
@@ -1115,11 +1115,7 @@ fn import_threading(checker: &Checker) -> Option<Edit> {
 /// under another lock and for lock order.
 pub fn lock_fix(checker: &Checker, request: &Request, what: &str) -> Option<Fix> {
     // A lock around the write alone would leave the earlier read outside it.
-    if request
-        .statement
-        .update
-        .is_some_and(|update| update.read_at.is_some())
-    {
+    if request.statement.update.is_some_and(Update::is_split) {
         return None;
     }
     let guarded = guard(checker, request)?;

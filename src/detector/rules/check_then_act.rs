@@ -103,14 +103,28 @@ declare_rule! {
     }
 }
 
-#[derive(Clone, Copy)]
 /// What a condition inspects.
+#[derive(Clone, Copy)]
 enum Check<'a> {
     /// `k in c`, `k not in c` (`absent`), `c`, `not c`, `len(c) < n`, `c[k] >= n`: the items
     /// of a container.
     Items { container: &'a Expr, absent: bool },
     /// `self.tokens >= 1`, `score > type(self).best`: a value other threads write.
     Value(&'a Expr),
+}
+
+impl Check<'_> {
+    /// What the opposite condition inspects (`not c`, the code after `if c: return`): the
+    /// items' presence flips; a value stays the value tested.
+    fn negated(self) -> Self {
+        match self {
+            Check::Items { container, absent } => Check::Items {
+                container,
+                absent: !absent,
+            },
+            value => value,
+        }
+    }
 }
 
 /// FT002
@@ -141,20 +155,14 @@ pub(crate) fn check_then_act(
     // (`if k in c: continue`), the rest of the enclosing block relies on the opposite check.
     let early_exit =
         matches!(stmt, Stmt::If(if_stmt) if if_stmt.elif_else_clauses.is_empty() && exits(body));
-    let opposite = match check {
-        Check::Items { container, absent } => Check::Items {
-            container,
-            absent: !absent,
-        },
-        check => check,
-    };
-    let mut candidates = vec![(check, body, false)];
-    if early_exit {
-        candidates.push((opposite, after, true));
-    }
+    let candidates = [
+        Some((check, body, false)),
+        early_exit.then_some((check.negated(), after, true)),
+    ];
     let Some((check, act, acted_after, against, race)) =
         candidates
             .into_iter()
+            .flatten()
             .find_map(|(check, block, acted_after)| {
                 let (act, kind) = first_act(checker, block, &check)?;
                 let against = breaks(&check, kind);
@@ -461,15 +469,9 @@ fn tested_in<'a>(test: &'a Expr, before: &'a [Stmt]) -> Option<(Check<'a>, Looku
             let lookup = Lookup::Earlier(value.range());
             return match (check, negated) {
                 (check, false) => Some((check, lookup)),
-                (Check::Items { container, absent }, true) => Some((
-                    Check::Items {
-                        container,
-                        absent: !absent,
-                    },
-                    lookup,
-                )),
                 // `not loaded`: a flag, FT003's.
                 (Check::Value(_), true) => None,
+                (check, true) => Some((check.negated(), lookup)),
             };
         }
     }
@@ -525,12 +527,9 @@ fn tested(test: &Expr) -> Option<Check<'_>> {
             _ => None,
         },
         Expr::UnaryOp(unary) if unary.op.is_not() => match tested(&unary.operand)? {
-            Check::Items { container, absent } => Some(Check::Items {
-                container,
-                absent: !absent,
-            }),
             // `not self._loaded`: a flag, FT003's.
             Check::Value(_) => None,
+            check => Some(check.negated()),
         },
         Expr::BoolOp(bool_op) => bool_op.values.iter().find_map(tested),
         Expr::Name(_) | Expr::Attribute(_) => Some(Check::Items {
