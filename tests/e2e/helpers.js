@@ -8,7 +8,9 @@ import { chromium } from "playwright-core";
 
 export const DIST = fileURLToPath(new URL("../../dist", import.meta.url));
 
-// Console output that is expected and harmless (see /work/shared/toolchain.md).
+// Console output that is expected and harmless: wasm-bindgen's glue warns about the init
+// call's old parameter form, the page has no favicon.ico, and Chromium ignores the
+// `integrity` attribute Trunk puts on preloads it does not use.
 const HARMLESS = [
   /using deprecated parameters for the initiali[sz]ation function/,
   /favicon\.ico/,
