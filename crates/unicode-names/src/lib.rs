@@ -19,37 +19,38 @@ const CJK_UNIFIED_IDEOGRAPH: &str = "CJK UNIFIED IDEOGRAPH";
 static TABLE: OnceLock<Table> = OnceLock::new();
 
 struct Table {
-    /// Names in byte order, for binary search.
-    names: Vec<(&'static str, char)>,
+    /// The `HEX;NAME` lines, sorted by name, for a binary search over the text itself.
+    names: &'static str,
     /// Inclusive code point ranges of the CJK unified ideographs.
     ideographs: Vec<(u32, u32)>,
 }
 
 impl Table {
+    /// Reads the comment lines and the ideograph ranges at the top; the names stay as text.
     fn parse(text: &'static str) -> Self {
-        let mut names = Vec::with_capacity(text.len() / 30);
         let mut ideographs = Vec::new();
-        for line in text.lines().filter(|line| !line.starts_with('#')) {
-            let Some((code, name)) = line.split_once(';') else {
-                continue;
-            };
-            if let Some((first, last)) = code.split_once("..") {
-                if name == CJK_UNIFIED_IDEOGRAPH
-                    && let (Ok(first), Ok(last)) = (
-                        u32::from_str_radix(first, 16),
-                        u32::from_str_radix(last, 16),
-                    )
-                {
+        let mut rest = text;
+        while let Some((line, after)) = rest.split_once('\n') {
+            if !line.starts_with('#') {
+                let Some((first, last)) = line
+                    .split_once(';')
+                    .and_then(|(code, _)| code.split_once(".."))
+                else {
+                    break;
+                };
+                if let (Ok(first), Ok(last)) = (
+                    u32::from_str_radix(first, 16),
+                    u32::from_str_radix(last, 16),
+                ) {
                     ideographs.push((first, last));
                 }
-            } else if let Some(character) =
-                u32::from_str_radix(code, 16).ok().and_then(char::from_u32)
-            {
-                names.push((name, character));
             }
+            rest = after;
         }
-        names.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        Self { names, ideographs }
+        Self {
+            names: rest,
+            ideographs,
+        }
     }
 
     fn character(&self, name: &str) -> Option<char> {
@@ -68,11 +69,33 @@ impl Table {
                 .then(|| char::from_u32(code))
                 .flatten();
         }
-        let index = self
-            .names
-            .binary_search_by(|(candidate, _)| candidate.cmp(&name))
-            .ok()?;
-        Some(self.names[index].1)
+        let code = self.code_of(name)?;
+        u32::from_str_radix(code, 16).ok().and_then(char::from_u32)
+    }
+
+    /// The hex code of the line named `name`. `low` and `high` are always line starts (or
+    /// the end), so each probe reads the whole line around the middle byte.
+    fn code_of(&self, name: &str) -> Option<&'static str> {
+        let bytes = self.names.as_bytes();
+        let (mut low, mut high) = (0, bytes.len());
+        while low < high {
+            let middle = low + (high - low) / 2;
+            let start = bytes[low..middle]
+                .iter()
+                .rposition(|&byte| byte == b'\n')
+                .map_or(low, |index| low + index + 1);
+            let end = bytes[start..]
+                .iter()
+                .position(|&byte| byte == b'\n')
+                .map_or(bytes.len(), |index| start + index);
+            let (code, candidate) = self.names[start..end].split_once(';')?;
+            match candidate.cmp(name) {
+                std::cmp::Ordering::Equal => return Some(code),
+                std::cmp::Ordering::Less => low = end + 1,
+                std::cmp::Ordering::Greater => high = start,
+            }
+        }
+        None
     }
 }
 
@@ -124,10 +147,29 @@ mod tests {
     }
 
     #[test]
+    fn every_listed_name_is_found() {
+        let table = table().unwrap();
+        let mut previous = "";
+        for line in table.names.lines() {
+            let (code, name) = line.split_once(';').unwrap();
+            assert!(
+                previous < name,
+                "{previous} before {name}: the table must be sorted"
+            );
+            assert_eq!(table.code_of(name), Some(code), "{name}");
+            previous = name;
+        }
+        assert_eq!(table.ideographs.len(), 10);
+    }
+
+    #[test]
     fn unknown_and_malformed_names_are_none() {
         assert_eq!(character(""), None);
         assert_eq!(character("BULLETS"), None);
         assert_eq!(character("<control>"), None);
+        assert_eq!(character("AAAA"), None);
+        assert_eq!(character("ZZZZ"), None);
+        assert_eq!(character("0041"), None);
         // Outside every ideograph range, or not four or five hex digits.
         assert_eq!(character("CJK UNIFIED IDEOGRAPH-0041"), None);
         assert_eq!(character("CJK UNIFIED IDEOGRAPH-4E00 "), None);
