@@ -221,3 +221,11 @@ fn holdout2_batch() {
     let score = score(&["holdout2/hazardous"], &["holdout2/safe"]);
     assert_at_least(&score, 0.7, 0.8, 0);
 }
+
+/// The third blind batch (`holdout3/`, 20 hazardous programs with 60 hazards, 5 of them reduced
+/// from real projects' fixes, and 12 safe), scored first on the code as it stood when it arrived.
+#[test]
+fn holdout3_batch() {
+    let score = score(&["holdout3/hazardous"], &["holdout3/safe"]);
+    assert_at_least(&score, 0.0, 0.0, 12);
+}
