@@ -447,6 +447,53 @@ impl<'a> Flow<'a> {
             .sort_unstable_by_key(|&(_, name, var)| (var, name));
     }
 
+    /// A local's container handed to threads (an argument, in a tuple of arguments, bound into
+    /// a partial, kept on a thread object or on the receiver of a bound method) is no longer the
+    /// call's own, though the local was only ever assigned a container made right there: the
+    /// starter and the threads both hold it. The items of other containers are not followed:
+    /// a list a call makes and files in a shared dict is found again by key, not by this local.
+    fn forget_fresh_handed(&mut self) {
+        if !self.fresh_locals.values().any(|&fresh| fresh) {
+            return;
+        }
+        let mut reached = vec![false; self.objects.len()];
+        let mut stack: Vec<ObjId> = Vec::new();
+        for entry in &self.entries {
+            stack.extend_from_slice(&entry.handed_objects);
+            for &var in &entry.handed {
+                stack.extend_from_slice(&self.points_to[var as usize]);
+            }
+        }
+        while let Some(object) = stack.pop() {
+            if std::mem::replace(&mut reached[object as usize], true) {
+                continue;
+            }
+            if let ObjectKind::BoundMethod { receiver, .. } = self.objects[object as usize].kind {
+                stack.push(receiver);
+            }
+            let items = match self.objects[object as usize].kind {
+                ObjectKind::Container(key) if key.container() != Container::Immutable => {
+                    self.contents(object)
+                }
+                _ => None,
+            };
+            for &part in &self.parts[object as usize] {
+                if Some(part) != items {
+                    stack.extend_from_slice(&self.points_to[part as usize]);
+                }
+            }
+        }
+        for (&var, fresh) in &mut self.fresh_locals {
+            if *fresh
+                && self.points_to[var as usize]
+                    .iter()
+                    .any(|&object| reached[object as usize])
+            {
+                *fresh = false;
+            }
+        }
+    }
+
     /// The variable for the items of `object`.
     pub fn contents(&self, object: ObjId) -> Option<VarId> {
         self.var_ids.get(&VarKey::Contents(object)).copied()
@@ -771,6 +818,7 @@ pub fn analyse<'a>(module: &'a ModModule, model: &SemanticModel<'a>, public: boo
     builder.solve();
     builder.detach_returned();
     builder.flow.index();
+    builder.flow.forget_fresh_handed();
     if std::env::var_os("AETHER_DEBUG_FLOW").is_some() {
         let total: usize = builder.flow.points_to.iter().map(SmallVec::len).sum();
         eprintln!(
@@ -3100,7 +3148,7 @@ fn has_decorator(def: &StmtFunctionDef, name: &str) -> bool {
 
 /// An expression that makes a new, empty or literal container (`[]`, `{}`, `list()`, `set()`,
 /// `deque()`).
-fn is_fresh_container(expr: &Expr) -> bool {
+pub(super) fn is_fresh_container(expr: &Expr) -> bool {
     match expr {
         Expr::List(_) | Expr::Dict(_) | Expr::Set(_) | Expr::Tuple(_) => true,
         Expr::Call(call) => {

@@ -23,13 +23,16 @@ use std::cell::OnceCell;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
+use ruff_python_ast::comparable::ComparableExpr;
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{
     Comprehension, Expr, ExprCall, ExprContext, ModModule, Stmt, StmtFunctionDef,
 };
 use ruff_text_size::{Ranged, TextRange, TextSize};
 
-use super::flow::{ClassId, EntryId, EntryKind, Flow, ObjId, ObjectKind, Scope, VarId};
+use super::flow::{
+    ClassId, EntryId, EntryKind, Flow, ObjId, ObjectKind, Scope, VarId, is_fresh_container,
+};
 use super::threads::StartKind;
 use super::vocabulary::{CONSTRUCTORS, COPYING, ITERATING, first_argument_access, method_access};
 use super::{FunctionId, SemanticModel};
@@ -971,6 +974,14 @@ impl<'a> AccessCollector<'_, 'a> {
                         AccessKind::Write
                     };
                     self.store(target, kind);
+                    // `d[k] = d.get(k, 0) + 1` inserts the key when it is missing, where
+                    // `d[k] = d[k] + 1` would raise: an update that can grow the container.
+                    if kind == AccessKind::Update
+                        && let Expr::Subscript(item) = target
+                        && !reads_item(&assign.value, item)
+                    {
+                        self.contents(&item.value, AccessKind::Add, target.range());
+                    }
                 }
                 self.visit_expr(&assign.value);
             }
@@ -1252,8 +1263,12 @@ fn assigned_locals(model: &SemanticModel, stmt: &Stmt, taken: &mut FxHashSet<Var
 /// held), or a constant that holds nothing.
 fn makes_new_object(expr: &Expr) -> bool {
     match expr {
-        Expr::Call(call) => !matches!(call.func.as_ref(), Expr::Attribute(method)
-            if method_access(method.attr.as_str()).is_some()),
+        // `x.copy()` is a new container, though `copy` only reads `x`.
+        Expr::Call(call) => {
+            is_fresh_container(expr)
+                || !matches!(call.func.as_ref(), Expr::Attribute(method)
+                    if method_access(method.attr.as_str()).is_some())
+        }
         Expr::List(_)
         | Expr::Dict(_)
         | Expr::Set(_)
@@ -1781,6 +1796,17 @@ fn consumed_in_place(stmt: &Stmt, site: TextRange) -> bool {
     })
 }
 
+/// Whether `value` reads the item `item` names (`d[k]` in `d[k] + 1`).
+fn reads_item(value: &Expr, item: &ruff_python_ast::ExprSubscript) -> bool {
+    let container = ComparableExpr::from(item.value.as_ref());
+    let key = ComparableExpr::from(item.slice.as_ref());
+    ruff_python_ast::helpers::any_over_expr(value, &|inner: &Expr| {
+        matches!(inner, Expr::Subscript(read)
+            if ComparableExpr::from(read.value.as_ref()) == container
+                && ComparableExpr::from(read.slice.as_ref()) == key)
+    })
+}
+
 /// Marks the shared objects, with why.
 fn find_shared(sharing: &mut Sharing, model: &SemanticModel) {
     if !sharing.is_concurrent() {
@@ -2274,6 +2300,71 @@ class Registry:
             handler(event)
 "#;
         assert_eq!(library_codes(source), vec![]);
+    }
+
+    #[test]
+    fn a_container_the_starter_made_and_handed_to_threads_is_shared_with_them() {
+        // Made right there, then handed to the thread: the starter's loop races its inserts.
+        let flagged = r#"
+import threading
+def count(words, totals):
+    for word in words:
+        totals[word] = 1
+def main(words):
+    totals = {}
+    worker = threading.Thread(target=count, args=(words, totals))
+    worker.start()
+    seen = [word for word in totals]
+    worker.join()
+    return seen
+main(["a"])
+"#;
+        assert_eq!(warned_rows(check_source(flagged)), [10]);
+        // Read only after the join: the thread is done with it.
+        let joined = r#"
+import threading
+def count(words, totals):
+    for word in words:
+        totals[word] = 1
+def main(words):
+    totals = {}
+    worker = threading.Thread(target=count, args=(words, totals))
+    worker.start()
+    worker.join()
+    return [word for word in totals]
+main(["a"])
+"#;
+        assert_eq!(warned_rows(check_source(joined)), Vec::<usize>::new());
+    }
+
+    #[test]
+    fn an_item_update_that_can_insert_the_key_changes_the_size() {
+        let source = r#"
+import threading
+totals = {}
+def add(word):
+    totals[word] = totals.get(word, 0) + 1
+def bump(word):
+    totals[word] = totals[word] + 1
+def report():
+    return [word for word in totals]
+for word in ["a", "b"]:
+    threading.Thread(target=add, args=(word,)).start()
+    threading.Thread(target=bump, args=(word,)).start()
+    threading.Thread(target=report).start()
+"#;
+        let iterated: Vec<(usize, String)> = codes_at(source)
+            .into_iter()
+            .filter(|(_, code)| code == "FT016")
+            .collect();
+        assert_eq!(iterated, vec![(9, "FT016".into())]);
+        let diagnostics = check_source(source);
+        let message = &diagnostics
+            .iter()
+            .find(|diagnostic| diagnostic.code == "FT016")
+            .unwrap()
+            .message;
+        assert!(message.contains("totals.get(word, 0) + 1"), "{message}");
     }
 
     #[test]
