@@ -376,7 +376,8 @@ impl<'a> Checker<'a> {
     }
 
     /// The items of each shared container (or generator) an expression may hold; an instance of
-    /// a class of the module has attributes, not items, whatever its methods are called.
+    /// a class of the module has attributes, not items, whatever its methods are called, unless
+    /// the class derives from a built-in container.
     pub fn item_places(&self, container: &Expr) -> Vec<Place> {
         let flow = &self.model.flow;
         if flow.is_detached(container) || flow.is_fresh_local(container) {
@@ -385,10 +386,7 @@ impl<'a> Checker<'a> {
         flow.objects_at(container)
             .iter()
             .filter(|&&object| {
-                matches!(
-                    flow.object(object).kind,
-                    ObjectKind::Container(_) | ObjectKind::Generator
-                ) && self.model.sharing.shared_by(object).is_some()
+                flow.holds_items(object) && self.model.sharing.shared_by(object).is_some()
             })
             .filter_map(|&object| {
                 Some(Place {

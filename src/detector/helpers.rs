@@ -2,7 +2,7 @@
 
 use ruff_python_ast::comparable::ComparableExpr;
 use ruff_python_ast::visitor::{self, Visitor};
-use ruff_python_ast::{Expr, ExprCall, ExprContext, Stmt};
+use ruff_python_ast::{ExceptHandler, Expr, ExprCall, ExprContext, Stmt, StmtTry};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::semantic::SemanticModel;
@@ -567,6 +567,58 @@ pub fn nested_blocks(stmt: &Stmt) -> Vec<&[Stmt]> {
         Stmt::Match(match_stmt) => match_stmt.cases.iter().map(|c| c.body.as_slice()).collect(),
         _ => Vec::new(),
     }
+}
+
+/// Whether a handler of `try_stmt` takes what a removal raises when another thread got there
+/// first (a bare `except` too).
+pub fn handles_lost_race(try_stmt: &StmtTry) -> bool {
+    const RACE_ERRORS: &[&str] = &[
+        "KeyError",
+        "IndexError",
+        "LookupError",
+        "ValueError",
+        "RuntimeError",
+        "StopIteration",
+        "Exception",
+        "BaseException",
+    ];
+    let names = |expr: &Expr| match expr {
+        Expr::Name(name) => RACE_ERRORS.contains(&name.id.as_str()),
+        _ => false,
+    };
+    try_stmt.handlers.iter().any(|handler| {
+        let ExceptHandler::ExceptHandler(handler) = handler;
+        match handler.type_.as_deref() {
+            None => true,
+            Some(Expr::Tuple(tuple)) => tuple.iter().any(names),
+            Some(expr) => names(expr),
+        }
+    })
+}
+
+/// Whether the statement spanning `range` runs in the body of a `try` (in `body` or the blocks
+/// nested in it) whose handler takes what a lost race raises: code that expects another thread
+/// to have got there first.
+pub fn expects_lost_race(body: &[Stmt], range: TextRange) -> bool {
+    let index = body.partition_point(|stmt| stmt.end() <= range.start());
+    let Some(stmt) = body.get(index) else {
+        return false;
+    };
+    if stmt.range() == range || !stmt.range().contains_range(range) {
+        return false;
+    }
+    if let Stmt::Try(try_stmt) = stmt
+        && handles_lost_race(try_stmt)
+        && try_stmt
+            .body
+            .iter()
+            .any(|inner| inner.range().contains_range(range))
+    {
+        return true;
+    }
+    nested_blocks(stmt)
+        .into_iter()
+        .any(|inner| expects_lost_race(inner, range))
 }
 
 /// Whether a block always leaves it: ends with `return`, `raise`, `continue` or `break`.

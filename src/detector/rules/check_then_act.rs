@@ -1,6 +1,6 @@
 use ruff_python_ast::comparable::ComparableExpr;
 use ruff_python_ast::helpers::any_over_expr;
-use ruff_python_ast::{CmpOp, ExceptHandler, Expr, ExprCall, Stmt, StmtTry};
+use ruff_python_ast::{CmpOp, Expr, ExprCall, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::declare_rule;
@@ -9,7 +9,9 @@ use crate::detector::fix::edits::{
     evaluates_plainly, has_comment, replacement, stands_alone, through_parameter,
 };
 use crate::detector::fix::locks::{Request, lock_fix};
-use crate::detector::helpers::{block_of, exits, push_own_expressions, siblings, walk_statements};
+use crate::detector::helpers::{
+    block_of, exits, handles_lost_race, push_own_expressions, siblings, walk_statements,
+};
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::flow::{Container, ObjectKind};
 use crate::detector::semantic::sharing::AccessKind;
@@ -678,36 +680,48 @@ fn act_of(stmt: &Stmt, check: &Check) -> Option<AccessKind> {
     }
 }
 
-/// Whether a handler of `try_stmt` takes what a removal raises when another thread got there
-/// first (a bare `except` too).
-fn handles_lost_race(try_stmt: &StmtTry) -> bool {
-    const RACE_ERRORS: &[&str] = &[
-        "KeyError",
-        "IndexError",
-        "LookupError",
-        "ValueError",
-        "RuntimeError",
-        "StopIteration",
-        "Exception",
-        "BaseException",
-    ];
-    let names = |expr: &Expr| match expr {
-        Expr::Name(name) => RACE_ERRORS.contains(&name.id.as_str()),
-        _ => false,
-    };
-    try_stmt.handlers.iter().any(|handler| {
-        let ExceptHandler::ExceptHandler(handler) = handler;
-        match handler.type_.as_deref() {
-            None => true,
-            Some(Expr::Tuple(tuple)) => tuple.iter().any(names),
-            Some(expr) => names(expr),
-        }
-    })
-}
-
 #[cfg(test)]
 mod tests {
     use crate::detector::test_support::codes_at;
+
+    #[test]
+    fn a_class_derived_from_dict_holds_items_as_a_dict_does() {
+        let source = r#"
+import threading
+class Expiring(dict):
+    pass
+class Flags:
+    def __init__(self):
+        self._cache = Expiring()
+    def get(self, name):
+        if name in self._cache:
+            return self._cache[name]
+        return None
+    def forget(self, name):
+        self._cache.pop(name, None)
+flags = Flags()
+for _ in range(3):
+    threading.Thread(target=flags.get, args=("a",)).start()
+    threading.Thread(target=flags.forget, args=("a",)).start()
+"#;
+        assert_eq!(codes_at(source), vec![(9, "FT002".to_string())]);
+        // One the call made itself is its own.
+        let local = r#"
+import threading
+class Tokens(list):
+    pass
+def parse(text):
+    tokens = Tokens()
+    for word in text.split():
+        tokens.append(word)
+    if tokens:
+        return tokens.pop()
+    return None
+for _ in range(3):
+    threading.Thread(target=parse, args=("a b",)).start()
+"#;
+        assert_eq!(codes_at(local), vec![]);
+    }
 
     #[test]
     fn flags_an_act_in_a_block_that_returns_and_a_check_kept_in_a_local() {

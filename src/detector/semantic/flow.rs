@@ -273,6 +273,9 @@ pub struct ClassInfo<'a> {
     pub dataclass_fields: Option<Vec<(&'a str, Option<&'a Expr>)>>,
     /// The metaclass, when it is a class of this module (`class C(metaclass=Singleton)`).
     pub metaclass: Option<ClassId>,
+    /// The built-in container it derives from (`class TTLCache(dict)`): its instances hold
+    /// items as that container does.
+    pub container_base: Option<Container>,
 }
 
 /// A lambda expression.
@@ -634,6 +637,24 @@ impl<'a> Flow<'a> {
     }
 
     /// The method `name` of `class` or of its bases in this module.
+    /// The container `object` is: a built-in one, or an instance of a class derived from one.
+    pub fn container_kind(&self, object: ObjId) -> Option<Container> {
+        match self.object(object).kind {
+            ObjectKind::Container(key) => Some(key.container()),
+            ObjectKind::Instance(class) | ObjectKind::OutsideInstance(class) => {
+                self.classes[class].container_base
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether `object` has items that threads can change or consume: a container (or an
+    /// instance of a class derived from one), or a generator.
+    pub fn holds_items(&self, object: ObjId) -> bool {
+        self.container_kind(object).is_some()
+            || matches!(self.object(object).kind, ObjectKind::Generator)
+    }
+
     pub fn method(&self, class: ClassId, name: &str) -> Option<FunctionId> {
         let mut seen = Vec::new();
         let mut stack = vec![class];
@@ -1072,6 +1093,26 @@ impl<'a> Builder<'_, 'a> {
                 let logging_handler = is_logging_handler_class(self.model, class)
                     || inherits(|info| info.logging_handler, &self.flow.classes);
                 let attributes = class_body_names(&class.body);
+                let container_base = class
+                    .bases()
+                    .iter()
+                    .find_map(|base| {
+                        let name = match base {
+                            Expr::Name(name) if !self.binds_anywhere(scope, name.id.as_str()) => {
+                                name.id.to_string()
+                            }
+                            _ => self.qualified(scope, base)?,
+                        };
+                        CONTAINER_FACTORIES
+                            .iter()
+                            .find(|(factory, _)| *factory == name)
+                            .map(|(_, container)| *container)
+                    })
+                    .or_else(|| {
+                        bases
+                            .iter()
+                            .find_map(|&base| self.flow.classes[base].container_base)
+                    });
                 let metaclass = class.keywords().iter().find_map(|keyword| {
                     match (keyword.arg.as_ref()?.as_str(), &keyword.value) {
                         ("metaclass", Expr::Name(name)) => self
@@ -1093,6 +1134,7 @@ impl<'a> Builder<'_, 'a> {
                     logging_handler,
                     dataclass_fields: dataclass_fields(self.model, class),
                     metaclass,
+                    container_base,
                 });
                 self.flow
                     .class_of_def
@@ -1105,6 +1147,22 @@ impl<'a> Builder<'_, 'a> {
                 }
             }
         }
+    }
+
+    /// `Tokens()` for a class of the module derived from a built-in container: a new, empty
+    /// one, as `list()` is.
+    fn makes_container_instance(&self, value: &Expr) -> bool {
+        let Expr::Call(call) = value else {
+            return false;
+        };
+        let Expr::Name(name) = call.func.as_ref() else {
+            return false;
+        };
+        self.flow
+            .classes
+            .iter()
+            .rfind(|class| class.def.name.as_str() == name.id.as_str())
+            .is_some_and(|class| class.container_base.is_some())
     }
 
     /// The scope whose names a scope's free names refer to (class bodies are skipped).
@@ -1412,7 +1470,9 @@ impl<'a> Builder<'_, 'a> {
                 let local = matches!(scope, Scope::Function(_) | Scope::Lambda(_))
                     && self.flow.var_scopes[var as usize] == Some(scope);
                 if local {
-                    let fresh = value_expr.is_some_and(is_fresh_container);
+                    let fresh = value_expr.is_some_and(|value| {
+                        is_fresh_container(value) || self.makes_container_instance(value)
+                    });
                     *self.flow.fresh_locals.entry(var).or_insert(true) &= fresh;
                 }
             }

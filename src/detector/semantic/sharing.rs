@@ -1120,12 +1120,7 @@ impl<'a> AccessCollector<'_, 'a> {
         let vars: Vec<VarId> = flow
             .objects_at(container)
             .iter()
-            .filter(|&&object| {
-                matches!(
-                    flow.object(object).kind,
-                    ObjectKind::Container(_) | ObjectKind::Generator
-                )
-            })
+            .filter(|&&object| flow.holds_items(object))
             .filter_map(|&object| flow.contents(object))
             .collect();
         for var in vars {
