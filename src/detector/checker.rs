@@ -480,6 +480,29 @@ impl<'a> Checker<'a> {
         })
     }
 
+    /// Whether the locks held around `statement` order accesses to module globals and class
+    /// attributes: a lock each instance makes for itself (`self._lock`) does not, as every
+    /// instance reaches them holding a different one.
+    pub fn guards_globals(&self, statement: &Statement) -> bool {
+        let (locks, unknown) = lock_objects(self.model, statement.locks);
+        unknown
+            || locks
+                .iter()
+                .any(|&lock| !self.model.sharing.is_per_instance_lock(lock))
+    }
+
+    /// How the message says what guards a statement on global state: "without a lock", or, when
+    /// only locks each instance makes for itself are held, which ones.
+    pub fn lock_held_text(&self, statement: &Statement) -> String {
+        match statement.locks.last() {
+            Some(lock) if statement.guarded => format!(
+                "holding only `{}`, a lock each instance makes for itself,",
+                self.text(lock.range())
+            ),
+            _ => "without a lock".to_string(),
+        }
+    }
+
     /// Whether the statement of `code` at `range` writes back state it read in an earlier
     /// statement (see [`crate::detector::helpers::ReadModifyWrites`]): a lock around it alone
     /// would leave that read outside.

@@ -98,7 +98,7 @@ pub(crate) fn rmw_class_attr(
     statement: &Statement,
 ) {
     let Statement { stmt, guarded, .. } = *statement;
-    if guarded {
+    if guarded && checker.guards_globals(statement) {
         return;
     }
     let Some(target @ Expr::Attribute(attribute)) = statement.update.map(|update| update.target)
@@ -125,9 +125,10 @@ pub(crate) fn rmw_class_attr(
         _ => return,
     };
     let message = format!(
-        "{} reads and writes class attribute `{}` of `{class}` without a lock, and {}: every instance and thread shares it, so updates are lost",
+        "{} reads and writes class attribute `{}` of `{class}` {}, and {}: every instance and thread shares it, so updates are lost",
         checker.update_text(statement),
         attribute.attr.as_str(),
+        checker.lock_held_text(statement),
         checker.describe_race(&race),
     );
     let fix = lock_fix(
@@ -205,6 +206,46 @@ for _ in range(4):
                 (11, "FT004".into())
             ]
         );
+    }
+
+    #[test]
+    fn flags_a_class_attribute_under_a_lock_each_instance_makes() {
+        let source = r#"
+import threading
+class Series:
+    issued = 0
+    def __init__(self, prefix):
+        self.prefix = prefix
+        self._lock = threading.Lock()
+    def next(self):
+        with self._lock:
+            Series.issued += 1
+            self.count = 1
+def work(prefix):
+    Series(prefix).next()
+for prefix in ["INV", "CN"]:
+    threading.Thread(target=work, args=(prefix,)).start()
+"#;
+        let diagnostics = crate::check_source(source);
+        let found: Vec<(usize, &str)> = diagnostics
+            .iter()
+            .map(|d| (d.location.row, d.code.as_str()))
+            .collect();
+        assert_eq!(found, vec![(10, "FT004")]);
+        assert!(
+            diagnostics[0]
+                .message
+                .contains("holding only `self._lock`, a lock each instance makes for itself"),
+            "{}",
+            diagnostics[0].message
+        );
+        // One instance made once at import has one lock.
+        let single = source.replace(
+            "def work(prefix):\n    Series(prefix).next()\nfor prefix in [\"INV\", \"CN\"]:\n    threading.Thread(target=work, args=(prefix,)).start()\n",
+            "series = Series(\"INV\")\nfor _ in range(2):\n    threading.Thread(target=series.next).start()\n",
+        );
+        assert_ne!(single, source);
+        assert_eq!(codes_at(&single), vec![]);
     }
 
     #[test]

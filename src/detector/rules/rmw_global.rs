@@ -87,7 +87,7 @@ declare_rule! {
 /// FT001
 pub(crate) fn rmw_global(checker: &mut Checker, function: &FunctionContext, statement: &Statement) {
     let Statement { stmt, guarded, .. } = *statement;
-    if guarded {
+    if guarded && checker.guards_globals(statement) {
         return;
     }
     let Some(target @ Expr::Name(name)) = statement.update.map(|update| update.target) else {
@@ -108,8 +108,9 @@ pub(crate) fn rmw_global(checker: &mut Checker, function: &FunctionContext, stat
         return;
     };
     let message = format!(
-        "{} reads and writes module global `{name}` without a lock, and {}: updates can be lost",
+        "{} reads and writes module global `{name}` {}, and {}: updates can be lost",
         checker.update_text(statement),
+        checker.lock_held_text(statement),
         checker.describe_race(&race),
     );
     let fix = lock_fix(

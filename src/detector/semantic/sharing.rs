@@ -184,6 +184,11 @@ pub struct Sharing {
     /// Nested functions a public function returns (a decorator's wrapper): one frame of their
     /// definer, then calls from any thread.
     handed_out: FxHashSet<CodeId>,
+    /// Locks each of many instances makes for itself (`self._lock = Lock()` in `__init__` of a
+    /// class with several instances): one abstract object for many locks, each of which orders
+    /// only its own instance's state. For each, the objects it guards: the instances of the
+    /// classes that make it and what their attributes hold, directly or not.
+    per_instance_locks: FxHashMap<ObjId, FxHashSet<ObjId>>,
 }
 
 impl Sharing {
@@ -389,7 +394,10 @@ impl Sharing {
         }
         if first.unknown_lock && (second.unknown_lock || !second.locks.is_empty())
             || second.unknown_lock && !first.locks.is_empty()
-            || first.locks.iter().any(|lock| second.locks.contains(lock))
+            || first
+                .locks
+                .iter()
+                .any(|lock| second.locks.contains(lock) && self.excludes(*lock, owner))
         {
             return false;
         }
@@ -399,6 +407,125 @@ impl Sharing {
                 .any(|&b| self.overlap((a, first), (b, second), owner))
         })
     }
+}
+
+impl Sharing {
+    /// Whether `lock` is one of many, each instance of a class making its own.
+    pub fn is_per_instance_lock(&self, lock: ObjId) -> bool {
+        self.per_instance_locks.contains_key(&lock)
+    }
+
+    /// Whether holding `lock` on both sides orders two accesses to state of `owner`. A lock each
+    /// instance makes for itself does so only for that instance's own state (what its
+    /// attributes hold); class attributes, module globals and other objects are reached by
+    /// every instance, each holding a different lock.
+    fn excludes(&self, lock: ObjId, owner: Owner) -> bool {
+        let Some(guarded) = self.per_instance_locks.get(&lock) else {
+            return true;
+        };
+        match owner {
+            Owner::Object(object) => guarded.contains(&object),
+            Owner::Global | Owner::Frame(_) => false,
+        }
+    }
+}
+
+/// The locks several instances each make for themselves, with what each guards (see
+/// [`Sharing::per_instance_locks`]).
+fn per_instance_locks(module: &ModModule, flow: &Flow) -> FxHashMap<ObjId, FxHashSet<ObjId>> {
+    let class_of = |object: ObjId| match flow.object(object).kind {
+        ObjectKind::Instance(class) | ObjectKind::OutsideInstance(class) => Some(class),
+        _ => None,
+    };
+    let mut holders: FxHashMap<ObjId, Vec<ObjId>> = FxHashMap::default();
+    for instance in 0..flow.objects.len() as ObjId {
+        if class_of(instance).is_none() {
+            continue;
+        }
+        for &object in flow.parts_of(instance).flat_map(|var| flow.objects_of(var)) {
+            let lock = flow.object(object);
+            // Made per call of some code (an `__init__`), not once at import.
+            if lock.kind == ObjectKind::Lock
+                && matches!(lock.scope, Scope::Function(_) | Scope::Lambda(_))
+            {
+                holders.entry(object).or_default().push(instance);
+            }
+        }
+    }
+    // One instance made once at import (`registry = Registry()`) makes one lock.
+    holders.retain(|_, instances| {
+        !matches!(instances.as_slice(), [only] if {
+            let info = flow.object(*only);
+            matches!(info.kind, ObjectKind::Instance(_))
+                && info.scope == Scope::Module
+                && !in_loop(&module.body, info.site)
+        })
+    });
+    holders
+        .into_iter()
+        .map(|(lock, instances)| {
+            let classes: Vec<ClassId> = instances.iter().filter_map(|&i| class_of(i)).collect();
+            // Every instance of those classes (or of classes derived from them) has such a lock
+            // of its own, and guards what it holds.
+            let mut guarded: FxHashSet<ObjId> = (0..flow.objects.len() as ObjId)
+                .filter(|&object| {
+                    class_of(object)
+                        .is_some_and(|class| classes.iter().any(|&base| derives(flow, class, base)))
+                })
+                .collect();
+            let mut stack: Vec<ObjId> = guarded.iter().copied().collect();
+            while let Some(object) = stack.pop() {
+                for var in flow.parts_of(object) {
+                    for &inner in flow.objects_of(var) {
+                        if guarded.insert(inner) {
+                            stack.push(inner);
+                        }
+                    }
+                }
+            }
+            (lock, guarded)
+        })
+        .collect()
+}
+
+/// Whether `class` is `base` or derives from it within the module.
+fn derives(flow: &Flow, class: ClassId, base: ClassId) -> bool {
+    let mut stack = vec![class];
+    let mut seen = Vec::new();
+    while let Some(current) = stack.pop() {
+        if current == base {
+            return true;
+        }
+        if !seen.contains(&current) {
+            seen.push(current);
+            stack.extend_from_slice(&flow.classes[current].bases);
+        }
+    }
+    false
+}
+
+/// Whether `range` (in module-level code) runs in a loop or a comprehension.
+fn in_loop(body: &[Stmt], range: TextRange) -> bool {
+    let Some(stmt) = body.iter().find(|stmt| stmt.range().contains_range(range)) else {
+        return false;
+    };
+    if matches!(stmt, Stmt::For(_) | Stmt::While(_)) {
+        return true;
+    }
+    let mut expressions = Vec::new();
+    push_own_expressions(stmt, &mut expressions);
+    let in_comprehension = expressions.iter().any(|expr| {
+        ruff_python_ast::helpers::any_over_expr(expr, &|inner: &Expr| {
+            matches!(
+                inner,
+                Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_)
+            ) && inner.range().contains_range(range)
+        })
+    });
+    in_comprehension
+        || crate::detector::helpers::nested_blocks(stmt)
+            .into_iter()
+            .any(|block| in_loop(block, range))
 }
 
 /// Builds the sharing facts of a modelled module. `public`: library mode.
@@ -514,6 +641,7 @@ pub fn build(module: &ModModule, model: &SemanticModel, public: bool) -> Sharing
             entry,
         );
     }
+    sharing.per_instance_locks = per_instance_locks(module, flow);
     let initialising = initialising(model, &graph);
     sharing.entry_locks = entry_locks(&sharing, model, &graph, &statements, &initialising);
     sharing.accesses = statements.accesses(model, &sharing, &initialising);
