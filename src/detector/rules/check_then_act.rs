@@ -4,7 +4,7 @@ use ruff_python_ast::{CmpOp, Expr, ExprCall, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::declare_rule;
-use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::checker::{Checker, FunctionContext, Place};
 use crate::detector::fix::edits::{
     evaluates_plainly, has_comment, replacement, stands_alone, through_parameter,
 };
@@ -14,7 +14,7 @@ use crate::detector::helpers::{
 };
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::flow::{Container, ObjectKind};
-use crate::detector::semantic::sharing::AccessKind;
+use crate::detector::semantic::sharing::{AccessKind, Owner};
 use crate::detector::semantic::vocabulary::{first_argument_access, method_access};
 use crate::detector::{Applicability, Fix};
 
@@ -161,6 +161,20 @@ pub(crate) fn check_then_act(
         Some((check, body, false)),
         early_exit.then_some((check.negated(), after, true)),
     ];
+    // The act reads the container again from an attribute (`self._entries[k]`): another thread
+    // that puts a new container there in between breaks a check for presence too. (A module
+    // global or a closure's cell is set once as the module or the closure is made.)
+    let holders: Vec<Place> = match check {
+        Check::Items {
+            container: container @ Expr::Attribute(_),
+            absent: false,
+        } => checker
+            .places(container)
+            .into_iter()
+            .filter(|place| matches!(place.owner, Owner::Object(_)))
+            .collect(),
+        _ => Vec::new(),
+    };
     let Some((check, act, acted_after, against, race)) =
         candidates
             .into_iter()
@@ -168,14 +182,34 @@ pub(crate) fn check_then_act(
             .find_map(|(check, block, acted_after)| {
                 let (act, kind) = first_act(checker, block, &check)?;
                 let against = breaks(&check, kind);
-                let race =
-                    checker.race_on(function, statement, &places, AccessKind::Read, against)?;
+                let race = checker
+                    .race_on(function, statement, &places, AccessKind::Read, against)
+                    .or_else(|| {
+                        let rebound = matches!(check, Check::Items { absent: false, .. })
+                            && kind != AccessKind::Add;
+                        rebound
+                            .then(|| {
+                                checker.race_on(
+                                    function,
+                                    statement,
+                                    &holders,
+                                    AccessKind::Read,
+                                    &[AccessKind::Write, AccessKind::Update],
+                                )
+                            })
+                            .flatten()
+                    })?;
                 Some((check, act, acted_after, against, race))
             })
     else {
         return;
     };
+    let rebound = holders.iter().any(|place| place.var == race.place.var);
     let fix = one_call(checker, function, stmt, &check).or_else(|| {
+        // A lock around the check and the act would not order the other thread's rebinding.
+        if rebound {
+            return None;
+        }
         // The lock goes around the check and the act: from the lookup (`v = c.get(k)`) or the
         // test to the statement holding the act.
         let Stmt::If(_) = stmt else { return None };
@@ -683,6 +717,44 @@ fn act_of(stmt: &Stmt, check: &Check) -> Option<AccessKind> {
 #[cfg(test)]
 mod tests {
     use crate::detector::test_support::codes_at;
+
+    #[test]
+    fn flags_a_read_again_from_an_attribute_another_thread_rebinds() {
+        let source = r#"
+import threading
+class Tokens:
+    def __init__(self):
+        self._entries = {}
+    def get(self, token):
+        if token in self._entries:
+            return self._entries[token]
+        return None
+    def sweep(self):
+        live = {k: v for k, v in self._entries.items() if v}
+        self._entries = live
+tokens = Tokens()
+for _ in range(3):
+    threading.Thread(target=tokens.get, args=("a",)).start()
+threading.Thread(target=tokens.sweep).start()
+"#;
+        let diagnostics = crate::check_source(source);
+        let flagged: Vec<_> = diagnostics.iter().filter(|d| d.code == "FT002").collect();
+        assert_eq!(flagged.len(), 1, "{diagnostics:?}");
+        assert_eq!(flagged[0].location.row, 7);
+        assert!(
+            flagged[0]
+                .message
+                .contains("`self._entries = live` (line 12")
+        );
+        assert!(flagged[0].fix.is_none());
+        // Read once into a local, the old dict answers both the check and the read.
+        let local = source.replace(
+            "        if token in self._entries:\n            return self._entries[token]\n",
+            "        entries = self._entries\n        if token in entries:\n            return entries[token]\n",
+        );
+        assert_ne!(local, source);
+        assert!(codes_at(&local).iter().all(|(_, code)| code != "FT002"));
+    }
 
     #[test]
     fn a_class_derived_from_dict_holds_items_as_a_dict_does() {
