@@ -39,8 +39,12 @@ pub fn App() -> Html {
     });
     let editor = use_memo((), |_| EditorHandle::default());
     let analysis = {
-        let editor = (*editor).clone();
-        use_analysis(Rc::new(move || editor.text()))
+        let reader = (*editor).clone();
+        let view = (*editor).clone();
+        use_analysis(
+            Rc::new(move || reader.text()),
+            Rc::new(move |diagnostics| view.set_diagnostics(diagnostics)),
+        )
     };
     let rules = use_rules_view();
     let advice_form = use_state(|| AdviceForm::from_fields(&start.state.advice));
@@ -227,18 +231,6 @@ pub fn App() -> Html {
             ),
             move |_| schedule_save.emit(()),
         );
-    }
-    {
-        // The diagnostics go to the editor as soon as they arrive.
-        let editor = editor.clone();
-        let diagnostics = analysis
-            .state
-            .result
-            .as_ref()
-            .map(|r| r.diagnostics.clone());
-        use_effect_with(diagnostics, move |diagnostics| {
-            editor.set_diagnostics(diagnostics.as_deref().map_or(&[], |d| d.as_slice()));
-        });
     }
     {
         let editor = editor.clone();

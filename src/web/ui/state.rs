@@ -4,8 +4,11 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
+use web_sys::console;
+
 use crate::Diagnostic;
 use crate::advice::Advice;
+use crate::web::protocol::DiagnosticsJson;
 use crate::web::report::Report;
 use crate::web::ui::components::{ScalingAction, ScalingState};
 
@@ -93,7 +96,7 @@ pub enum AnalysisAction {
         bytes: usize,
     },
     Finished {
-        diagnostics: Vec<Diagnostic>,
+        diagnostics: DiagnosticsJson,
         elapsed_ms: f64,
     },
     AdviceFinished {
@@ -139,12 +142,15 @@ impl Reducible for AnalysisState {
             AnalysisAction::Finished {
                 diagnostics,
                 elapsed_ms,
-            } => {
-                next.result = Some(AnalysisResult {
-                    diagnostics: Rc::new(diagnostics),
-                    elapsed_ms,
-                })
-            }
+            } => match diagnostics.decode() {
+                Ok(diagnostics) => {
+                    next.result = Some(AnalysisResult {
+                        diagnostics: Rc::new(diagnostics),
+                        elapsed_ms,
+                    })
+                }
+                Err(error) => console::error_1(&format!("unexpected diagnostics: {error}").into()),
+            },
             AnalysisAction::AdviceFinished { advice, elapsed_ms } => {
                 next.advice = Some(AdviceResult {
                     advice: Rc::new(advice),
