@@ -132,7 +132,11 @@ mod tests {
         let source = include_str!("../../www/examples/hazards.py");
         let analysis = Analysis::new(source.to_owned());
         let diagnostics: Vec<Diagnostic> = analysis.diagnostics().cloned().collect();
-        assert!(diagnostics.iter().any(|diagnostic| diagnostic.fix.is_some()));
+        assert!(
+            diagnostics
+                .iter()
+                .any(|diagnostic| diagnostic.fix.is_some())
+        );
         let json = DiagnosticsJson::encode(&diagnostics);
         assert_eq!(json.decode().unwrap(), diagnostics);
     }

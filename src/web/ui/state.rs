@@ -115,6 +115,17 @@ impl Reducible for AnalysisState {
     type Action = AnalysisAction;
 
     fn reduce(self: Rc<Self>, action: AnalysisAction) -> Rc<Self> {
+        // The same state back renders nothing (use_reducer compares addresses): every answer and
+        // every sent edit reports `Busy`, which mostly stays as it was.
+        let unchanged = match &action {
+            AnalysisAction::Busy(busy) => self.busy == *busy,
+            AnalysisAction::Submitted => self.too_large.is_none(),
+            AnalysisAction::DismissError => self.error.is_none(),
+            _ => false,
+        };
+        if unchanged {
+            return self;
+        }
         let mut next = (*self).clone();
         match action {
             AnalysisAction::WorkerStarting => next.worker = WorkerStatus::Starting,
