@@ -145,10 +145,9 @@ impl Reducible for AnalysisState {
                 next.advice = None;
                 next.report = None;
             }
-            // A result that arrives after the text grew too large describes an older text.
-            AnalysisAction::Finished { .. }
-            | AnalysisAction::AdviceFinished { .. }
-            | AnalysisAction::ReportFinished { .. }
+            // A result that arrives after the text grew too large describes an older text (the
+            // session already drops such analyses, which the editor would otherwise show).
+            AnalysisAction::AdviceFinished { .. } | AnalysisAction::ReportFinished { .. }
                 if next.too_large.is_some() => {}
             AnalysisAction::Finished {
                 diagnostics,

@@ -5,7 +5,8 @@
 //! (an edit only marks it changed) and a changed text is sent for analysis, and a changed text
 //! or changed settings for advice, the Report and the Scaling view, each through its own
 //! [`RequestScheduler`] (at most one request of a kind in flight, newer jobs supersede older).
-//! The analysis is sent first, so the worker answers it first.
+//! The analysis is sent first, so the worker answers it first. Its diagnostics go to the editor
+//! as the answer arrives, before the page re-renders.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
