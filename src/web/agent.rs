@@ -21,7 +21,7 @@ use web_sys::{
 };
 
 use super::js::{from_js, global_flag, to_js};
-use super::protocol::{Request, Response};
+use super::protocol::{DiagnosticsJson, Request, Response};
 use crate::analysis::Analysis;
 use crate::detector::CheckOptions;
 
@@ -127,7 +127,7 @@ fn handle(request: Request) -> Option<Response> {
     Some(match request {
         Request::Analyze { id, source } => {
             let started = now_ms();
-            let diagnostics = analysis_of(source).diagnostics().cloned().collect();
+            let diagnostics = DiagnosticsJson::encode(analysis_of(source).diagnostics());
             Response::Analysis {
                 id,
                 diagnostics,

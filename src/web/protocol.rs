@@ -1,7 +1,8 @@
 //! The typed messages between the playground UI (main thread) and the analysis worker.
 //!
 //! Both sides convert them to and from JavaScript values with `serde-wasm-bindgen`; nothing
-//! else crosses the `postMessage` boundary.
+//! else crosses the `postMessage` boundary. Diagnostics travel inside them as one JSON string
+//! ([`DiagnosticsJson`]).
 
 use serde::{Deserialize, Serialize};
 
@@ -64,7 +65,7 @@ pub enum Response {
     /// The diagnostics of one `Request::Analyze`.
     Analysis {
         id: RequestId,
-        diagnostics: Vec<Diagnostic>,
+        diagnostics: DiagnosticsJson,
         elapsed_ms: f64,
     },
     /// The answer to one `Request::Advise`.
@@ -98,4 +99,45 @@ pub enum Response {
     /// The worker panicked; its wasm instance is unusable and the UI must start a new one.
     /// Sent on the worker's failure channel (see `agent`), from whichever thread panicked.
     Failed { message: String },
+}
+
+/// A list of diagnostics as JSON text. A long file's list (fixes included) reaches a megabyte:
+/// as one string it is copied once by `postMessage` and handed to the editor as it came, where
+/// `serde-wasm-bindgen` would create, clone and read back a JavaScript object per field.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct DiagnosticsJson(String);
+
+impl DiagnosticsJson {
+    pub fn encode<'a>(diagnostics: impl IntoIterator<Item = &'a Diagnostic>) -> Self {
+        let diagnostics: Vec<&Diagnostic> = diagnostics.into_iter().collect();
+        Self(serde_json::to_string(&diagnostics).expect("diagnostics always serialize"))
+    }
+
+    pub fn decode(&self) -> serde_json::Result<Vec<Diagnostic>> {
+        serde_json::from_str(&self.0)
+    }
+
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::analysis::Analysis;
+
+    #[test]
+    fn diagnostics_survive_their_json() {
+        let source = include_str!("../../www/examples/hazards.py");
+        let analysis = Analysis::new(source.to_owned());
+        let diagnostics: Vec<Diagnostic> = analysis.diagnostics().cloned().collect();
+        assert!(
+            diagnostics
+                .iter()
+                .any(|diagnostic| diagnostic.fix.is_some())
+        );
+        let json = DiagnosticsJson::encode(&diagnostics);
+        assert_eq!(json.decode().unwrap(), diagnostics);
+    }
 }

@@ -1,5 +1,6 @@
 // Measures what BENCHMARKS.md reports about the playground in headless Chromium, from the
-// release build in dist/ (scripts/bench runs it after scripts/e2e or `trunk build --release`):
+// release build in dist/ (scripts/bench runs it after scripts/e2e or `trunk build --release`),
+// or from the build folder given as the first argument, to compare two builds turn by turn:
 // what the page downloads, page load to interactive, and keystroke to diagnostics shown for a
 // 1,000- and a 10,000-line file, beside Ruff's own wasm (`@astral-sh/ruff-wasm-web`) checking
 // the same texts in the same run.
@@ -133,7 +134,7 @@ async function ruffChecks(browser, text) {
   return result;
 }
 
-const server = await startServer({ root: DIST, isolated: true });
+const server = await startServer({ root: process.argv[2] ?? DIST, isolated: true });
 const browser = await launchBrowser();
 try {
   const loads = await pageLoads(browser, server);

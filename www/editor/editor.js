@@ -173,8 +173,9 @@ class Editor {
     });
   }
 
-  /** Shows the analysis's diagnostics (the serialised `aether::Diagnostic` list). */
-  setDiagnostics(diagnostics) {
+  /** Shows the analysis's diagnostics (the `aether::Diagnostic` list as JSON text). */
+  setDiagnostics(json) {
+    const diagnostics = JSON.parse(json);
     const doc = this.view.state.doc;
     const marks = diagnostics.map((diagnostic, index) => {
       const from = offsetOf(doc, diagnostic.location);

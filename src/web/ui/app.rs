@@ -39,8 +39,12 @@ pub fn App() -> Html {
     });
     let editor = use_memo((), |_| EditorHandle::default());
     let analysis = {
-        let editor = (*editor).clone();
-        use_analysis(Rc::new(move || editor.text()))
+        let reader = (*editor).clone();
+        let view = (*editor).clone();
+        use_analysis(
+            Rc::new(move || reader.text()),
+            Rc::new(move |diagnostics| view.set_diagnostics(diagnostics)),
+        )
     };
     let rules = use_rules_view();
     let advice_form = use_state(|| AdviceForm::from_fields(&start.state.advice));
@@ -229,32 +233,24 @@ pub fn App() -> Html {
         );
     }
     {
-        // The diagnostics go to the editor as soon as they arrive.
-        let editor = editor.clone();
-        let diagnostics = analysis
-            .state
-            .result
-            .as_ref()
-            .map(|r| r.diagnostics.clone());
-        use_effect_with(diagnostics, move |diagnostics| {
-            editor.set_diagnostics(diagnostics.as_deref().map_or(&[], |d| d.as_slice()));
-        });
-    }
-    {
         let editor = editor.clone();
         use_effect_with(theme.dark, move |dark| editor.set_dark(*dark));
     }
 
-    let on_rules = {
-        let dispatcher = rules.dispatcher();
-        let report_open = report_open.clone();
-        Callback::from(move |action: RulesAction| {
+    // The callbacks that the findings list, the Advice panel and the Rules panel take are made
+    // once (use_callback), so those components skip re-rendering when only other state changed.
+    let on_rules = use_callback(
+        (rules.dispatcher(), report_open.setter()),
+        |action: RulesAction, (dispatcher, set_report_open)| {
             if matches!(action, RulesAction::Show(_) | RulesAction::SetOpen(true)) {
-                report_open.set(false);
+                set_report_open.set(false);
             }
             dispatcher.dispatch(action)
-        })
-    };
+        },
+    );
+    let show_rule = use_callback(on_rules.clone(), |code, on_rules| {
+        on_rules.emit(RulesAction::Show(code))
+    });
     let set_report = {
         let report_open = report_open.clone();
         let on_rules = on_rules.clone();
@@ -288,15 +284,14 @@ pub fn App() -> Html {
     };
     let editor_callbacks = EditorCallbacks {
         on_change: on_change.clone(),
-        on_rule: on_rules.reform(RulesAction::Show),
+        on_rule: show_rule.clone(),
         on_fix: show_fix,
     };
 
     // Replaces the editor text (the examples menu, a rule's "Try it", the tour).
-    let load_source = {
-        let editor = editor.clone();
-        Callback::from(move |source: String| editor.set_text(&source))
-    };
+    let load_source = use_callback((*editor).clone(), |source: String, editor| {
+        editor.set_text(&source)
+    });
     let load_example = {
         let load_source = load_source.clone();
         let example = example.clone();
@@ -324,12 +319,16 @@ pub fn App() -> Html {
         })
     };
 
-    let on_select = {
-        let editor = editor.clone();
-        Callback::from(move |(start, end): (Location, Location)| editor.select(start, end))
-    };
-    let on_select_diagnostic =
-        on_select.reform(|diagnostic: Diagnostic| (diagnostic.location, diagnostic.end_location));
+    let on_select = use_callback((*editor).clone(), |(start, end), editor| {
+        editor.select(start, end)
+    });
+    let on_select_diagnostic = use_callback((*editor).clone(), |diagnostic: Diagnostic, editor| {
+        editor.select(diagnostic.location, diagnostic.end_location)
+    });
+    let on_fix = use_callback(fix.setter(), |diagnostic, set_fix| {
+        set_fix.set(Some(diagnostic))
+    });
+    let on_advice_form = use_callback(advice_form.setter(), |form, set_form| set_form.set(form));
 
     let rerun_simulation = {
         let scaling_open = scaling_open.clone();
@@ -533,24 +532,23 @@ pub fn App() -> Html {
                     />
                 </section>
                 <section class="results-panel" aria-label="Findings">
-                    <StatusBar state={state.clone()} />
+                    <StatusBar
+                        worker={state.worker}
+                        busy={state.busy}
+                        too_large={state.too_large.is_some()}
+                        elapsed_ms={state.result.as_ref().map(|result| result.elapsed_ms)}
+                    />
                     <DiagnosticList
                         diagnostics={diagnostics.clone()}
                         too_large={state.too_large}
                         on_select={on_select_diagnostic}
-                        on_rule={on_rules.reform(RulesAction::Show)}
-                        on_fix={{
-                            let fix = fix.clone();
-                            Callback::from(move |diagnostic: Diagnostic| fix.set(Some(diagnostic)))
-                        }}
+                        on_rule={show_rule}
+                        {on_fix}
                     />
                 </section>
                 <AdvicePanel
                     form={(*advice_form).clone()}
-                    on_form={{
-                        let advice_form = advice_form.clone();
-                        Callback::from(move |form: AdviceForm| advice_form.set(form))
-                    }}
+                    on_form={on_advice_form}
                     advice={state.advice.clone()}
                     {on_select}
                 />

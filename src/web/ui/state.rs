@@ -4,8 +4,11 @@ use std::rc::Rc;
 
 use yew::Reducible;
 
+use web_sys::console;
+
 use crate::Diagnostic;
 use crate::advice::Advice;
+use crate::web::protocol::DiagnosticsJson;
 use crate::web::report::Report;
 use crate::web::ui::components::{ScalingAction, ScalingState};
 
@@ -93,7 +96,7 @@ pub enum AnalysisAction {
         bytes: usize,
     },
     Finished {
-        diagnostics: Vec<Diagnostic>,
+        diagnostics: DiagnosticsJson,
         elapsed_ms: f64,
     },
     AdviceFinished {
@@ -112,6 +115,17 @@ impl Reducible for AnalysisState {
     type Action = AnalysisAction;
 
     fn reduce(self: Rc<Self>, action: AnalysisAction) -> Rc<Self> {
+        // The same state back renders nothing (use_reducer compares addresses): every answer and
+        // every sent edit reports `Busy`, which mostly stays as it was.
+        let unchanged = match &action {
+            AnalysisAction::Busy(busy) => self.busy == *busy,
+            AnalysisAction::Submitted => self.too_large.is_none(),
+            AnalysisAction::DismissError => self.error.is_none(),
+            _ => false,
+        };
+        if unchanged {
+            return self;
+        }
         let mut next = (*self).clone();
         match action {
             AnalysisAction::WorkerStarting => next.worker = WorkerStatus::Starting,
@@ -131,20 +145,22 @@ impl Reducible for AnalysisState {
                 next.advice = None;
                 next.report = None;
             }
-            // A result that arrives after the text grew too large describes an older text.
-            AnalysisAction::Finished { .. }
-            | AnalysisAction::AdviceFinished { .. }
-            | AnalysisAction::ReportFinished { .. }
+            // A result that arrives after the text grew too large describes an older text (the
+            // session already drops such analyses, which the editor would otherwise show).
+            AnalysisAction::AdviceFinished { .. } | AnalysisAction::ReportFinished { .. }
                 if next.too_large.is_some() => {}
             AnalysisAction::Finished {
                 diagnostics,
                 elapsed_ms,
-            } => {
-                next.result = Some(AnalysisResult {
-                    diagnostics: Rc::new(diagnostics),
-                    elapsed_ms,
-                })
-            }
+            } => match diagnostics.decode() {
+                Ok(diagnostics) => {
+                    next.result = Some(AnalysisResult {
+                        diagnostics: Rc::new(diagnostics),
+                        elapsed_ms,
+                    })
+                }
+                Err(error) => console::error_1(&format!("unexpected diagnostics: {error}").into()),
+            },
             AnalysisAction::AdviceFinished { advice, elapsed_ms } => {
                 next.advice = Some(AdviceResult {
                     advice: Rc::new(advice),

@@ -1,3 +1,4 @@
+use std::collections::HashMap;
 use std::rc::Rc;
 
 use yew::prelude::*;
@@ -45,10 +46,20 @@ pub fn DiagnosticList(props: &DiagnosticListProps) -> Html {
     } else {
         SHOWN_FIRST
     };
+    let keys = item_keys(&diagnostics[..shown.min(diagnostics.len())]);
     html! {
         <div class="diagnostics-scroll">
             <ol class="diagnostics">
-                { for diagnostics.iter().take(shown).map(|diagnostic| diagnostic_item(diagnostic, props)) }
+                { for keys.into_iter().enumerate().map(|(index, key)| html! {
+                    <DiagnosticItem
+                        {key}
+                        diagnostics={diagnostics.clone()}
+                        {index}
+                        on_select={props.on_select.clone()}
+                        on_rule={props.on_rule.clone()}
+                        on_fix={props.on_fix.clone()}
+                    />
+                }) }
             </ol>
             if diagnostics.len() > shown {
                 <button type="button" class="show-all" data-testid="show-all-diagnostics"
@@ -60,7 +71,60 @@ pub fn DiagnosticList(props: &DiagnosticListProps) -> Html {
     }
 }
 
-fn diagnostic_item(diagnostic: &Diagnostic, props: &DiagnosticListProps) -> Html {
+/// Keys that follow each finding from one analysis to the next (its rule and range, and which of
+/// several alike it is). Syntax errors come first in the list, so an error coming or going
+/// while one types would otherwise shift every item below it and render them all again.
+fn item_keys(diagnostics: &[Diagnostic]) -> Vec<String> {
+    let mut seen = HashMap::new();
+    diagnostics
+        .iter()
+        .map(|diagnostic| {
+            let Diagnostic {
+                code,
+                location: start,
+                end_location: end,
+                ..
+            } = diagnostic;
+            let key = format!(
+                "{code}:{}:{}:{}:{}",
+                start.row, start.column, end.row, end.column
+            );
+            let alike = seen.entry(key.clone()).or_insert(0);
+            *alike += 1;
+            format!("{key}#{alike}")
+        })
+        .collect()
+}
+
+/// One finding of the list, by index. A new analysis mostly repeats the previous findings; an
+/// item whose finding and callbacks are unchanged is not rendered again.
+#[derive(Properties)]
+struct DiagnosticItemProps {
+    diagnostics: Rc<Vec<Diagnostic>>,
+    index: usize,
+    on_select: Callback<Diagnostic>,
+    on_rule: Callback<&'static str>,
+    on_fix: Callback<Diagnostic>,
+}
+
+impl DiagnosticItemProps {
+    fn diagnostic(&self) -> &Diagnostic {
+        &self.diagnostics[self.index]
+    }
+}
+
+impl PartialEq for DiagnosticItemProps {
+    fn eq(&self, other: &Self) -> bool {
+        self.diagnostic() == other.diagnostic()
+            && self.on_select == other.on_select
+            && self.on_rule == other.on_rule
+            && self.on_fix == other.on_fix
+    }
+}
+
+#[function_component]
+fn DiagnosticItem(props: &DiagnosticItemProps) -> Html {
+    let diagnostic = props.diagnostic();
     let on_click = {
         let diagnostic = diagnostic.clone();
         props

@@ -12,9 +12,10 @@ use wasm_bindgen::prelude::*;
 use web_sys::Element;
 use yew::prelude::*;
 
+use crate::Location;
 use crate::detector::{Edit, find_rule};
 use crate::web::js::{from_js, to_js};
-use crate::{Diagnostic, Location};
+use crate::web::protocol::DiagnosticsJson;
 
 #[wasm_bindgen]
 extern "C" {
@@ -29,7 +30,7 @@ extern "C" {
     #[wasm_bindgen(method, js_name = setText)]
     fn set_text(this: &JsEditor, text: &str);
     #[wasm_bindgen(method, js_name = setDiagnostics)]
-    fn set_diagnostics(this: &JsEditor, diagnostics: &JsValue);
+    fn set_diagnostics(this: &JsEditor, diagnostics_json: &str);
     #[wasm_bindgen(method)]
     fn select(this: &JsEditor, from: &JsValue, to: &JsValue);
     #[wasm_bindgen(method)]
@@ -76,9 +77,10 @@ impl EditorHandle {
         self.with(|editor| editor.set_text(text));
     }
 
-    /// Shows diagnostics as underlines, gutter markers and hover cards.
-    pub fn set_diagnostics(&self, diagnostics: &[Diagnostic]) {
-        self.with(|editor| editor.set_diagnostics(&to_js(&diagnostics)));
+    /// Shows diagnostics as underlines, gutter markers and hover cards (`None` clears them).
+    pub fn set_diagnostics(&self, diagnostics: Option<&DiagnosticsJson>) {
+        let json = diagnostics.map_or("[]", DiagnosticsJson::as_str);
+        self.with(|editor| editor.set_diagnostics(json));
     }
 
     /// Selects a range, scrolls it into the middle of the editor and focuses it.

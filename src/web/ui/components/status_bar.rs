@@ -1,27 +1,31 @@
 use yew::prelude::*;
 
-use crate::web::ui::state::{AnalysisState, WorkerStatus};
+use crate::web::ui::state::WorkerStatus;
 
+/// Only what the bar shows, so the page's other answers (advice, reports) do not re-render it.
 #[derive(PartialEq, Properties)]
 pub struct StatusBarProps {
-    pub state: AnalysisState,
+    pub worker: WorkerStatus,
+    /// Some text or setting waits for an answer.
+    pub busy: bool,
+    pub too_large: bool,
+    /// How long the latest analysis took in the worker.
+    pub elapsed_ms: Option<f64>,
 }
 
 #[function_component]
 pub fn StatusBar(props: &StatusBarProps) -> Html {
-    let state = &props.state;
-    let status = match state.worker {
+    let status = match props.worker {
         WorkerStatus::Unavailable => "analyser unavailable",
         WorkerStatus::Starting => "starting the analyser…",
-        _ if state.too_large.is_some() => "input too large",
-        _ if state.busy => "analysing…",
+        _ if props.too_large => "input too large",
+        _ if props.busy => "analysing…",
         WorkerStatus::Ready { .. } => "ready",
     };
-    let elapsed = state
-        .result
-        .as_ref()
-        .map(|result| format!("analysed in {:.1} ms", result.elapsed_ms));
-    let pool = match state.worker {
+    let elapsed = props
+        .elapsed_ms
+        .map(|elapsed_ms| format!("analysed in {elapsed_ms:.1} ms"));
+    let pool = match props.worker {
         WorkerStatus::Ready { threads, isolated } => html! {
             <>
                 <span>{ "pool: " }<strong data-testid="pool-threads">{ threads }</strong>{ if threads == 1 { " thread" } else { " threads" } }</span>

@@ -5,7 +5,8 @@
 //! (an edit only marks it changed) and a changed text is sent for analysis, and a changed text
 //! or changed settings for advice, the Report and the Scaling view, each through its own
 //! [`RequestScheduler`] (at most one request of a kind in flight, newer jobs supersede older).
-//! The analysis is sent first, so the worker answers it first.
+//! The analysis is sent first, so the worker answers it first. Its diagnostics go to the editor
+//! as the answer arrives, before the page re-renders.
 
 use std::cell::RefCell;
 use std::rc::{Rc, Weak};
@@ -20,7 +21,7 @@ use yew::prelude::*;
 use crate::advice::AdviceSettings;
 use crate::web::agent::CHANNEL_PARAMETER;
 use crate::web::js::{from_js, to_js};
-use crate::web::protocol::{Request, RequestId, Response};
+use crate::web::protocol::{DiagnosticsJson, Request, RequestId, Response};
 use crate::web::ui::components::ScalingAction;
 use crate::web::ui::scheduler::{AdviceJob, ReportJob, RequestScheduler, ScalingJob};
 use crate::web::ui::state::{AnalysisAction, AnalysisState, MAX_SOURCE_BYTES};
@@ -43,6 +44,9 @@ fn mark(name: &str) {
 
 /// Reads the editor's current text (`None` before the editor is mounted).
 pub type SourceReader = Rc<dyn Fn() -> Option<String>>;
+
+/// Shows diagnostics in the editor (`None` clears them).
+pub type DiagnosticsView = Rc<dyn Fn(Option<&DiagnosticsJson>)>;
 
 pub struct AnalysisHandle {
     pub state: UseReducerHandle<AnalysisState>,
@@ -67,11 +71,16 @@ pub struct AnalysisHandle {
 }
 
 #[hook]
-pub fn use_analysis(read_source: SourceReader) -> AnalysisHandle {
+pub fn use_analysis(
+    read_source: SourceReader,
+    show_diagnostics: DiagnosticsView,
+) -> AnalysisHandle {
     let state = use_reducer(AnalysisState::default);
     let session = {
         let dispatcher = state.dispatcher();
-        use_memo((), move |_| Session::new(dispatcher, read_source))
+        use_memo((), move |_| {
+            Session::new(dispatcher, read_source, show_diagnostics)
+        })
     };
     {
         let session = session.clone();
@@ -135,6 +144,7 @@ struct Session(Rc<Shared>);
 struct Shared {
     dispatcher: UseReducerDispatcher<AnalysisState>,
     read_source: SourceReader,
+    show_diagnostics: DiagnosticsView,
     inner: RefCell<Inner>,
 }
 
@@ -176,10 +186,15 @@ struct Inner {
 }
 
 impl Session {
-    fn new(dispatcher: UseReducerDispatcher<AnalysisState>, read_source: SourceReader) -> Self {
+    fn new(
+        dispatcher: UseReducerDispatcher<AnalysisState>,
+        read_source: SourceReader,
+        show_diagnostics: DiagnosticsView,
+    ) -> Self {
         Self(Rc::new(Shared {
             dispatcher,
             read_source,
+            show_diagnostics,
             inner: RefCell::default(),
         }))
     }
@@ -257,6 +272,16 @@ impl Shared {
     fn update(&self, update: impl FnOnce(&mut Inner) -> Vec<AnalysisAction>) {
         let actions = update(&mut self.inner.borrow_mut());
         for action in actions {
+            // New diagnostics go to the editor now, not from an effect after the page's
+            // re-render: Yew renders in a later microtask and, past 16 ms, yields to the browser
+            // before running effects.
+            match &action {
+                AnalysisAction::Finished { diagnostics, .. } => {
+                    (self.show_diagnostics)(Some(diagnostics))
+                }
+                AnalysisAction::TooLarge { .. } => (self.show_diagnostics)(None),
+                _ => {}
+            }
             self.dispatcher.dispatch(action);
         }
     }
@@ -394,7 +419,9 @@ impl Shared {
                     let current = inner.scheduler.accept(id);
                     let request = inner.scheduler.next_request();
                     inner.send(request);
-                    if current {
+                    // An answer that arrives after the text grew too large describes an older
+                    // text.
+                    if current && inner.source.is_some() {
                         vec![AnalysisAction::Finished {
                             diagnostics,
                             elapsed_ms,
