@@ -33,6 +33,7 @@ pub(crate) mod shared_generator;
 pub(crate) mod signal_off_main_thread;
 pub(crate) mod switch_interval;
 pub(crate) mod syntax_error;
+pub(crate) mod temporary_override;
 pub(crate) mod unused_suppression;
 
 /// What every rule declares about itself.
@@ -115,6 +116,7 @@ pub(crate) fn check_function(
         rebuild_in_place::rebuild_in_place(checker, function);
         compound_state_update::compound_state_update(checker, function, def);
         publish_before_init::publish_before_init(checker, function, def);
+        temporary_override::temporary_override(checker, function);
     }
 }
 
@@ -152,6 +154,7 @@ pub const ALL_RULES: &[RuleInfo] = &[
     rebuild_in_place::RebuildInPlace::INFO,
     inconsistent_locking::InconsistentLocking::INFO,
     publish_before_init::PublishBeforeInit::INFO,
+    temporary_override::TemporaryOverride::INFO,
     unused_suppression::UnusedSuppression::INFO,
 ];
 
