@@ -223,9 +223,10 @@ fn holdout2_batch() {
 }
 
 /// The third blind batch (`holdout3/`, 20 hazardous programs with 60 hazards, 5 of them reduced
-/// from real projects' fixes, and 12 safe), scored first on the code as it stood when it arrived.
+/// from real projects' fixes, and 12 safe). Measured on arrival, before any change: 44/60
+/// hazards, 16/20 files, 1/12 safe files flagged; the floors sit below today's figures.
 #[test]
 fn holdout3_batch() {
     let score = score(&["holdout3/hazardous"], &["holdout3/safe"]);
-    assert_at_least(&score, 0.0, 0.0, 12);
+    assert_at_least(&score, 0.7, 0.8, 0);
 }

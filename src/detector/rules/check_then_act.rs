@@ -10,7 +10,8 @@ use crate::detector::fix::edits::{
 };
 use crate::detector::fix::locks::{Request, lock_fix};
 use crate::detector::helpers::{
-    block_of, exits, handles_lost_race, push_own_expressions, siblings, walk_statements,
+    block_of, contains_expr, exits, handles_lost_race, push_own_expressions, siblings,
+    walk_statements,
 };
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::flow::{Container, ObjectKind};
@@ -616,7 +617,14 @@ fn first_act<'a>(
     // The bodies of the `try`s met so far whose handlers take a lost race's exception (the walk
     // visits a `try` before the statements of its body).
     let mut tolerant: Vec<TextRange> = Vec::new();
-    walk_statements(body, checker.model, false, &mut |stmt, _| {
+    // The `if`s met so far that test the state again under a lock (double-checked locking):
+    // what they hold acts on what the lock keeps still, not on the first check.
+    let mut rechecked: Vec<TextRange> = Vec::new();
+    let subject = match check {
+        Check::Items { container, .. } => *container,
+        Check::Value(value) => *value,
+    };
+    walk_statements(body, checker.model, false, &mut |stmt, guarded| {
         if found.is_some() {
             return;
         }
@@ -626,6 +634,12 @@ fn first_act<'a>(
         {
             tolerant.push(TextRange::new(first.start(), last.end()));
         }
+        if let Stmt::If(if_stmt) = stmt
+            && guarded
+            && contains_expr(&if_stmt.test, subject)
+        {
+            rechecked.push(if_stmt.range());
+        }
         let Some(kind) = act_of(stmt, check) else {
             return;
         };
@@ -633,7 +647,10 @@ fn first_act<'a>(
             && tolerant
                 .iter()
                 .any(|body| body.contains_range(stmt.range()));
-        if !expected_to_fail {
+        let checked_again = rechecked
+            .iter()
+            .any(|recheck| recheck.contains_range(stmt.range()));
+        if !expected_to_fail && !checked_again {
             found = Some((stmt, kind));
         }
     });
@@ -754,6 +771,33 @@ threading.Thread(target=tokens.sweep).start()
         );
         assert_ne!(local, source);
         assert!(codes_at(&local).iter().all(|(_, code)| code != "FT002"));
+    }
+
+    #[test]
+    fn quiet_for_double_checked_locking() {
+        let source = r#"
+import threading
+_lock = threading.Lock()
+_client = None
+def client():
+    global _client
+    if _client is not None:
+        return _client
+    with _lock:
+        if _client is None:
+            _client = object()
+    return _client
+for _ in range(3):
+    threading.Thread(target=client).start()
+"#;
+        assert!(codes_at(source).iter().all(|(_, code)| code != "FT002"));
+        // Without the second check under the lock, two threads both create one.
+        let unchecked = source.replace(
+            "        if _client is None:\n            _client = object()\n",
+            "        _client = object()\n",
+        );
+        assert_ne!(unchecked, source);
+        assert!(codes_at(&unchecked).contains(&(7, "FT002".to_string())));
     }
 
     #[test]
