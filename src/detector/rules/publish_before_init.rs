@@ -114,6 +114,23 @@ enum Marker<'a> {
 }
 
 impl Marker<'_> {
+    /// Whether two tests (of different functions, say) test the same marker.
+    fn same_as(self, other: Marker) -> bool {
+        match (self, other) {
+            (Marker::Value(a), Marker::Value(b)) | (Marker::Items(a), Marker::Items(b)) => {
+                same(a, b)
+            }
+            (
+                Marker::Attribute { base, name },
+                Marker::Attribute {
+                    base: other_base,
+                    name: other_name,
+                },
+            ) => name == other_name && same(base, other_base),
+            _ => false,
+        }
+    }
+
     /// Whether an assignment to `target` sets the marker.
     fn stored_by(self, target: &Expr) -> bool {
         match (self, target) {
@@ -158,12 +175,15 @@ pub(crate) fn publish_before_init(
     function: &FunctionContext,
     def: &StmtFunctionDef,
 ) {
-    let regions: Vec<Region> = function
+    let mut regions: Vec<Region> = function
         .body
         .statements()
         .filter(|statement| matches!(statement.stmt, Stmt::If(_)))
         .flat_map(|statement| unset_regions(statement.stmt, def))
         .collect();
+    if regions.is_empty() {
+        regions = called_while_unset(checker, function.id, def);
+    }
     if regions.is_empty() {
         return;
     }
@@ -352,6 +372,52 @@ fn unset_regions<'a>(stmt: &'a Stmt, def: &'a StmtFunctionDef) -> Vec<Region<'a>
         _ => {}
     }
     regions
+}
+
+/// A function that the module calls only while a marker is not set (`if not _loaded:
+/// _load()`, at every call) runs its whole body in that region: the test is its callers'.
+fn called_while_unset<'a>(
+    checker: &Checker<'a>,
+    function: usize,
+    def: &'a StmtFunctionDef,
+) -> Vec<Region<'a>> {
+    let (Some(first), Some(last)) = (def.body.first(), def.body.last()) else {
+        return Vec::new();
+    };
+    let mut markers: Option<Vec<Marker<'a>>> = None;
+    for (caller, site) in callers_of(checker, function) {
+        let Some(caller_def) = checker.model.functions.get(caller).map(|f| f.def) else {
+            return Vec::new();
+        };
+        // The markers unset wherever this call runs.
+        let unset: Vec<Marker<'a>> = checker
+            .model
+            .body(caller)
+            .statements()
+            .filter(|statement| {
+                matches!(statement.stmt, Stmt::If(_)) && statement.stmt.range().contains_range(site)
+            })
+            .flat_map(|statement| unset_regions(statement.stmt, caller_def))
+            .filter(|region| region.range.contains_range(site))
+            .map(|region| region.marker)
+            .collect();
+        markers = Some(match markers {
+            None => unset,
+            Some(known) => known
+                .into_iter()
+                .filter(|marker| unset.iter().any(|other| marker.same_as(*other)))
+                .collect(),
+        });
+    }
+    markers
+        .unwrap_or_default()
+        .into_iter()
+        .map(|marker| Region {
+            marker,
+            block: &def.body,
+            range: TextRange::new(first.start(), last.end()),
+        })
+        .collect()
 }
 
 /// What a test tells about markers when it is `when`: each marker it decides, and whether it
@@ -722,6 +788,32 @@ fn shown(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use crate::detector::test_support::codes_at;
+
+    #[test]
+    fn flags_a_loader_its_callers_call_only_while_the_flag_is_unset() {
+        let source = r#"
+_loaded = False
+_aliases = {}
+def _load():
+    global _loaded
+    _loaded = True
+    for line in ["pst,US/Pacific"]:
+        alias, zone = line.split(",")
+        _aliases[alias] = zone
+def resolve(name):
+    if not _loaded:
+        _load()
+    return _aliases.get(name)
+"#;
+        let found: Vec<(usize, String)> = codes_at(source)
+            .into_iter()
+            .filter(|(_, code)| code == "FT023")
+            .collect();
+        assert_eq!(found, vec![(6, "FT023".into())]);
+        // Also called without the test: nothing says the flag is unset when it runs.
+        let untested = format!("{source}def reload():\n    _load()\n");
+        assert!(codes_at(&untested).iter().all(|(_, code)| code != "FT023"));
+    }
 
     #[test]
     fn flags_a_flag_set_before_the_loading_it_announces() {
