@@ -142,6 +142,11 @@ fn acquiring_test(test: &Expr) -> Option<&Expr> {
     method_receiver(call, "acquire")
 }
 
+/// The first line of a statement's text, for messages that quote it.
+pub fn first_line(text: &str) -> &str {
+    text.lines().next().unwrap_or(text)
+}
+
 /// Whether `expr` contains an expression equal to `wanted` (ignoring formatting), such as
 /// `type(self).n` inside `type(self).n + 1`.
 pub fn contains_expr(expr: &Expr, wanted: &Expr) -> bool {

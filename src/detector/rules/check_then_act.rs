@@ -4,13 +4,13 @@ use ruff_python_ast::{CmpOp, Expr, ExprCall, Stmt};
 use ruff_text_size::{Ranged, TextRange};
 
 use super::declare_rule;
-use crate::detector::checker::{Checker, FunctionContext, Place};
+use crate::detector::checker::{Checker, FunctionContext, Place, Race};
 use crate::detector::fix::edits::{
     evaluates_plainly, has_comment, replacement, stands_alone, through_parameter,
 };
 use crate::detector::fix::locks::{Request, lock_fix};
 use crate::detector::helpers::{
-    block_of, contains_expr, exits, handles_lost_race, push_own_expressions, siblings,
+    block_of, contains_expr, exits, first_line, handles_lost_race, push_own_expressions, siblings,
     walk_statements,
 };
 use crate::detector::semantic::Statement;
@@ -162,50 +162,28 @@ pub(crate) fn check_then_act(
         Some((check, body, false)),
         early_exit.then_some((check.negated(), after, true)),
     ];
-    // The act reads the container again from an attribute (`self._entries[k]`): another thread
-    // that puts a new container there in between breaks a check for presence too. (A module
-    // global or a closure's cell is set once as the module or the closure is made.)
-    let holders: Vec<Place> = match check {
-        Check::Items {
-            container: container @ Expr::Attribute(_),
-            absent: false,
-        } => checker
-            .places(container)
-            .into_iter()
-            .filter(|place| matches!(place.owner, Owner::Object(_)))
-            .collect(),
-        _ => Vec::new(),
-    };
-    let Some((check, act, acted_after, against, race)) =
-        candidates
-            .into_iter()
-            .flatten()
-            .find_map(|(check, block, acted_after)| {
-                let (act, kind) = first_act(checker, block, &check)?;
-                let against = breaks(&check, kind);
-                let race = checker
-                    .race_on(function, statement, &places, AccessKind::Read, against)
-                    .or_else(|| {
-                        let rebound = matches!(check, Check::Items { absent: false, .. })
-                            && kind != AccessKind::Add;
-                        rebound
-                            .then(|| {
-                                checker.race_on(
-                                    function,
-                                    statement,
-                                    &holders,
-                                    AccessKind::Read,
-                                    &[AccessKind::Write, AccessKind::Update],
-                                )
-                            })
-                            .flatten()
-                    })?;
-                Some((check, act, acted_after, against, race))
-            })
+    let Some((check, act, acted_after, against, race, rebound)) = candidates
+        .into_iter()
+        .flatten()
+        .find_map(|(check, block, acted_after)| {
+            let (act, kind) = first_act(checker, block, &check)?;
+            let against = breaks(&check, kind);
+            if let Some(race) =
+                checker.race_on(function, statement, &places, AccessKind::Read, against)
+            {
+                return Some((check, act, acted_after, against, race, false));
+            }
+            // Only the `if`'s own block: after an early exit the code relies on the opposite
+            // check.
+            if acted_after {
+                return None;
+            }
+            let race = rebinding_race(checker, function, statement, &check, kind)?;
+            Some((check, act, acted_after, against, race, true))
+        })
     else {
         return;
     };
-    let rebound = holders.iter().any(|place| place.var == race.place.var);
     let fix = one_call(checker, function, stmt, &check).or_else(|| {
         // A lock around the check and the act would not order the other thread's rebinding.
         if rebound {
@@ -266,6 +244,40 @@ pub(crate) fn check_then_act(
     {
         diagnostic.fix = fix;
     }
+}
+
+/// The act reads the container again from an attribute (`self._entries[k]`): another thread
+/// that puts a new container there in between breaks a check for presence too. (A module global
+/// or a closure's cell is set once, as the module or the closure is made.)
+fn rebinding_race<'s>(
+    checker: &'s Checker,
+    function: &FunctionContext,
+    statement: &Statement,
+    check: &Check,
+    kind: AccessKind,
+) -> Option<Race<'s>> {
+    let Check::Items {
+        container: container @ Expr::Attribute(_),
+        absent: false,
+    } = check
+    else {
+        return None;
+    };
+    if kind == AccessKind::Add {
+        return None;
+    }
+    let holders: Vec<Place> = checker
+        .places(container)
+        .into_iter()
+        .filter(|place| matches!(place.owner, Owner::Object(_)))
+        .collect();
+    checker.race_on(
+        function,
+        statement,
+        &holders,
+        AccessKind::Read,
+        &[AccessKind::Write, AccessKind::Update],
+    )
 }
 
 /// What breaks a check for an act of `kind`: an insert of the key for "absent", a removal for
@@ -423,10 +435,6 @@ fn container_kinds(checker: &Checker, expr: &Expr) -> Vec<Container> {
     } else {
         Vec::new()
     }
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or(text)
 }
 
 /// What a condition inspects, with the statements before it in its block: `value is None`

@@ -6,6 +6,7 @@ use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext};
+use crate::detector::helpers::first_line;
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::sharing::AccessKind;
 use crate::detector::semantic::vocabulary::CONSTRUCTORS;
@@ -163,10 +164,6 @@ pub(crate) fn compound_state_update(
         checker.describe_owner(race.place),
     );
     checker.report_conflict(&CompoundStateUpdate::INFO, function, stmt.range(), message);
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or(text)
 }
 
 /// The `self.a` targets of an assignment target and their attribute names, including those in

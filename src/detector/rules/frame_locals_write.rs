@@ -4,6 +4,7 @@ use ruff_text_size::{Ranged, TextRange};
 
 use super::declare_rule;
 use crate::detector::checker::Checker;
+use crate::detector::helpers::first_line;
 
 declare_rule! {
     /// ## What it does
@@ -82,10 +83,6 @@ pub(crate) fn frame_locals_write(checker: &mut Checker, module: &ModModule) {
         };
         checker.report(&FrameLocalsWrite::INFO, range, message);
     }
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or(text)
 }
 
 #[derive(Clone, Copy)]

@@ -5,7 +5,7 @@ use ruff_text_size::{Ranged, TextRange};
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext, Place};
 use crate::detector::fix::locks::{Request, guard};
-use crate::detector::helpers::expects_lost_race;
+use crate::detector::helpers::{expects_lost_race, first_line};
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::flow::ObjId;
 use crate::detector::semantic::sharing::{Access, AccessKind, Owner, lock_objects};
@@ -312,10 +312,6 @@ fn steps_text(checker: &Checker, place: Place, code: usize, lock: ObjId) -> Stri
         [first, .., last] => format!("lines {first} to {last}"),
         [] => String::new(),
     }
-}
-
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or(text)
 }
 
 /// The changes a statement makes to attributes and container items, and the items it reads by

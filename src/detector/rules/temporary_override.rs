@@ -4,6 +4,7 @@ use ruff_text_size::Ranged;
 
 use super::declare_rule;
 use crate::detector::checker::{Checker, FunctionContext, Place};
+use crate::detector::helpers::first_line;
 use crate::detector::semantic::Statement;
 use crate::detector::semantic::sharing::AccessKind;
 
@@ -90,7 +91,8 @@ pub(crate) fn temporary_override(checker: &mut Checker, function: &FunctionConte
     let mut overrides: Vec<(usize, Statement, &Expr)> = Vec::new();
     for statement in function.body.statements() {
         let stmt = statement.stmt;
-        if let Some((state, value)) = written(stmt) {
+        if let Some((target, value)) = written(stmt) {
+            let state = ComparableExpr::from(target);
             let restored = match value {
                 Some(Expr::Name(local)) => saved
                     .iter()
@@ -110,7 +112,6 @@ pub(crate) fn temporary_override(checker: &mut Checker, function: &FunctionConte
                 None => {
                     if let Some(index) = saved.iter().position(|save| save.state == state)
                         && !overrides.iter().any(|(of, _, _)| *of == index)
-                        && let Some(target) = written_target(stmt)
                     {
                         overrides.push((index, statement, target));
                     }
@@ -179,33 +180,17 @@ fn report(
     );
 }
 
-fn first_line(text: &str) -> &str {
-    text.lines().next().unwrap_or(text)
-}
-
 /// The state a statement writes as a whole (`s = v`, `obj.a = v`, `d[k] = v`, or the items of
 /// `d` in `d.update(v)`) and the value written.
-fn written(stmt: &Stmt) -> Option<(ComparableExpr<'_>, Option<&Expr>)> {
+fn written(stmt: &Stmt) -> Option<(&Expr, Option<&Expr>)> {
     match stmt {
         Stmt::Assign(assign) => match assign.targets.as_slice() {
             [target @ (Expr::Attribute(_) | Expr::Subscript(_) | Expr::Name(_))] => {
-                Some((ComparableExpr::from(target), Some(&*assign.value)))
+                Some((target, Some(&*assign.value)))
             }
             _ => None,
         },
-        Stmt::Expr(expr) => {
-            let (container, argument) = updated(&expr.value)?;
-            Some((ComparableExpr::from(container), argument))
-        }
-        _ => None,
-    }
-}
-
-/// What [`written`] writes, as an expression to report on.
-fn written_target(stmt: &Stmt) -> Option<&Expr> {
-    match stmt {
-        Stmt::Assign(assign) => assign.targets.first(),
-        Stmt::Expr(expr) => updated(&expr.value).map(|(container, _)| container),
+        Stmt::Expr(expr) => updated(&expr.value),
         _ => None,
     }
 }

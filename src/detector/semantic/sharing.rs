@@ -23,7 +23,6 @@ use std::cell::OnceCell;
 
 use rustc_hash::{FxHashMap, FxHashSet};
 
-use ruff_python_ast::comparable::ComparableExpr;
 use ruff_python_ast::visitor::{self, Visitor};
 use ruff_python_ast::{
     Comprehension, Expr, ExprCall, ExprContext, ModModule, Stmt, StmtFunctionDef,
@@ -36,7 +35,9 @@ use super::flow::{
 use super::threads::StartKind;
 use super::vocabulary::{CONSTRUCTORS, COPYING, ITERATING, first_argument_access, method_access};
 use super::{FunctionId, SemanticModel};
-use crate::detector::helpers::{ReadModifyWrites, Update, push_own_expressions, walk_guarded};
+use crate::detector::helpers::{
+    ReadModifyWrites, Update, contains_expr, push_own_expressions, walk_guarded,
+};
 
 /// Where code runs.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -407,9 +408,7 @@ impl Sharing {
                 .any(|&b| self.overlap((a, first), (b, second), owner))
         })
     }
-}
 
-impl Sharing {
     /// Whether `lock` is one of many, each instance of a class making its own.
     pub fn is_per_instance_lock(&self, lock: ObjId) -> bool {
         self.per_instance_locks.contains_key(&lock)
@@ -432,7 +431,11 @@ impl Sharing {
 
 /// The locks several instances each make for themselves, with what each guards (see
 /// [`Sharing::per_instance_locks`]).
-fn per_instance_locks(module: &ModModule, flow: &Flow) -> FxHashMap<ObjId, FxHashSet<ObjId>> {
+fn per_instance_locks(
+    flow: &Flow,
+    statements: &Statements,
+    module_code: CodeId,
+) -> FxHashMap<ObjId, FxHashSet<ObjId>> {
     let class_of = |object: ObjId| match flow.object(object).kind {
         ObjectKind::Instance(class) | ObjectKind::OutsideInstance(class) => Some(class),
         _ => None,
@@ -458,7 +461,7 @@ fn per_instance_locks(module: &ModModule, flow: &Flow) -> FxHashMap<ObjId, FxHas
             let info = flow.object(*only);
             matches!(info.kind, ObjectKind::Instance(_))
                 && info.scope == Scope::Module
-                && !in_loop(&module.body, info.site)
+                && enclosing_loop(statements, module_code, info.site).is_none()
         })
     });
     holders
@@ -502,30 +505,6 @@ fn derives(flow: &Flow, class: ClassId, base: ClassId) -> bool {
         }
     }
     false
-}
-
-/// Whether `range` (in module-level code) runs in a loop or a comprehension.
-fn in_loop(body: &[Stmt], range: TextRange) -> bool {
-    let Some(stmt) = body.iter().find(|stmt| stmt.range().contains_range(range)) else {
-        return false;
-    };
-    if matches!(stmt, Stmt::For(_) | Stmt::While(_)) {
-        return true;
-    }
-    let mut expressions = Vec::new();
-    push_own_expressions(stmt, &mut expressions);
-    let in_comprehension = expressions.iter().any(|expr| {
-        ruff_python_ast::helpers::any_over_expr(expr, &|inner: &Expr| {
-            matches!(
-                inner,
-                Expr::ListComp(_) | Expr::SetComp(_) | Expr::DictComp(_) | Expr::Generator(_)
-            ) && inner.range().contains_range(range)
-        })
-    });
-    in_comprehension
-        || crate::detector::helpers::nested_blocks(stmt)
-            .into_iter()
-            .any(|block| in_loop(block, range))
 }
 
 /// Builds the sharing facts of a modelled module. `public`: library mode.
@@ -641,7 +620,7 @@ pub fn build(module: &ModModule, model: &SemanticModel, public: bool) -> Sharing
             entry,
         );
     }
-    sharing.per_instance_locks = per_instance_locks(module, flow);
+    sharing.per_instance_locks = per_instance_locks(flow, &statements, module_code);
     let initialising = initialising(model, &graph);
     sharing.entry_locks = entry_locks(&sharing, model, &graph, &statements, &initialising);
     sharing.accesses = statements.accesses(model, &sharing, &initialising);
@@ -1106,7 +1085,7 @@ impl<'a> AccessCollector<'_, 'a> {
                     // `d[k] = d[k] + 1` would raise: an update that can grow the container.
                     if kind == AccessKind::Update
                         && let Expr::Subscript(item) = target
-                        && !reads_item(&assign.value, item)
+                        && !contains_expr(&assign.value, target)
                     {
                         self.contents(&item.value, AccessKind::Add, target.range());
                     }
@@ -1916,17 +1895,6 @@ fn consumed_in_place(stmt: &Stmt, site: TextRange) -> bool {
                 if matches!(call.func.as_ref(), Expr::Name(name) if COPYING.contains(&name.id.as_str()) || ITERATING.contains(&name.id.as_str()))
                     && call.arguments.args.first().is_some_and(|first| first.range() == site))
         })
-    })
-}
-
-/// Whether `value` reads the item `item` names (`d[k]` in `d[k] + 1`).
-fn reads_item(value: &Expr, item: &ruff_python_ast::ExprSubscript) -> bool {
-    let container = ComparableExpr::from(item.value.as_ref());
-    let key = ComparableExpr::from(item.slice.as_ref());
-    ruff_python_ast::helpers::any_over_expr(value, &|inner: &Expr| {
-        matches!(inner, Expr::Subscript(read)
-            if ComparableExpr::from(read.value.as_ref()) == container
-                && ComparableExpr::from(read.slice.as_ref()) == key)
     })
 }
 
